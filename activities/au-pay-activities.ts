@@ -1,0 +1,131 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { AuPayApiError } from '../au-pay/errors';
+import type { AuPayClient } from '../au-pay/client';
+import { insertCallHistory, setLinkStatus } from '../db/au-pay-orders';
+import { auPayErrorMail } from '../mail/au-pay-error-mail';
+import type { Mailer } from '../mail/mailer';
+import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
+
+export interface AuPayShop {
+  client: AuPayClient;
+  notifyEmail: string;
+}
+
+export interface AuPayActivityDeps {
+  db: Pool;
+  mailer: Mailer;
+  /** The shop's au PAY client and addresses; built by the worker from configuration, never from workflow input. */
+  shop(shopId: string): AuPayShop | undefined;
+}
+
+interface OrderRef {
+  shopId: string;
+  orderId: string;
+  auPayOrderId: string;
+}
+
+export interface PushShippingInput extends OrderRef {
+  shipDate: string; // YYYY-MM-DD
+  carrier: string;
+  trackingNumber: string;
+  idempotencyKey: string;
+}
+
+export interface PushCompletionInput extends OrderRef {
+  idempotencyKey: string;
+}
+
+const AU_DATE = (isoDate: string) => isoDate.replace(/-/g, '/');
+
+/**
+ * The au PAY activities. Every call to au PAY goes into the call history. On a retry (the previous attempt timed
+ * out, the worker died, or the market answered 5xx) the trade is read first: a change that already landed is
+ * recorded as a success instead of being pushed again.
+ */
+export function createAuPayActivities(deps: AuPayActivityDeps) {
+  const shopOf = (shopId: string): AuPayShop => {
+    const shop = deps.shop(shopId);
+    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no au PAY account configured`, 'UnknownShop');
+    return shop;
+  };
+
+  /** Runs one au PAY call, writes it to the history, and turns its error into a Temporal failure. */
+  async function tracked<T>(ref: OrderRef, operation: string, key: string, call: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const value = await call();
+      await insertCallHistory(deps.db, { ...ref, operation, result: '成功', httpStatus: 200, idempotencyKey: key, durationMs: Date.now() - started });
+      return value;
+    } catch (err) {
+      if (!(err instanceof AuPayApiError)) throw err;
+      await insertCallHistory(deps.db, {
+        ...ref, operation, result: 'エラー', httpStatus: err.httpStatus ?? null, errorCode: err.code ?? null,
+        errorMessage: err.message, idempotencyKey: key, durationMs: Date.now() - started,
+      });
+      throw toFailure(err);
+    }
+  }
+
+  const isRetry = () => Context.current().info.attempt > 1;
+
+  return {
+    async pushShippingInfo(input: PushShippingInput): Promise<{ alreadyApplied: boolean }> {
+      const { client } = shopOf(input.shopId);
+      const wanted = { shippingDate: AU_DATE(input.shipDate), shippingCarrier: input.carrier, shippingNumber: input.trackingNumber };
+      let alreadyApplied = false;
+      if (isRetry()) {
+        const trade = await tracked(input, 'searchTradeInfoProc', input.idempotencyKey, () => client.searchTradeInfo(input.auPayOrderId));
+        alreadyApplied = !!trade && trade.shippingDate === wanted.shippingDate && trade.shippingCarrier === wanted.shippingCarrier
+          && trade.shippingNumber === wanted.shippingNumber;
+      }
+      if (!alreadyApplied) {
+        await tracked(input, 'updateTradeInfoProc', input.idempotencyKey, () => client.updateTradeInfo({ orderId: input.auPayOrderId, ...wanted }));
+      }
+      await setLinkStatus(deps.db, input.shopId, input.orderId, LINK_STATUS.shipped, null);
+      return { alreadyApplied };
+    },
+
+    async pushCompletion(input: PushCompletionInput): Promise<{ alreadyApplied: boolean }> {
+      const { client } = shopOf(input.shopId);
+      let alreadyApplied = false;
+      if (isRetry()) {
+        const trade = await tracked(input, 'searchTradeInfoProc', input.idempotencyKey, () => client.searchTradeInfo(input.auPayOrderId));
+        alreadyApplied = trade?.orderStatus === '完了';
+      }
+      if (!alreadyApplied) {
+        await tracked(input, 'updateTradeStsProc', input.idempotencyKey, () => client.updateTradeStatus({ orderId: input.auPayOrderId, orderStatus: '完了' }));
+      }
+      await setLinkStatus(deps.db, input.shopId, input.orderId, LINK_STATUS.completed, null);
+      return { alreadyApplied };
+    },
+
+    /** Persists a status the workflow entered; `precheck` records a call a precondition stopped (no HTTP status). */
+    async saveLinkStatus(input: OrderRef & { status: LinkStatus; error: string | null; precheck?: { operation: string } }): Promise<void> {
+      if (input.precheck && input.error) {
+        await insertCallHistory(deps.db, { ...input, operation: input.precheck.operation, result: 'エラー', httpStatus: null, errorMessage: input.error });
+      }
+      await setLinkStatus(deps.db, input.shopId, input.orderId, input.status, input.error);
+    },
+
+    async sendLinkErrorMail(input: OrderRef & { phase: 'shipping' | 'completion'; message: string }): Promise<void> {
+      const { notifyEmail } = shopOf(input.shopId);
+      await deps.mailer.send(auPayErrorMail({ to: notifyEmail, ...input }));
+    },
+  };
+}
+
+export type AuPayActivities = ReturnType<typeof createAuPayActivities>;
+
+/** Retryable kinds stay retryable (Temporal's policy decides how often); the rest stop the chain at once. */
+function toFailure(err: AuPayApiError): ApplicationFailure {
+  const details = [{ code: err.code ?? null, httpStatus: err.httpStatus ?? null }];
+  if (err.retryable) {
+    return ApplicationFailure.create({ message: err.message, type: err.code === 'TIMEOUT' ? 'AuPayTimeout' : 'AuPayTransient', details });
+  }
+  const type = { auth: 'AuPayAuthFailed', canceled: 'AuPayTradeCanceled', 'not-found': 'AuPayTradeNotFound', invalid: 'AuPayRejected' }[
+    err.kind as Exclude<typeof err.kind, 'transient'>
+  ];
+  const message = err.code && !err.code.startsWith('EMU-') ? `${err.message} (${err.code})` : err.message;
+  return ApplicationFailure.create({ message, type, nonRetryable: true, details });
+}

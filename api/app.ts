@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { requireBearer } from './auth';
+import { errorHandler } from './http-error';
+import { createHealthRoutes } from './health';
+import { createAuPayRoutes } from './au-pay/routes';
+
+export interface ApiDeps {
+  temporal: Client;
+  db: Pool;
+  apiToken: string;
+  taskQueue: string;
+  /** The shops this deployment serves. */
+  isKnownShop(shopId: string): boolean;
+}
+
+/** The HTTP API, apart from listen() so tests serve it on a free port. It starts, signals, updates and reads. */
+export function createApiApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+  app.use(createHealthRoutes(deps));
+  app.use(requireBearer(deps.apiToken));
+  app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
+  app.use((req, res) => {
+    res.status(404).json({ error: `no route ${req.method} ${req.path}` });
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { parseCalendarDate } from '../../common/jst';
+import { carrierCode, trackingNumber } from '../../au-pay/schemas';
+import { MANUAL_STATUSES } from '../../workflows/au-pay-link-status';
+
+const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
+
+/** What the shop's OMS sends when an au PAY order ships. */
+export const shipmentReportBody = z.object({
+  orderId: orderNumber,
+  auPayOrderId: z.string().regex(/^\d{1,20}$/, 'the au PAY order number (digits)'),
+  managementClass: z.string().trim().min(1).max(20),
+  shipDate: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === null || v.trim() === '') return null; // allowed: the workflow reports 「発送日」が登録されていません
+      const date = parseCalendarDate(v);
+      if (!date) ctx.addIssue({ code: 'custom', message: 'a date as YYYY-MM-DD or YYYY/MM/DD' });
+      return date;
+    }),
+  carrier: carrierCode,
+  trackingNumber: trackingNumber.optional().default(''),
+  bundledInto: orderNumber.nullable().optional(),
+  splitFrom: orderNumber.nullable().optional(),
+});
+
+export const resetBody = z.object({ status: z.enum(MANUAL_STATUSES) });
+
+export const historyQuery = z.object({
+  orderId: orderNumber.optional(),
+  result: z.enum(['成功', 'エラー']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  beforeId: z.string().regex(/^\d+$/).optional(),
+});
+
+export const orderParams = z.object({ shopId: z.string(), orderId: orderNumber });

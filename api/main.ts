@@ -1,0 +1,32 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadApiConfig } from '../common/config';
+import { runMain } from '../common/env';
+import { listen } from '../common/listen';
+import { createLogger } from '../common/logger';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { createApiApp } from './app';
+
+const log = createLogger('api');
+
+runMain(async () => {
+  const config = loadApiConfig();
+  const db = createPool(config.DATABASE_URL);
+  const applied = await migrate(db);
+  if (applied.length) log.info('migrations applied', { names: applied.join(',') });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApiApp({
+    temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    isKnownShop: (shopId) => shopId === config.SHOP_ID,
+  });
+  const server = await listen(app, config.API_PORT, '0.0.0.0', 'API_PORT');
+  log.info('api listening', { port: config.API_PORT });
+  const stop = () => {
+    server.close(() => {
+      void Promise.all([db.end(), connection.close()]).then(() => process.exit(0));
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+});

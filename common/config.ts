@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { nonEmpty, parseEnv, port } from './env';
+
+/** Variables every process that talks to Temporal shares. */
+export const temporalShape = {
+  TEMPORAL_ADDRESS: nonEmpty().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: nonEmpty().default('default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty().default('renkei'),
+};
+
+export const databaseShape = {
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+};
+
+/** The shop this deployment serves. Per-shop provider accounts replace these with stored records (issue 6). */
+export const shopShape = {
+  SHOP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64').default('demo-shop'),
+  SHOP_NOTIFY_EMAIL: z.string().email().default('shop-admin@example.jp'),
+};
+
+export const auPayShape = {
+  AUPAY_BASE_URL: z.string().url().default('http://127.0.0.1:7480/au-pay/wmshopapi'),
+  AUPAY_SHOP_ID: z.string().regex(/^\d{1,20}$/, 'the numeric au PAY store id').default('12345678'),
+  AUPAY_API_KEY: nonEmpty().default('sandbox-api-key'),
+  AUPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
+export const mailShape = {
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().email().default('renkei@example.jp'),
+};
+
+export const apiShape = {
+  ...temporalShape,
+  ...databaseShape,
+  ...shopShape,
+  API_PORT: port(3000),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+};
+
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...mailShape };
+
+export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
+export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;
+
+export const loadApiConfig = (env = process.env): ApiConfig => parseEnv(apiShape, env);
+export const loadWorkerConfig = (env = process.env): WorkerConfig => parseEnv(workerShape, env);

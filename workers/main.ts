@@ -1,0 +1,30 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadWorkerConfig } from '../common/config';
+import { runMain } from '../common/env';
+import { createLogger } from '../common/logger';
+import { createPool } from '../db/pool';
+import { createMailer } from '../mail/mailer';
+import { createRenkeiWorker } from './create-worker';
+import { shopsFromConfig } from './shops';
+
+const log = createLogger('worker');
+
+runMain(async () => {
+  const config = loadWorkerConfig();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const db = createPool(config.DATABASE_URL);
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const worker = await createRenkeiWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { db, mailer, shop: shopsFromConfig(config) },
+  });
+  log.info('worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS });
+  // Worker.run handles SIGINT/SIGTERM itself: it stops polling and lets running activities finish.
+  await worker.run();
+  await db.end();
+  mailer.close();
+  await connection.close();
+  log.info('worker stopped');
+});

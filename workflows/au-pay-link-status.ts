@@ -1,0 +1,66 @@
+/**
+ * The au PAY API連携ステータス of an order, as seed 004 names them, and the pure rules about them. Workflow-safe.
+ *
+ *   空欄 ──push ship info──▶ 出荷情報反映済み ──push 完了──▶ 受注完了ステータス反映済み
+ *     └─error─▶ 出荷情報反映エラー          └─error─▶ 受注完了ステータス反映エラー
+ *
+ * 対象外 marks an order the chain does not push (a bundled child, or a management class other than 通常).
+ */
+export const LINK_STATUS = {
+  blank: '空欄',
+  shipped: '出荷情報反映済み',
+  completed: '受注完了ステータス反映済み',
+  shipError: '出荷情報反映エラー',
+  completeError: '受注完了ステータス反映エラー',
+  notTarget: '対象外',
+} as const;
+export type LinkStatus = (typeof LINK_STATUS)[keyof typeof LINK_STATUS];
+export const LINK_STATUSES = Object.values(LINK_STATUS) as LinkStatus[];
+
+/** The three statuses an operator may set by hand (seed 004 section 6). */
+export const MANUAL_STATUSES = [LINK_STATUS.blank, LINK_STATUS.shipped, LINK_STATUS.completed] as const;
+export type ManualStatus = (typeof MANUAL_STATUSES)[number];
+
+export const isErrorStatus = (s: LinkStatus): boolean => s === LINK_STATUS.shipError || s === LINK_STATUS.completeError;
+
+/** Why an operator's reset is refused, or undefined when it is allowed. */
+export function resetRefusal(current: LinkStatus, target: string): string | undefined {
+  if (!(MANUAL_STATUSES as readonly string[]).includes(target)) {
+    return `「${target}」 cannot be set by hand; choose one of ${MANUAL_STATUSES.join(', ')}`;
+  }
+  if (current === LINK_STATUS.notTarget) return 'this order is not pushed to au PAY (対象外)';
+  if (!isErrorStatus(current)) {
+    return `the order is being processed (status ${current}); a status can be reset only after an error`;
+  }
+  return undefined;
+}
+
+export const MANAGEMENT_CLASS_NORMAL = '通常';
+export const MISSING_SHIP_DATE = '「発送日」が登録されていません';
+export const TIMEOUT_MESSAGE = 'API接続でタイムアウトエラーが発生しました。再度処理を実施してください。';
+
+/** What the OMS reports when an order ships. */
+export interface ShipmentReport {
+  shopId: string;
+  /** the shop's (OMS) order number */
+  orderId: string;
+  auPayOrderId: string;
+  /** 管理区分 */
+  managementClass: string;
+  /** 発送日, YYYY-MM-DD, or null when the OMS has none yet */
+  shipDate: string | null;
+  carrier: string;
+  trackingNumber: string;
+  /** 同梱: set on a child order bundled into this parent order */
+  bundledInto?: string | null;
+  /** 分割: set on an order split from another; both are pushed, the later push's tracking number wins */
+  splitFrom?: string | null;
+}
+
+/** Seed 004 section 2: which orders the chain skips, and which fail before any call. */
+export function shippingPrecondition(s: ShipmentReport): { skip: string } | { error: string } | { shipDate: string } {
+  if (s.bundledInto) return { skip: `同梱済みの子注文です(親注文 ${s.bundledInto} のみ連携します)` };
+  if (s.managementClass !== MANAGEMENT_CLASS_NORMAL) return { skip: `管理区分が「${s.managementClass}」のため連携対象外です` };
+  if (!s.shipDate) return { error: MISSING_SHIP_DATE };
+  return { shipDate: s.shipDate };
+}

@@ -1,0 +1,15 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LinkStatus, ManualStatus, ShipmentReport } from './au-pay-link-status';
+
+/** The OMS reported the shipment again (the data may have changed); a repeat is harmless. */
+export const shipmentReportedSignal = defineSignal<[ShipmentReport]>('shipmentReported');
+
+export interface LinkState {
+  status: LinkStatus;
+  lastError: string | null;
+  cycle: number;
+}
+export const linkStateQuery = defineQuery<LinkState>('linkState');
+
+/** An operator sets one of the three manual statuses after an error (seed 004 section 6); refused with a reason otherwise. */
+export const resetLinkStatusUpdate = defineUpdate<{ previous: LinkStatus; status: LinkStatus }, [ManualStatus]>('resetLinkStatus');

@@ -1,0 +1,2 @@
+/** Every workflow the renkei worker runs. */
+export { auPayShipmentWorkflow } from './au-pay-shipment';

@@ -1,0 +1,18 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * Activity options, named once per kind of call. Errors that retrying cannot fix are thrown by the activities as
+ * non-retryable ApplicationFailures; everything else (5xx, 429, timeouts, network) retries with backoff here.
+ */
+
+/** A marketplace API with a per-shop rate limit of about 1 call/s and night maintenance: patient backoff. */
+export const marketplaceApi: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 6 },
+};
+
+/** Our own database and mail relay: quick retries, for longer. */
+export const localIo: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
+};

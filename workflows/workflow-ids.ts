@@ -1,0 +1,5 @@
+/** Workflow ids come from business keys, so a repeated start finds the running workflow instead of a twin. */
+export const auPayShipmentWorkflowId = (shopId: string, orderId: string): string => `au-pay-shipment:${shopId}:${orderId}`;
+
+/** Idempotency keys come from the workflow id, the step and the cycle (an operator's reset starts a new cycle). */
+export const stepKey = (workflowId: string, step: string, cycle: number): string => `${workflowId}:${step}:${cycle}`;
