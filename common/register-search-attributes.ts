@@ -17,17 +17,22 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * the time-skipping test server and a cluster; a persisted dev-server database keeps them across restarts.
  */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
-  const missing = SEARCH_ATTRIBUTES.filter((a) => !known.has(a.name));
-  if (missing.length === 0) return [];
+  const known = new Set<string>();
   try {
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(missing.map((a) => [a.name, INDEXED_TYPE[a.type]!])),
-    });
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    for (const name of [...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]) known.add(name);
   } catch (err) {
-    if (!/already exists/i.test((err as Error).message)) throw err;
+    // The time-skipping test server has no ListSearchAttributes; adding one by one below still works there.
+    if (!/UNIMPLEMENTED/i.test((err as Error).message)) throw err;
   }
-  return missing.map((a) => a.name);
+  const added: string[] = [];
+  for (const attribute of SEARCH_ATTRIBUTES.filter((a) => !known.has(a.name))) {
+    try {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: { [attribute.name]: INDEXED_TYPE[attribute.type]! } });
+      added.push(attribute.name);
+    } catch (err) {
+      if (!/already exists|ALREADY_EXISTS/i.test((err as Error).message)) throw err;
+    }
+  }
+  return added;
 }

@@ -67,7 +67,7 @@ async function main() {
     step(`Temporal dev server on ${temporalAddress} (data: ${path.relative(ROOT, env.DATA_DIR)}/temporal.db)`);
     const temporal = watch(startChild('temporal', temporalCliPath(), [
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT),
-      '--db-filename', path.join(env.DATA_DIR, 'temporal.db'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'warn',
+      '--db-filename', path.join(env.DATA_DIR, 'temporal.db'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error',
       '--ui-disable-news-fetch', ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
     ], process.env));
     let connection: Connection | undefined;

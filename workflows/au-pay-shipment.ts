@@ -3,7 +3,7 @@ import {
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
-import { isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ShipmentReport } from './au-pay-link-status';
+import { isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ManualStatus, type ShipmentReport } from './au-pay-link-status';
 import { linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
 import { localIo, marketplaceApi } from './retry-policies';
 import { AU_PAY_LINK_STATUS } from './search-attributes';
@@ -27,28 +27,32 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
   let status: LinkStatus = LINK_STATUS.blank;
   let lastError: string | null = null;
   let cycle = 0;
+  let requested: ManualStatus | undefined; // an operator's reset, applied by the main loop
 
   setHandler(shipmentReportedSignal, (latest) => void (shipment = latest));
   setHandler(linkStateQuery, () => ({ status, lastError, cycle }));
   setHandler(
     resetLinkStatusUpdate,
     (target) => {
-      const previous = status;
-      status = target;
-      lastError = null;
-      cycle += 1;
-      return { previous, status };
+      requested = target;
+      return { previous: status, status: target };
     },
-    { validator: (target) => { const why = resetRefusal(status, target); if (why) throw new Error(why); } },
+    {
+      validator: (target) => {
+        const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target);
+        if (why) throw new Error(why);
+      },
+    },
   );
 
   const order = () => ({ shopId: shipment.shopId, orderId: shipment.orderId, auPayOrderId: shipment.auPayOrderId });
 
+  /** Persists a status, then shows it (query, search attribute): what an operator sees is already stored. */
   async function enter(next: LinkStatus, error: string | null, precheck?: { operation: string }) {
+    await local.saveLinkStatus({ ...order(), status: next, error, precheck });
     status = next;
     lastError = error;
     upsertSearchAttributes([{ key: AU_PAY_LINK_STATUS, value: next }]);
-    await local.saveLinkStatus({ ...order(), status: next, error, precheck });
   }
 
   async function fail(phase: 'shipping' | 'completion', message: string, precheck?: { operation: string }) {
@@ -58,8 +62,11 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
 
   while (status !== LINK_STATUS.completed) {
     if (isErrorStatus(status)) {
-      await condition(() => !isErrorStatus(status)); // an operator's reset
-      await enter(status, null);
+      await condition(() => requested !== undefined); // an operator's reset (seed 004 section 6)
+      const next: LinkStatus = requested!;
+      requested = undefined;
+      cycle += 1;
+      await enter(next, null);
       continue;
     }
     if (status === LINK_STATUS.blank) {

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# renkei: Temporal worker (default command) and HTTP API (`node dist/api/main.js`), one image.
+#
+#   docker build -t renkei .            (docker-compose.yml builds it for the `worker` and `api` services)
+#
+# Debian bookworm-slim, not Alpine: @temporalio/core-bridge ships a native .node binary built for glibc.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- production dependencies only (what the runtime image gets) ---------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# --- build: all dependencies (typescript is a devDependency), then tsc -> dist/ --------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# --- runtime ---------------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY --from=build /app/dist ./dist
+# tsc does not copy the SQL migrations; the code reads them relative to its own location (dist/db/...), so they are
+# in both places.
+COPY db/migrations ./db/migrations
+COPY db/migrations ./dist/db/migrations
+# Files stay owned by root (read-only for the app); the process runs as the image's unprivileged `node` user.
+USER node
+# The worker bundles dist/workflows/index.js at start (@temporalio/worker's bundler is a runtime dependency).
+# The api service overrides this with: node dist/api/main.js
+CMD ["node", "dist/workers/main.js"]

@@ -1,0 +1,51 @@
+import type { Server } from 'node:http';
+import { startSmtpSink, type SmtpSink } from '../../mail/smtp-sink';
+import { createSandboxApp, type SandboxApp } from '../../sandbox/sandbox-app';
+import { freePort } from './free-port';
+
+export const AU_SHOP_ID = '12345678';
+export const AU_API_KEY = 'test-api-key';
+
+export interface TestSandbox {
+  url: string;
+  auPayBaseUrl: string;
+  smtpUrl: string;
+  sink: SmtpSink;
+  auPay: SandboxApp['auPay'];
+  /** JSON call to a control-plane path, e.g. control('POST', '/au-pay/_sandbox/trades', {...}). */
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The real sandbox host on free ports, with the test store registered at the au PAY market. */
+export async function startTestSandbox(): Promise<TestSandbox> {
+  const sink = await startSmtpSink({ port: await freePort() });
+  const sandbox = createSandboxApp({ smtpSink: sink });
+  sandbox.auPay.market.registerShop(AU_SHOP_ID, AU_API_KEY);
+  const server: Server = await new Promise((resolve) => {
+    const s = sandbox.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url,
+    auPayBaseUrl: `${url}/au-pay/wmshopapi`,
+    smtpUrl: `smtp://127.0.0.1:${sink.port}`,
+    sink,
+    auPay: sandbox.auPay,
+    async control<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await sink.close();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { registerSearchAttributes } from '../../common/register-search-attributes';
+import { temporalTestServerPath } from '../../common/temporal-binaries';
+import { createRenkeiWorker } from '../../workers/create-worker';
+import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
+import { linkStateQuery, resetLinkStatusUpdate } from '../../workflows/au-pay-shipment-messages';
+import { LINK_STATUS, MISSING_SHIP_DATE, TIMEOUT_MESSAGE, type ShipmentReport, type ManualStatus } from '../../workflows/au-pay-link-status';
+import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
+import { AU_PAY_ERROR_SUBJECTS } from '../../mail/au-pay-error-mail';
+import { startTestDatabase, type TestDatabase } from '../support/database';
+import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
+import { workflowBundle } from '../support/workflow-bundle';
+import { activityDeps, history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
+
+/**
+ * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
+ * sandbox, a real PostgreSQL and the SMTP sink.
+ */
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let sandbox: TestSandbox;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'au-pay-shipment-test';
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+  // The client's timeout is short so the "timeout where the change landed" case runs in a second.
+  worker = await createRenkeiWorker({
+    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle, deps: activityDeps(db.pool, sandbox, 500),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await Promise.all([db?.stop(), sandbox?.stop()]);
+  await env?.teardown();
+});
+
+beforeEach(async () => {
+  await sandbox.control('POST', '/au-pay/_sandbox/reset');
+  await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY });
+  sandbox.sink.clear();
+});
+
+const started: string[] = [];
+const start = (report: ShipmentReport) => {
+  const workflowId = auPayShipmentWorkflowId(report.shopId, report.orderId);
+  started.push(workflowId);
+  return env.client.workflow.start(auPayShipmentWorkflow, { workflowId, taskQueue, args: [report] });
+};
+
+// A workflow left waiting for an operator is closed the way an operator would (marked done by hand): a waiting
+// workflow would let the time-skipping server jump ahead in later tests, and terminating one leaves the test
+// server's time-skipping lock held.
+afterEach(async () => {
+  for (const id of started.splice(0)) {
+    await env.client.workflow.getHandle(id).executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completed] }).catch(() => undefined);
+  }
+});
+
+/** Waits (in real time; nothing here needs the clock) until the workflow stands at `status`. */
+async function waitForStatus(report: ShipmentReport, status: string): Promise<void> {
+  const handle = env.client.workflow.getHandle(auPayShipmentWorkflowId(report.shopId, report.orderId));
+  for (let i = 0; i < 200; i++) {
+    if ((await handle.query(linkStateQuery)).status === status) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`workflow never reached ${status}; it is ${(await handle.query(linkStateQuery)).status}`);
+}
+
+const applied = (entries: Array<{ operation: string; applied: boolean }>, operation: string) =>
+  entries.filter((e) => e.operation === operation && e.applied).length;
+
+test('success: ship info then 完了, each applied once, no mail', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  const result = await (await start(report)).result();
+
+  expect(result.status).toBe(LINK_STATUS.completed);
+  expect((await orderRow(db.pool, report))?.linkStatus).toBe(LINK_STATUS.completed);
+  const trade = sandbox.auPay.market.trade(AU_SHOP_ID, report.auPayOrderId)!;
+  expect(trade).toMatchObject({ orderStatus: '完了', shippingDate: '2026/11/20', shippingCarrier: '1', shippingNumber: '4321-0000-1111' });
+  const entries = await ledger(sandbox, report.auPayOrderId);
+  expect(applied(entries, 'updateTradeInfoProc')).toBe(1);
+  expect(applied(entries, 'updateTradeStsProc')).toBe(1);
+  expect((await history(db.pool, report)).map((h) => [h.operation, h.result])).toEqual([
+    ['updateTradeInfoProc', '成功'],
+    ['updateTradeStsProc', '成功'],
+  ]);
+  expect(sandbox.sink.messages()).toHaveLength(0);
+});
+
+test('ship date missing: 出荷情報反映エラー with the seed message, no call made, error mail sent', async () => {
+  const report = await newShipment(db.pool, sandbox, { shipDate: null });
+  await start(report);
+  await waitForStatus(report, LINK_STATUS.shipError);
+
+  const row = await orderRow(db.pool, report);
+  expect(row).toMatchObject({ linkStatus: LINK_STATUS.shipError, lastError: MISSING_SHIP_DATE });
+  expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
+  const h = await history(db.pool, report);
+  expect(h).toHaveLength(1);
+  expect(h[0]).toMatchObject({ operation: 'updateTradeInfoProc', result: 'エラー', httpStatus: null, errorMessage: MISSING_SHIP_DATE });
+  await waitForMail(1);
+  const [mail] = sandbox.sink.messages();
+  expect(mail).toMatchObject({ subject: AU_PAY_ERROR_SUBJECTS.shipping, to: [NOTIFY_EMAIL] });
+  expect(mail!.text).toContain(report.orderId);
+  expect(mail!.text).toContain(MISSING_SHIP_DATE);
+});
+
+test('canceled trade: an error, not a retry; the market’s words reach the shop', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  await sandbox.control('POST', `/au-pay/_sandbox/trades/${AU_SHOP_ID}/${report.auPayOrderId}/cancel`);
+  await start(report);
+  await waitForStatus(report, LINK_STATUS.shipError);
+
+  expect((await orderRow(db.pool, report))?.lastError).toBe('指定の取引はキャンセル済みです');
+  const h = await history(db.pool, report);
+  expect(h.map((x) => [x.operation, x.result, x.errorCode])).toEqual([['updateTradeInfoProc', 'エラー', 'EMU-TRD-CANCELLED']]);
+  await waitForMail(1);
+  expect(sandbox.sink.messages()[0]!.text).toContain('指定の取引はキャンセル済みです');
+});
+
+test('5xx twice, then success: retried with backoff, applied once, no mail', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  await sandbox.control('POST', '/au-pay/_sandbox/faults', { operation: 'updateTradeInfoProc', kind: 'error', status: 503, times: 2 });
+  const result = await (await start(report)).result();
+
+  expect(result.status).toBe(LINK_STATUS.completed);
+  const h = await history(db.pool, report);
+  expect(h.filter((x) => x.operation === 'updateTradeInfoProc').map((x) => [x.result, x.httpStatus])).toEqual([
+    ['エラー', 503], ['エラー', 503], ['成功', 200],
+  ]);
+  expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeInfoProc')).toBe(1);
+  expect(sandbox.sink.messages()).toHaveLength(0);
+});
+
+test('timeout where the change landed: the retry reads the trade and does not push again', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  await sandbox.control('POST', '/au-pay/_sandbox/faults', { operation: 'updateTradeInfoProc', kind: 'timeout', afterEffect: true, delayMs: 1500, times: 1 });
+  const result = await (await start(report)).result();
+
+  expect(result.status).toBe(LINK_STATUS.completed);
+  expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeInfoProc')).toBe(1);
+  expect((await history(db.pool, report)).map((x) => [x.operation, x.result, x.errorCode ?? null])).toEqual([
+    ['updateTradeInfoProc', 'エラー', 'TIMEOUT'],
+    ['searchTradeInfoProc', '成功', null],
+    ['updateTradeStsProc', '成功', null],
+  ]);
+});
+
+test('timeouts until the retries are spent: the seed timeout message and a mail', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  await sandbox.control('POST', '/au-pay/_sandbox/faults', { operation: 'updateTradeStsProc', kind: 'timeout', delayMs: 1000 });
+  const handle = await start(report);
+  await waitForStatus(report, LINK_STATUS.shipped);
+  // Retries back off on server timers; skip time until the six attempts are spent.
+  for (let i = 0; i < 30 && (await handle.query(linkStateQuery)).status !== LINK_STATUS.completeError; i++) await env.sleep('1m');
+  await waitForStatus(report, LINK_STATUS.completeError);
+  expect((await orderRow(db.pool, report))?.lastError).toBe(TIMEOUT_MESSAGE);
+  expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(0);
+  expect((await history(db.pool, report)).filter((h) => h.operation === 'updateTradeStsProc')).toHaveLength(6);
+  await waitForMail(1);
+  expect(sandbox.sink.messages()[0]!.subject).toBe(AU_PAY_ERROR_SUBJECTS.completion);
+
+  await sandbox.control('DELETE', '/au-pay/_sandbox/faults');
+  await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.shipped] });
+  expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+  const entries = await ledger(sandbox, report.auPayOrderId);
+  expect(applied(entries, 'updateTradeInfoProc')).toBe(1); // the reset to 出荷情報反映済み re-ran only the completion
+  expect(applied(entries, 'updateTradeStsProc')).toBe(1);
+}, 180_000);
+
+test('operator reset after an error: a wrong target is refused with a reason, 空欄 reprocesses', async () => {
+  const report = await newShipment(db.pool, sandbox);
+  await sandbox.control('POST', `/au-pay/_sandbox/shops/${AU_SHOP_ID}/expire-key`);
+  const handle = await start(report);
+  await waitForStatus(report, LINK_STATUS.shipError);
+  expect((await orderRow(db.pool, report))?.lastError).toBe('認証に失敗しました (0002)');
+
+  const refused = handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completeError as unknown as ManualStatus] });
+  await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  await expect(refused).rejects.toMatchObject({ cause: { message: expect.stringContaining('cannot be set by hand') } });
+
+  await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY }); // the shop renewed its key
+  expect(await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.blank] })).toEqual({
+    previous: LINK_STATUS.shipError, status: LINK_STATUS.blank,
+  });
+  expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+  expect((await orderRow(db.pool, report))).toMatchObject({ linkStatus: LINK_STATUS.completed, lastError: null });
+  const entries = await ledger(sandbox, report.auPayOrderId);
+  expect(applied(entries, 'updateTradeInfoProc')).toBe(1);
+  expect(applied(entries, 'updateTradeStsProc')).toBe(1);
+});
+
+test('operator marks an errored order done by hand: 受注完了ステータス反映済み, no further call', async () => {
+  const report = await newShipment(db.pool, sandbox, { shipDate: null });
+  const handle = await start(report);
+  await waitForStatus(report, LINK_STATUS.shipError);
+  await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completed] });
+  expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+  expect((await orderRow(db.pool, report))?.linkStatus).toBe(LINK_STATUS.completed);
+  expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
+});
+
+test('bundled child skipped: 対象外, no call, no mail; only the parent is pushed', async () => {
+  const parent = await newShipment(db.pool, sandbox);
+  const child = await newShipment(db.pool, sandbox, { bundledInto: parent.orderId, auPayOrderId: String(Number(parent.auPayOrderId) + 1) });
+  const [childResult, parentResult] = await Promise.all([(await start(child)).result(), (await start(parent)).result()]);
+
+  expect(childResult.status).toBe(LINK_STATUS.notTarget);
+  expect((await orderRow(db.pool, child))?.linkStatus).toBe(LINK_STATUS.notTarget);
+  expect(await ledger(sandbox, child.auPayOrderId)).toEqual([]);
+  expect(await history(db.pool, child)).toEqual([]);
+  expect(parentResult.status).toBe(LINK_STATUS.completed);
+  expect(sandbox.sink.messages()).toHaveLength(0);
+});
+
+test('split orders: both pushed to the one au PAY order, the later tracking number stays', async () => {
+  const first = await newShipment(db.pool, sandbox, { trackingNumber: '1111' });
+  const second = await newShipment(db.pool, sandbox, { auPayOrderId: first.auPayOrderId, splitFrom: first.orderId, trackingNumber: '2222' });
+  expect((await (await start(first)).result()).status).toBe(LINK_STATUS.completed);
+  expect((await (await start(second)).result()).status).toBe(LINK_STATUS.completed);
+
+  expect(sandbox.auPay.market.trade(AU_SHOP_ID, first.auPayOrderId)?.shippingNumber).toBe('2222');
+  const entries = await ledger(sandbox, first.auPayOrderId);
+  expect(applied(entries, 'updateTradeInfoProc')).toBe(2);
+  expect(applied(entries, 'updateTradeStsProc')).toBe(1); // the second 完了 is a same-status no-op at the market
+});
+
+async function waitForMail(n: number): Promise<void> {
+  for (let i = 0; i < 100 && sandbox.sink.messages().length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(sandbox.sink.messages()).toHaveLength(n);
+}
