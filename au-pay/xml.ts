@@ -5,6 +5,7 @@ const ALWAYS_ARRAY = new Set(['orderInfo', 'detail', 'error']);
 
 const parser = new XMLParser({
   ignoreAttributes: true,
+  ignoreDeclaration: true,
   parseTagValue: false, // codes keep their leading zeros: "0002" stays a string
   trimValues: true,
   isArray: (name) => ALWAYS_ARRAY.has(name),

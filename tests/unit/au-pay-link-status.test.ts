@@ -1,0 +1,40 @@
+import { LINK_STATUS, MISSING_SHIP_DATE, resetRefusal, shippingPrecondition, type ShipmentReport } from '../../workflows/au-pay-link-status';
+
+const report = (o: Partial<ShipmentReport> = {}): ShipmentReport => ({
+  shopId: 's', orderId: 'o', auPayOrderId: '1', managementClass: '通常', shipDate: '2026-11-20', carrier: '1', trackingNumber: '', ...o,
+});
+
+describe('shippingPrecondition (seed 004 section 2)', () => {
+  test('a 通常 order with a ship date is pushed, even with an empty tracking number', () => {
+    expect(shippingPrecondition(report())).toEqual({ shipDate: '2026-11-20' });
+  });
+  test('no ship date is an error before any call', () => {
+    expect(shippingPrecondition(report({ shipDate: null }))).toEqual({ error: MISSING_SHIP_DATE });
+  });
+  test('a bundled child is skipped, naming its parent', () => {
+    expect(shippingPrecondition(report({ bundledInto: 'P-1' }))).toEqual({ skip: expect.stringContaining('P-1') });
+  });
+  test('a management class other than 通常 is skipped, even without a ship date', () => {
+    expect(shippingPrecondition(report({ managementClass: '予約', shipDate: null }))).toEqual({ skip: expect.stringContaining('予約') });
+  });
+  test('a split order is pushed like any other', () => {
+    expect(shippingPrecondition(report({ splitFrom: 'O-0' }))).toEqual({ shipDate: '2026-11-20' });
+  });
+});
+
+describe('resetRefusal (seed 004 section 6)', () => {
+  test.each([LINK_STATUS.blank, LINK_STATUS.shipped, LINK_STATUS.completed])('after an error, %s may be set', (target) => {
+    expect(resetRefusal(LINK_STATUS.shipError, target)).toBeUndefined();
+    expect(resetRefusal(LINK_STATUS.completeError, target)).toBeUndefined();
+  });
+  test('an error status cannot be set by hand', () => {
+    expect(resetRefusal(LINK_STATUS.shipError, LINK_STATUS.completeError)).toMatch(/cannot be set by hand/);
+  });
+  test('an order being processed is not reset', () => {
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.completed)).toMatch(/being processed/);
+    expect(resetRefusal(LINK_STATUS.shipped, LINK_STATUS.blank)).toMatch(/being processed/);
+  });
+  test('an order outside the chain is not reset', () => {
+    expect(resetRefusal(LINK_STATUS.notTarget, LINK_STATUS.blank)).toMatch(/対象外/);
+  });
+});

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ConfigError, parseEnv } from '../../common/env';
+import { loadApiConfig, loadWorkerConfig } from '../../common/config';
+import { jstDate, jstDateTime, parseCalendarDate } from '../../common/jst';
+import { FaultRules } from '../../sandbox/toolkit/faults';
+
+describe('configuration', () => {
+  test('a missing or wrong variable stops start-up with its name', () => {
+    expect(() => loadApiConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999' })).toThrow(ConfigError);
+    try {
+      loadApiConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+      expect(message).toMatch(/API_PORT:/);
+      expect(message).toMatch(/API_TOKEN: missing/);
+    }
+  });
+  test('defaults fill what development does not need to set', () => {
+    const config = loadWorkerConfig({ DATABASE_URL: 'postgres://localhost/x' });
+    expect(config).toMatchObject({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_TASK_QUEUE: 'renkei', AUPAY_TIMEOUT_MS: 10_000 });
+  });
+  test('a value is coerced and checked', () => {
+    expect(parseEnv({ N: z.coerce.number().int() }, { N: '42' })).toEqual({ N: 42 });
+    expect(() => parseEnv({ AUPAY_SHOP_ID: z.string().regex(/^\d+$/, 'digits') }, { AUPAY_SHOP_ID: 'abc' })).toThrow(/AUPAY_SHOP_ID: digits/);
+  });
+});
+
+describe('business time is Asia/Tokyo', () => {
+  test('an instant late in the UTC day is the next JST day', () => {
+    expect(jstDate(new Date('2026-11-23T15:30:00Z'))).toBe('2026-11-24');
+    expect(jstDateTime(new Date('2026-11-23T15:30:00Z'))).toBe('2026/11/24 00:30');
+  });
+  test('calendar dates in the variants the markets use', () => {
+    expect(parseCalendarDate('2026/04/12')).toBe('2026-04-12');
+    expect(parseCalendarDate('20260412')).toBe('2026-04-12');
+    expect(parseCalendarDate('2026-02-30')).toBeNull();
+    expect(parseCalendarDate('12/04/2026')).toBeNull();
+  });
+});
+
+describe('fault rules', () => {
+  test('first match wins, counted rules are spent, the rest pass', () => {
+    const faults = new FaultRules();
+    faults.add({ operation: 'op', kind: 'error', status: 503, times: 2 });
+    faults.add({ operation: '*', kind: 'slow', delayMs: 5 });
+    expect(faults.take('op')?.status).toBe(503);
+    expect(faults.take('op')?.status).toBe(503);
+    expect(faults.take('op')?.kind).toBe('slow');
+    expect(faults.take('other')?.kind).toBe('slow');
+  });
+  test('a probability rule fires on its share of calls', () => {
+    const faults = new FaultRules();
+    faults.add({ kind: 'error', status: 500, probability: 0.5 });
+    expect(faults.take('x', () => 0.4)).toBeDefined();
+    expect(faults.take('x', () => 0.6)).toBeUndefined();
+  });
+  test('an error fault without a status is refused', () => {
+    expect(() => new FaultRules().add({ kind: 'error' })).toThrow(/needs a status/);
+  });
+});
