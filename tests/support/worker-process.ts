@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { startTsChild, stopChild, waitFor, type Child } from '../../scripts/child-processes';
+
+/** The real worker entry point (workers/main.ts) as its own process, so a test can kill it like a crash would. */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Child & { kill(): Promise<void>; stop(): Promise<void> }> {
+  let polling = false;
+  const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...env }, (line) => {
+    if (line.includes('worker polling')) polling = true;
+  });
+  await waitFor('the worker to poll', async () => polling, 90_000, child);
+  return {
+    ...child,
+    async kill() {
+      child.process.kill('SIGKILL');
+      await child.exited;
+    },
+    stop: () => stopChild(child),
+  };
+}
