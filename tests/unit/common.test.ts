@@ -59,3 +59,12 @@ describe('fault rules', () => {
     expect(() => new FaultRules().add({ kind: 'error' })).toThrow(/needs a status/);
   });
 });
+
+describe('one list of search attributes', () => {
+  test('the compose stack registers every attribute the workflows set', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SEARCH_ATTRIBUTES } = await import('../../workflows/search-attributes');
+    const script = readFileSync(require.resolve('../../deploy/temporal/create-namespace.sh'), 'utf8');
+    for (const a of SEARCH_ATTRIBUTES) expect(script).toMatch(new RegExp(`${a.name}[\\s:=]+Keyword`));
+  });
+});
