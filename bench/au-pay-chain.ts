@@ -1,0 +1,225 @@
+/**
+ * `npm run bench [-- --orders N --concurrency C]`: the au PAY ship-then-complete chain against a no-op baseline with
+ * as many activities, on one Temporal dev server and one worker, in the same run. Machines are noisy, so the figures
+ * that mean something are the ratios to the baseline measured here, and the actions per order (machine-independent).
+ * Nothing is asserted on time; the run fails only when the chain did not do exactly what it should.
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { registerSearchAttributes } from '../common/register-search-attributes';
+import { temporalCliPath } from '../common/temporal-binaries';
+import { upsertShipmentReport } from '../db/au-pay-orders';
+import { auPayShipmentWorkflow } from '../workflows';
+import { LINK_STATUS, type ShipmentReport } from '../workflows/au-pay-link-status';
+import { auPayShipmentWorkflowId } from '../workflows/workflow-ids';
+import { activityDeps, SHOP_ID } from '../tests/support/au-pay-fixtures';
+import { startTestDatabase, type TestDatabase } from '../tests/support/database';
+import { AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
+import { parseArgs, type BenchArgs } from './args';
+import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
+import { historyStats, spread, ACTION_EVENTS, type ActionEvent, type HistoryStats } from './history-stats';
+import { percentile, runPhase, type PhaseResult } from './run-phase';
+
+const TASK_QUEUE = 'bench';
+/** The chain's happy path runs two activities: pushShippingInfo, pushCompletion. */
+const BASELINE_STEPS = 2;
+/** Untimed runs of each kind first, so neither phase pays for JIT, connection setup or the first cache fills. */
+const WARMUP = 20;
+/** Workflows per phase whose histories are fetched for the action counts. */
+const HISTORY_SAMPLE = 50;
+/** The production default (AUPAY_TIMEOUT_MS): the tests' 2s would turn a loaded moment into retries, not latency. */
+const AU_PAY_TIMEOUT_MS = 10_000;
+
+const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  // The SDK logs every worker state change at INFO; only trouble is worth seeing in a benchmark's output.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const cli = temporalCliPath();
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: cli }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+    });
+    cleanups.push(() => env.teardown());
+    await registerSearchAttributes(env.connection, 'default'); // the chain upserts AuPayLinkStatus
+    const db = await startTestDatabase();
+    cleanups.push(() => db.stop());
+    const sandbox = await startTestSandbox();
+    cleanups.push(() => sandbox.stop());
+
+    const noop: BaselineActivities['noop'] = async () => undefined;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath: require.resolve('./workflows'),
+      activities: { ...createActivities(activityDeps(db.pool, sandbox, AU_PAY_TIMEOUT_MS)), noop },
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    printHeader(args, cli, worker);
+    const chain = chainRunner(env, db, sandbox);
+    const baseline = (i: number) => runBaseline(env, `bench-baseline:${i}`);
+
+    // Warm-up: same code paths, untimed; its ledger entries are cleared so the check below counts the measured orders only.
+    const warm = await runPhase(WARMUP, args.concurrency, chain.run(await chain.prepare('W', WARMUP)));
+    await runPhase(WARMUP, args.concurrency, (i) => runBaseline(env, `bench-warmup:${i}`));
+    const warmProblems = warm.results.filter((r) => r.result.status !== LINK_STATUS.completed);
+    if (warmProblems.length) return fail([`${warmProblems.length} warm-up orders did not complete`]);
+    sandbox.auPay.kit.ledger.reset();
+
+    const rssBefore = process.memoryUsage().rss;
+    const reports = await chain.prepare('A', args.orders);
+    console.log(`phase A: ${args.orders} au PAY chains, ${args.concurrency} in flight ...`);
+    const a = await runPhase(args.orders, args.concurrency, chain.run(reports));
+    const rssAfterA = process.memoryUsage().rss;
+    const problems = await verifyChain(a, reports, db, sandbox);
+    if (problems.length) return fail(problems);
+    console.log(`phase A verified: ${args.orders}/${args.orders} ${LINK_STATUS.completed}; ledger ${args.orders} applied updateTradeInfoProc + ${args.orders} applied updateTradeStsProc, nothing else`);
+
+    console.log(`phase B: ${args.orders} baseline workflows (${BASELINE_STEPS} no-op activities), ${args.concurrency} in flight ...`);
+    const b = await runPhase(args.orders, args.concurrency, baseline);
+    const rssAfterB = process.memoryUsage().rss;
+    const wrong = b.results.filter((r) => r.result !== BASELINE_STEPS).length;
+    if (wrong) return fail([`${wrong} baseline workflows returned something other than ${BASELINE_STEPS}`]);
+
+    const [historyA, historyB] = [
+      await historyStats(spread(a.results, HISTORY_SAMPLE).map((r) => r.handle)),
+      await historyStats(spread(b.results, HISTORY_SAMPLE).map((r) => r.handle)),
+    ];
+    printResults(a, b, historyA, historyB);
+    console.log(`\nbench process RSS (worker + client + sandbox + in-process PGlite): before ${MiB(rssBefore)}, after chain ${MiB(rssAfterA)}, after baseline ${MiB(rssAfterB)}`);
+    return 0;
+  } finally {
+    // In reverse: the worker stops before the server it polls; the database and sandbox go last.
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+    }
+  }
+}
+
+/** Trades at the market and stored shipment reports for `n` orders, and the function that runs one chain. */
+function chainRunner(env: TestWorkflowEnvironment, db: TestDatabase, sandbox: TestSandbox) {
+  return {
+    async prepare(tag: string, n: number): Promise<ShipmentReport[]> {
+      const reports = Array.from({ length: n }, (_, i): ShipmentReport => {
+        // Straight into the emulator rather than over its control API: setup is not what is measured.
+        const { orderId: auPayOrderId } = sandbox.auPay.market.createTrade({ shopId: AU_SHOP_ID });
+        return {
+          shopId: SHOP_ID, orderId: `BENCH-${tag}-${i}`, auPayOrderId, managementClass: '通常',
+          shipDate: '2026-11-20', carrier: '1', trackingNumber: `T-${auPayOrderId}`,
+        };
+      });
+      await runPhase(n, 10, (i) => upsertShipmentReport(db.pool, reports[i]!)); // the pool's size
+      return reports;
+    },
+    run: (reports: ShipmentReport[]) => async (i: number) => {
+      const report = reports[i]!;
+      const handle = await env.client.workflow.start(auPayShipmentWorkflow, {
+        workflowId: auPayShipmentWorkflowId(report.shopId, report.orderId), taskQueue: TASK_QUEUE, args: [report],
+      });
+      return { handle, result: await handle.result() };
+    },
+  };
+}
+
+async function runBaseline(env: TestWorkflowEnvironment, workflowId: string) {
+  const handle = await env.client.workflow.start(baselineWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [BASELINE_STEPS] });
+  return { handle, result: await handle.result() };
+}
+
+/** Every chain completed, and the market and the database saw each order's two changes exactly once. */
+async function verifyChain(
+  a: PhaseResult<{ result: { status: string; lastError: string | null } }>, reports: ShipmentReport[], db: TestDatabase, sandbox: TestSandbox,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const n = reports.length;
+  const notDone = a.results.map((r, i) => ({ r: r.result, i })).filter(({ r }) => r.status !== LINK_STATUS.completed);
+  if (notDone.length) {
+    problems.push(`${notDone.length}/${n} workflows ended at another status, e.g. ${reports[notDone[0]!.i]!.orderId}: ${JSON.stringify(notDone[0]!.r)}`);
+  }
+  const ledger = sandbox.auPay.kit.ledger.list();
+  const ids = new Set(reports.map((r) => r.auPayOrderId));
+  for (const operation of ['updateTradeInfoProc', 'updateTradeStsProc']) {
+    const applied = ledger.filter((e) => e.operation === operation && e.applied);
+    const orders = new Set(applied.map((e) => e.orderId));
+    if (applied.length !== n || orders.size !== n || [...orders].some((id) => !ids.has(id))) {
+      problems.push(`ledger: ${applied.length} applied ${operation} on ${orders.size} orders, expected exactly ${n} on the ${n} bench orders`);
+    }
+  }
+  if (ledger.length !== 2 * n) problems.push(`ledger: ${ledger.length} entries in all, expected ${2 * n}`);
+  const { rows } = await db.pool.query<{ count: string }>(
+    `SELECT count(*) FROM au_pay_orders WHERE shop_id = $1 AND order_id LIKE 'BENCH-A-%' AND link_status = $2`, [SHOP_ID, LINK_STATUS.completed],
+  );
+  if (Number(rows[0]!.count) !== n) problems.push(`database: ${rows[0]!.count}/${n} orders stored as ${LINK_STATUS.completed}`);
+  return problems;
+}
+
+function fail(problems: string[]): number {
+  console.error(`\nVERIFICATION FAILED: no figures reported\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return 1;
+}
+
+function printHeader(args: BenchArgs, cli: string, worker: Worker) {
+  let cliVersion = '?';
+  try {
+    cliVersion = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // only informational
+  }
+  const slots = (s: Worker['options']['tuner']['workflowTaskSlotSupplier']) => (s.type === 'fixed-size' ? String(s.numSlots) : s.type);
+  const { tuner, maxCachedWorkflows } = worker.options;
+  console.log(`au PAY chain benchmark: ${args.orders} orders per phase, ${args.concurrency} workflows in flight, ${WARMUP} warm-up runs of each kind`);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${MiB(os.totalmem())} RAM, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(`temporal: ${cliVersion} (dev server, in-memory), one worker in this process, task queue '${TASK_QUEUE}'`);
+  console.log(
+    `worker options (SDK defaults, unchanged): maxConcurrentWorkflowTaskExecutions=${slots(tuner.workflowTaskSlotSupplier)} `
+      + `maxConcurrentActivityTaskExecutions=${slots(tuner.activityTaskSlotSupplier)} maxCachedWorkflows=${maxCachedWorkflows}`,
+  );
+  console.log('baseline measured in the same run\n');
+}
+
+function printResults(a: PhaseResult<unknown>, b: PhaseResult<unknown>, ha: HistoryStats, hb: HistoryStats) {
+  const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
+  const rows: Array<[string, number, number, number]> = [
+    ['orders/s', rate(a), rate(b), 1],
+    ['wall time (s)', a.wallMs / 1000, b.wallMs / 1000, 1],
+    ['latency p50 (ms)', percentile(a.latencies, 50), percentile(b.latencies, 50), 0],
+    ['latency p95 (ms)', percentile(a.latencies, 95), percentile(b.latencies, 95), 0],
+    [`actions/order (${ha.sampled} + ${hb.sampled} histories)`, ha.actions, hb.actions, 2],
+    ...Object.keys(ACTION_EVENTS).map((k): [string, number, number, number] => [`  ${k}`, ha.actionsByType[k as ActionEvent], hb.actionsByType[k as ActionEvent], 2]),
+    ['activity retries/order', ha.retries, hb.retries, 2],
+    ['history events/workflow', ha.events, hb.events, 1],
+    ['history bytes/workflow', ha.bytes, hb.bytes, 0],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const cell = (s: string) => s.padStart(14);
+  console.log(`\n${''.padEnd(width)} ${cell('au PAY chain')} ${cell('baseline(2)')} ${cell('chain/baseline')}`);
+  for (const [label, x, y, digits] of rows) {
+    const ratio = y === 0 ? (x === 0 ? '-' : 'n/a') : `${(x / y).toFixed(2)}x`;
+    console.log(`${label.padEnd(width)} ${cell(x.toFixed(digits))} ${cell(y.toFixed(digits))} ${cell(ratio)}`);
+  }
+}
+
+void main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
