@@ -1,14 +1,8 @@
 import type { Pool } from 'pg';
 import type { LinkStatus, ShipmentReport } from '../workflows/au-pay-link-status';
 
-export interface AuPayOrderRow {
-  shopId: string;
-  orderId: string;
-  auPayOrderId: string;
-  managementClass: string;
-  shipDate: string | null;
-  carrier: string;
-  trackingNumber: string;
+/** An order as stored: what the OMS reported, and where its au PAY chain stands. */
+export interface AuPayOrderRow extends Omit<ShipmentReport, 'bundledInto' | 'splitFrom'> {
   bundledInto: string | null;
   splitFrom: string | null;
   linkStatus: LinkStatus;
