@@ -14,18 +14,18 @@ function onPath(name: string): string | undefined {
 }
 
 /**
- * The Temporal CLI (dev server with the Web UI): TEMPORAL_CLI_PATH, else the one scripts/install-temporal.sh put in
- * .tools/, else a `temporal` on PATH.
+ * The Temporal CLI (dev server with the Web UI): TEMPORAL_CLI_PATH, else a `temporal` on PATH, else the one
+ * scripts/install-temporal.sh put in .tools/ (the same order the script uses).
  */
 export function temporalCliPath(): string {
-  const found = process.env.TEMPORAL_CLI_PATH ?? [path.join(VENV_BIN, 'temporal')].find(existsSync) ?? onPath('temporal');
+  const found = process.env.TEMPORAL_CLI_PATH ?? onPath('temporal') ?? [path.join(VENV_BIN, 'temporal')].find(existsSync);
   if (!found || !existsSync(found)) throw new Error('Temporal CLI not found: run `npm run setup`, or set TEMPORAL_CLI_PATH');
   return found;
 }
 
-/** The time-skipping test server: TEMPORAL_TEST_SERVER_PATH, else the installed one. */
+/** The time-skipping test server: TEMPORAL_TEST_SERVER_PATH, else one on PATH, else the installed one. */
 export function temporalTestServerPath(): string {
-  const found = process.env.TEMPORAL_TEST_SERVER_PATH ?? [path.join(VENV_BIN, 'temporal-test-server')].find(existsSync) ?? onPath('temporal-test-server');
+  const found = process.env.TEMPORAL_TEST_SERVER_PATH ?? onPath('temporal-test-server') ?? [path.join(VENV_BIN, 'temporal-test-server')].find(existsSync);
   if (!found || !existsSync(found)) throw new Error('Temporal test server not found: run `npm run setup`, or set TEMPORAL_TEST_SERVER_PATH');
   return found;
 }
