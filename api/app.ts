@@ -5,6 +5,9 @@ import { requireBearer } from './auth';
 import { errorHandler } from './http-error';
 import { createHealthRoutes } from './health';
 import { createAuPayRoutes } from './au-pay/routes';
+import { createAmazonPayRoutes } from './amazon-pay/routes';
+import { createAmazonPayIpnRoutes } from './amazon-pay/ipn-routes';
+import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
 export interface ApiDeps {
   temporal: Client;
@@ -13,6 +16,8 @@ export interface ApiDeps {
   taskQueue: string;
   /** The shops this deployment serves. */
   isKnownShop(shopId: string): boolean;
+  /** Verifies Amazon Pay IPNs (SNS signatures); its certificate-host policy comes from configuration. */
+  ipnVerifier: SnsVerifier;
 }
 
 /** The HTTP API, apart from listen() so tests serve it on a free port. It starts, signals, updates and reads. */
@@ -21,8 +26,10 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '256kb' }));
   app.use(createHealthRoutes(deps));
+  app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(requireBearer(deps.apiToken));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
+  app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });
   });

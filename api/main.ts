@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createApiApp } from './app';
+import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
 
 const log = createLogger('api');
 
@@ -19,6 +20,9 @@ runMain(async () => {
   const app = createApiApp({
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
     isKnownShop: (shopId) => shopId === config.SHOP_ID,
+    ipnVerifier: createSnsVerifier({
+      allowCertUrl: hostPatternPolicy(new RegExp(config.AMAZONPAY_IPN_CERT_HOST), { allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
+    }),
   });
   const server = await listen(app, config.API_PORT, '0.0.0.0', 'API_PORT');
   log.info('api listening', { port: config.API_PORT });

@@ -25,6 +25,23 @@ export const auPayShape = {
   AUPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 };
 
+/**
+ * The shop's Amazon Pay account. The private key comes as a PEM file path (never the key itself in an environment
+ * listing or a log). Without AMAZONPAY_PRIVATE_KEY_FILE the shop has no Amazon Pay.
+ */
+export const amazonPayShape = {
+  AMAZONPAY_BASE_URL: z.string().url().default('http://127.0.0.1:7480/amazon-pay'),
+  AMAZONPAY_HOST: nonEmpty().default('pay-api.amazon.jp'),
+  AMAZONPAY_REGION: z.enum(['jp', 'us', 'na', 'eu', 'de', 'uk']).default('jp'),
+  AMAZONPAY_ENVIRONMENT: z.enum(['sandbox', 'live']).default('sandbox'),
+  AMAZONPAY_PUBLIC_KEY_ID: nonEmpty().default('SANDBOX-RENKEI-DEV-KEY'),
+  AMAZONPAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  AMAZONPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Host names allowed to serve the SNS signing certificate of IPNs, as a regular expression */
+  AMAZONPAY_IPN_CERT_HOST: z.string().default('^sns\\.[a-zA-Z0-9\\-]{3,}\\.amazonaws\\.com(\\.cn)?$'),
+  AMAZONPAY_IPN_ALLOW_HTTP_CERT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+};
+
 export const mailShape = {
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().email().default('renkei@example.jp'),
@@ -34,11 +51,13 @@ export const apiShape = {
   ...temporalShape,
   ...databaseShape,
   ...shopShape,
+  AMAZONPAY_IPN_CERT_HOST: amazonPayShape.AMAZONPAY_IPN_CERT_HOST,
+  AMAZONPAY_IPN_ALLOW_HTTP_CERT: amazonPayShape.AMAZONPAY_IPN_ALLOW_HTTP_CERT,
   API_PORT: port(3000),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...mailShape };
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...mailShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

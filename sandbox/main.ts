@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { parseEnv, port, runMain } from '../common/env';
-import { auPayShape } from '../common/config';
+import { amazonPayShape, auPayShape } from '../common/config';
 import { createLogger } from '../common/logger';
 import { startSmtpSink } from '../mail/smtp-sink';
 import { createSandboxApp } from './sandbox-app';
 import { listen } from '../common/listen';
+import { readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
 
 const log = createLogger('sandbox');
 
@@ -16,11 +18,22 @@ runMain(async () => {
     SANDBOX_HOST: z.string().default('127.0.0.1'),
     AUPAY_SHOP_ID: auPayShape.AUPAY_SHOP_ID,
     AUPAY_API_KEY: auPayShape.AUPAY_API_KEY,
+    SANDBOX_PUBLIC_URL: z.string().url().optional(),
+    AMAZONPAY_PUBLIC_KEY_ID: amazonPayShape.AMAZONPAY_PUBLIC_KEY_ID,
+    AMAZONPAY_PRIVATE_KEY_FILE: amazonPayShape.AMAZONPAY_PRIVATE_KEY_FILE,
+    SANDBOX_IPN_TARGET: z.string().url().optional(),
   });
   const sink = await startSmtpSink({ port: env.SMTP_PORT, host: env.SANDBOX_HOST });
-  const { app, auPay } = createSandboxApp({ smtpSink: sink });
+  const publicUrl = env.SANDBOX_PUBLIC_URL ?? `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`;
+  const { app, auPay, amazonPay, amazonPayIpn } = createSandboxApp({ smtpSink: sink, publicUrl });
   // The configured store is known to the market from the start, so a fresh `npm start` works end to end.
   auPay.market.registerShop(env.AUPAY_SHOP_ID, env.AUPAY_API_KEY);
+  // The dev Amazon Pay key: the sandbox learns its public half, the worker signs with the private half.
+  if (env.AMAZONPAY_PRIVATE_KEY_FILE) {
+    const publicKeyPem = createPublicKey(readFileSync(env.AMAZONPAY_PRIVATE_KEY_FILE, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
+    amazonPay.keys.register(env.AMAZONPAY_PUBLIC_KEY_ID, publicKeyPem);
+  }
+  if (env.SANDBOX_IPN_TARGET) amazonPayIpn.configure({ targetUrl: env.SANDBOX_IPN_TARGET });
   const server = await listen(app, env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
   log.info('sandbox ready', { http: `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`, smtp: env.SMTP_PORT });
   const stop = () => {

@@ -1,24 +1,52 @@
 import express, { type Express } from 'express';
 import { createAuPayEmulator, type AuPayEmulator } from '../au-pay/emulator';
+import { createAmazonPayEmulator, type AmazonPayEmulator } from '../amazon-pay/emulator';
 import { controlErrorHandler } from './toolkit/control-errors';
+import { createIpnSender, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
+import { createSnsSigner } from '../amazon-pay/sns/sns-signer';
 import type { SmtpSink } from '../mail/smtp-sink';
 
 export interface SandboxApp {
   app: Express;
   auPay: AuPayEmulator;
+  amazonPay: AmazonPayEmulator;
+  /** Amazon Pay's IPNs: SNS-signed POSTs for every state change, to the target set under /amazon-pay/_sandbox/ipn */
+  amazonPayIpn: IpnSender;
+}
+
+export interface SandboxAppOptions {
+  smtpSink?: SmtpSink;
+  /** where the sandbox is reached, for the IPNs' SigningCertURL */
+  publicUrl: string;
+  amazonPayMerchantId?: string;
 }
 
 /**
- * The one HTTP host of every emulator, each under its own prefix (/au-pay, and later /amazon-pay, /yahoo, ...),
+ * The one HTTP host of every emulator, each under its own prefix (/au-pay, /amazon-pay, and later /yahoo, ...),
  * plus the mail sink's listing under /mail.
  */
-export function createSandboxApp(options: { smtpSink?: SmtpSink } = {}): SandboxApp {
+export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   const app = express();
   const auPay = createAuPayEmulator();
+  const sns = `${options.publicUrl.replace(/\/+$/, '')}/amazon-pay/__sns`;
+  const ipn = createIpnSender({
+    merchantId: options.amazonPayMerchantId ?? 'RENKEISANDBOXMERCHANT', certUrl: `${sns}/${SNS_CERT_FILE}`, unsubscribeBaseUrl: `${sns}/`,
+    signer: createSnsSigner(), clock: () => amazonPay.kit.clock.now(), // called only after both exist
+  });
+  const amazonPay = createAmazonPayEmulator({ onStateChange: (change) => ipn.notify(change), onReset: () => ipn.reset() });
   app.get('/', (_req, res) => {
-    res.json({ emulators: { 'au-pay': { api: '/au-pay/wmshopapi', control: '/au-pay/_sandbox' } }, mail: '/mail/messages' });
+    res.json({
+      emulators: {
+        'au-pay': { api: '/au-pay/wmshopapi', control: '/au-pay/_sandbox' },
+        'amazon-pay': { api: '/amazon-pay/{sandbox|live}/v2', control: '/amazon-pay/_sandbox' },
+      },
+      mail: '/mail/messages',
+    });
   });
   app.use('/au-pay', auPay.router);
+  app.use('/amazon-pay/_sandbox/ipn', ipn.router);
+  app.use('/amazon-pay/__sns', ipn.certRouter);
+  app.use('/amazon-pay', amazonPay.router);
   const sink = options.smtpSink;
   if (sink) {
     app.get('/mail/messages', (req, res) => {
@@ -32,5 +60,5 @@ export function createSandboxApp(options: { smtpSink?: SmtpSink } = {}): Sandbox
     });
   }
   app.use(controlErrorHandler);
-  return { app, auPay };
+  return { app, auPay, amazonPay, amazonPayIpn: ipn };
 }

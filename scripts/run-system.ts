@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -114,6 +114,12 @@ async function main() {
       SMTP_PORT: String(env.SMTP_PORT),
       API_PORT: String(env.API_PORT),
       API_TOKEN: apiToken,
+      // Amazon Pay against the sandbox: a dev key pair, and IPNs from the sandbox to our API, signed by its certificate.
+      AMAZONPAY_PRIVATE_KEY_FILE: process.env.AMAZONPAY_PRIVATE_KEY_FILE ?? devAmazonPayKey(env.DATA_DIR),
+      AMAZONPAY_BASE_URL: process.env.AMAZONPAY_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/amazon-pay`,
+      AMAZONPAY_IPN_CERT_HOST: process.env.AMAZONPAY_IPN_CERT_HOST ?? '^127\\.0\\.0\\.1$',
+      AMAZONPAY_IPN_ALLOW_HTTP_CERT: process.env.AMAZONPAY_IPN_ALLOW_HTTP_CERT ?? 'true',
+      SANDBOX_IPN_TARGET: process.env.SANDBOX_IPN_TARGET ?? `http://127.0.0.1:${env.API_PORT}/shops/${process.env.SHOP_ID ?? 'demo-shop'}/amazon-pay/ipn`,
     };
 
     step(`sandbox emulators on http://127.0.0.1:${env.SANDBOX_PORT}, SMTP sink on 127.0.0.1:${env.SMTP_PORT}`);
@@ -136,7 +142,7 @@ async function main() {
       'renkei is running:',
       `  API                    http://127.0.0.1:${env.API_PORT}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
       `  Temporal Web UI        http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
-      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox`,
+      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox  and  /amazon-pay/_sandbox`,
       `  Mail sink              http://127.0.0.1:${env.SANDBOX_PORT}/mail/messages   (SMTP 127.0.0.1:${env.SMTP_PORT})`,
       'Ctrl-C stops everything.',
       '',
@@ -152,6 +158,16 @@ function devApiToken(dataDir: string): string {
   const file = path.join(dataDir, 'api-token');
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** A development Amazon Pay key pair, made once in the git-ignored data folder; the sandbox registers its public half. */
+function devAmazonPayKey(dataDir: string): string {
+  const file = path.join(dataDir, 'amazon-pay-dev-key.pem');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  }
+  return file;
 }
 
 main().catch((err: Error) => {

@@ -8,6 +8,8 @@ export interface RenkeiWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per run); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Tests use one to move the sandbox's clock with the time-skipping server's. */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 /** The one place a renkei worker is assembled: production, tests and benchmarks all come through here. */
@@ -17,6 +19,7 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
+    interceptors: o.interceptors,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

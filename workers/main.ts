@@ -5,7 +5,8 @@ import { createLogger } from '../common/logger';
 import { createPool } from '../db/pool';
 import { createMailer } from '../mail/mailer';
 import { createRenkeiWorker } from './create-worker';
-import { shopsFromConfig } from './shops';
+import { amazonPayShopsFromConfig, auPayShopsFromConfig } from './shops';
+import { ensureSchedules } from './schedules';
 
 const log = createLogger('worker');
 
@@ -18,8 +19,9 @@ runMain(async () => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, shop: shopsFromConfig(config) },
+    deps: { db, mailer, shop: auPayShopsFromConfig(config), amazonPayShop: amazonPayShopsFromConfig(config) },
   });
+  await ensureSchedules(config);
   log.info('worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS });
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling and lets running activities finish.
   await worker.run();

@@ -1,2 +1,5 @@
 /** Every workflow the renkei worker runs. */
 export { auPayShipmentWorkflow } from './au-pay-shipment';
+export { amazonPayAuthorizationWorkflow } from './amazon-pay-authorization';
+export { amazonPayReviewReportWorkflow } from './amazon-pay-review-report';
+export { amazonPayRecurringWorkflow } from './amazon-pay-recurring';

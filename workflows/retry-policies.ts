@@ -16,3 +16,9 @@ export const localIo: ActivityOptions = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
 };
+
+/** A payment provider: transport errors retry a few times; declines and validation errors come back non-retryable. */
+export const paymentApi: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 },
+};

@@ -3,3 +3,6 @@ export const auPayShipmentWorkflowId = (shopId: string, orderId: string): string
 
 /** Idempotency keys come from the workflow id, the step and the cycle (an operator's reset starts a new cycle). */
 export const stepKey = (workflowId: string, step: string, cycle: number): string => `${workflowId}:${step}:${cycle}`;
+
+export const amazonPayAuthorizationWorkflowId = (shopId: string, orderId: string): string => `amazon-pay-authorization:${shopId}:${orderId}`;
+export const amazonPayRecurringWorkflowId = (shopId: string, parentOrderId: string): string => `amazon-pay-recurring:${shopId}:${parentOrderId}`;

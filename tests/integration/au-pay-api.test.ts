@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiApp } from '../../api/app';
+import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
 import { registerSearchAttributes } from '../../common/register-search-attributes';
 import { temporalCliPath } from '../../common/temporal-binaries';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
@@ -31,7 +32,10 @@ beforeAll(async () => {
   });
   await registerSearchAttributes(env.connection, 'default');
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  const app = createApiApp({ temporal: env.client, db: db.pool, apiToken: API_TOKEN, taskQueue, isKnownShop: (s) => s === SHOP_ID });
+  const app = createApiApp({
+    temporal: env.client, db: db.pool, apiToken: API_TOKEN, taskQueue, isKnownShop: (s) => s === SHOP_ID,
+    ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+  });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

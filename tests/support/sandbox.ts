@@ -12,6 +12,10 @@ export interface TestSandbox {
   smtpUrl: string;
   sink: SmtpSink;
   auPay: SandboxApp['auPay'];
+  /** base URL for our Amazon Pay client (the emulator under /amazon-pay), and its handle */
+  amazonPayBaseUrl: string;
+  amazonPay: SandboxApp['amazonPay'];
+  amazonPayIpn: SandboxApp['amazonPayIpn'];
   /** JSON call to a control-plane path, e.g. control('POST', '/au-pay/_sandbox/trades', {...}). */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -20,18 +24,22 @@ export interface TestSandbox {
 /** The real sandbox host on free ports, with the test store registered at the au PAY market. */
 export async function startTestSandbox(): Promise<TestSandbox> {
   const sink = await startSmtpSink({ port: await freePort() });
-  const sandbox = createSandboxApp({ smtpSink: sink });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const sandbox = createSandboxApp({ smtpSink: sink, publicUrl: url });
   sandbox.auPay.market.registerShop(AU_SHOP_ID, AU_API_KEY);
   const server: Server = await new Promise((resolve) => {
-    const s = sandbox.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = sandbox.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     url,
     auPayBaseUrl: `${url}/au-pay/wmshopapi`,
     smtpUrl: `smtp://127.0.0.1:${sink.port}`,
     sink,
     auPay: sandbox.auPay,
+    amazonPayBaseUrl: `${url}/amazon-pay`,
+    amazonPay: sandbox.amazonPay,
+    amazonPayIpn: sandbox.amazonPayIpn,
     async control<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${url}${path}`, {
         method,
@@ -43,6 +51,7 @@ export async function startTestSandbox(): Promise<TestSandbox> {
       return (text ? JSON.parse(text) : undefined) as T;
     },
     async stop() {
+      await sandbox.amazonPayIpn.flush();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sink.close();

@@ -1,0 +1,125 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import type { AmazonPayClient } from '../amazon-pay/client-types';
+import { AmazonPayApiError } from '../amazon-pay/errors';
+import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
+import { jpy, type Charge } from '../amazon-pay/schemas';
+import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
+import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
+import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
+import type { Mailer } from '../mail/mailer';
+
+export interface AmazonPayShop {
+  client: AmazonPayClient;
+  notifyEmail: string;
+}
+
+export interface AmazonPayActivityDeps {
+  db: Pool;
+  mailer: Mailer;
+  /** The shop's Amazon Pay client, built by the worker from its account; undefined when the shop has none. */
+  amazonPayShop(shopId: string): AmazonPayShop | undefined;
+}
+
+/** What the workflow needs of a charge: plain data, no secrets. */
+export interface ChargeView {
+  chargeId: string | null;
+  state: string;
+  reasonCode: string | null;
+  /** ISO instant of the last state change */
+  changedAt: string | null;
+}
+
+/** Decline reason codes Amazon answers on a synchronous createCharge: a result, not a failure (§5). */
+const DECLINES = new Set(['SoftDeclined', 'HardDeclined', 'AmazonRejected', 'TransactionTimedOut', 'PaymentMethodNotAllowed', 'MFANotCompleted']);
+
+const view = (c: Charge): ChargeView => ({
+  chargeId: c.chargeId,
+  state: c.statusDetails.state,
+  reasonCode: c.statusDetails.reasonCode,
+  changedAt: fromAmazonTimestamp(c.statusDetails.lastUpdatedTimestamp),
+});
+
+export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
+  const shopOf = (shopId: string): AmazonPayShop => {
+    const shop = deps.amazonPayShop(shopId);
+    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no Amazon Pay account configured`, 'UnknownShop');
+    return shop;
+  };
+
+  /** Amazon's errors: transport trouble retries (Temporal's policy); anything else stops with Amazon's reason. */
+  async function call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw toFailure(err);
+    }
+  }
+
+  return {
+    /** createCharge with pending authorization allowed; a synchronous decline comes back as a Declined view. */
+    async requestAuthorization(i: { shopId: string; orderId: string; chargePermissionId: string; amountJpy: number; idempotencyKey: string }): Promise<ChargeView> {
+      const { client } = shopOf(i.shopId);
+      try {
+        const charge = await client.createCharge(
+          {
+            chargePermissionId: i.chargePermissionId, chargeAmount: jpy(i.amountJpy), captureNow: false,
+            canHandlePendingAuthorization: true, merchantMetadata: { merchantReferenceId: i.orderId },
+          },
+          amazonIdempotencyKey(i.idempotencyKey),
+        );
+        return view(charge);
+      } catch (err) {
+        if (err instanceof AmazonPayApiError && DECLINES.has(err.reasonCode)) {
+          return { chargeId: null, state: 'Declined', reasonCode: err.reasonCode, changedAt: null };
+        }
+        throw toFailure(err);
+      }
+    },
+
+    async readCharge(i: { shopId: string; chargeId: string }): Promise<ChargeView> {
+      const { client } = shopOf(i.shopId);
+      return view(await call(() => client.getCharge(i.chargeId)));
+    },
+
+    async captureCharge(i: { shopId: string; chargeId: string; amountJpy: number; idempotencyKey: string }): Promise<ChargeView> {
+      const { client } = shopOf(i.shopId);
+      return view(await call(() => client.captureCharge(i.chargeId, { captureAmount: jpy(i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey))));
+    },
+
+    /** The order's payment fields, its order data OUT row and its review result, in one statement. */
+    async recordPayment(u: PaymentUpdate): Promise<void> {
+      await applyPaymentUpdate(deps.db, u);
+    },
+
+    async sendAuthorizationFailureMail(i: { shopId: string; orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean }): Promise<void> {
+      const { notifyEmail } = shopOf(i.shopId);
+      await deps.mailer.send(authorizationFailureMail(notifyEmail, i));
+    },
+
+    /** The periodic 審査結果取得 report; no mail when there is nothing to report. */
+    async sendReviewReport(i: { shopId: string }): Promise<{ ok: number; errors: number }> {
+      const { notifyEmail } = shopOf(i.shopId);
+      const results = await listUnreportedReviewResults(deps.db, i.shopId);
+      const ok = results.filter((r) => r.outcome === 'OK');
+      const errors = results.filter((r) => r.outcome === 'ERROR');
+      if (results.length) {
+        await deps.mailer.send(reviewReportMail(notifyEmail, ok, errors));
+        await markReviewResultsReported(deps.db, results.map((r) => r.id));
+      }
+      return { ok: ok.length, errors: errors.length };
+    },
+  };
+}
+
+export type AmazonPayActivities = ReturnType<typeof createAmazonPayActivities>;
+
+function toFailure(err: unknown): unknown {
+  if (!(err instanceof AmazonPayApiError)) return err;
+  return ApplicationFailure.create({
+    message: `${err.reasonCode}: ${err.message}`,
+    type: err.retryable ? 'AmazonPayTransient' : `AmazonPay${err.reasonCode}`,
+    nonRetryable: !err.retryable,
+    details: [{ status: err.status, reasonCode: err.reasonCode, requestId: err.requestId }],
+  });
+}

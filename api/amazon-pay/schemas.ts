@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
+
+/** An order paid with Amazon Pay under 非同期オーソリ: the checkout's ChargePermission and the shop's settings. */
+export const authorizationBody = z.object({
+  orderId: orderNumber,
+  chargePermissionId: z.string().regex(/^[A-Z0-9][A-Z0-9-]{5,63}$/, 'an Amazon Pay ChargePermission id, e.g. S01-1234567-7654321'),
+  amountJpy: z.number().int('whole yen').min(1).max(10_000_000, 'at most ¥10,000,000 per charge'),
+  captureOnAuthorization: z.boolean().default(false),
+  cancelOnDecline: z.boolean().default(false),
+});
+
+export const amazonOrderParams = z.object({ shopId: z.string(), orderId: orderNumber });
+
+const interval = z.object({ unit: z.enum(['Day', 'Week', 'Month']), value: z.number().int().min(1) });
+
+/** A recurring parent order (定期親受注) for a Recurring ChargePermission. */
+export const recurringBody = z.object({
+  parentOrderId: orderNumber,
+  chargePermissionId: authorizationBody.shape.chargePermissionId,
+  amountJpy: z.number().int('whole yen').min(1),
+  interval,
+  firstChargeAt: z.string().datetime({ offset: true }),
+  captureNow: z.boolean().default(true),
+  expiryWarningDays: z.number().int().min(1).max(120).default(30),
+});
+
+export const planChangeBody = z.object({ amountJpy: z.number().int().min(1).optional(), interval: interval.optional() })
+  .refine((b) => b.amountJpy !== undefined || b.interval !== undefined, { message: 'give amountJpy or interval' });
+export const closeBody = z.object({ reason: z.string().trim().min(1).max(255) });
+export const parentParams = z.object({ shopId: z.string(), parentOrderId: orderNumber });
+export const childParams = parentParams.extend({ cycle: z.coerce.number().int().min(1) });
