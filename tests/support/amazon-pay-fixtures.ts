@@ -1,0 +1,47 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
+import { createAmazonPayClient } from '../../amazon-pay/client';
+import type { AmazonPayClient } from '../../amazon-pay/client-types';
+import type { SandboxClock } from '../../sandbox/toolkit/clock';
+import type { TestSandbox } from './sandbox';
+
+export const AMAZON_KEY_ID = 'RENKEITESTKEY01';
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+/** Our client, signing with a test key the sandbox knows (register again after each sandbox reset). */
+export function amazonPayTestClient(sandbox: TestSandbox): AmazonPayClient {
+  sandbox.amazonPay.keys.register(AMAZON_KEY_ID, publicPem);
+  return createAmazonPayClient({
+    baseUrl: sandbox.amazonPayBaseUrl, host: 'pay-api.amazon.jp', region: 'jp', environment: 'sandbox',
+    publicKeyId: AMAZON_KEY_ID, privateKey: privatePem, timeoutMs: 5000,
+  });
+}
+
+export const registerTestKey = (sandbox: TestSandbox) => sandbox.amazonPay.keys.register(AMAZON_KEY_ID, publicPem);
+
+/**
+ * Under the time-skipping server, months pass in seconds; the sandbox must see the same months (its monthly cap,
+ * its 13-month expiry). This worker interceptor sets the emulator's clock to the server's time at each activity.
+ */
+export function followServerClock(clock: SandboxClock) {
+  return {
+    activity: [
+      (): { inbound: ActivityInboundCallsInterceptor } => ({
+        inbound: {
+          execute(input, next) {
+            clock.set(new Date(Context.current().info.currentAttemptScheduledTimestampMs));
+            return next(input);
+          },
+        },
+      }),
+    ],
+  };
+}
+
+export async function mintChargePermission(sandbox: TestSandbox, body: Record<string, unknown>): Promise<string> {
+  const cp = await sandbox.control<{ chargePermissionId: string }>('POST', '/amazon-pay/_sandbox/charge-permissions', body);
+  return cp.chargePermissionId;
+}
