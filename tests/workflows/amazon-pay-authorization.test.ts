@@ -1,53 +1,34 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
-import { temporalTestServerPath } from '../../common/temporal-binaries';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox } from '../../db/amazon-pay-orders';
 import { AMAZON_PAY_SUBJECTS } from '../../mail/amazon-pay-mails';
-import { createRenkeiWorker } from '../../workers/create-worker';
 import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-authorization';
 import { authorizationStateQuery, chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
 import { amazonPayReviewReportWorkflow } from '../../workflows/amazon-pay-review-report';
 import type { AuthorizationRequest } from '../../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
-import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
-import { amazonPayTestClient, followServerClock, mintChargePermission } from '../support/amazon-pay-fixtures';
-import { startTestDatabase, type TestDatabase } from '../support/database';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { workflowBundle } from '../support/workflow-bundle';
+import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
+import type { TestDatabase } from '../support/database';
+import type { TestSandbox } from '../support/sandbox';
+import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import type { AmazonPayClient } from '../../amazon-pay/client-types';
 
 /**
  * Amazon Pay 非同期オーソリ on the time-skipping server: the real activities against the Amazon Pay sandbox (its
  * clock following the server's), PostgreSQL and the SMTP sink.
  */
+let rig: TimeSkippingRig;
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let sandbox: TestSandbox;
 let client: AmazonPayClient;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'amazon-pay-authorization-test';
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-  await registerSearchAttributes(env.connection, 'default');
-  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  client = amazonPayTestClient(sandbox);
-  worker = await createRenkeiWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
-    deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client, notifyEmail: NOTIFY_EMAIL } : undefined) },
-    interceptors: followServerClock(sandbox.amazonPay.kit.clock),
-  });
-  running = worker.run();
+  rig = await startTimeSkippingRig(taskQueue);
+  ({ env, db, sandbox, amazonPay: client } = rig);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await Promise.all([db?.stop(), sandbox?.stop()]);
-  await env?.teardown();
-});
+afterAll(() => rig?.stop());
 
 beforeEach(async () => {
   await sandbox.control('POST', '/amazon-pay/_sandbox/reset');
