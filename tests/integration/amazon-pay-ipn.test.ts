@@ -1,0 +1,116 @@
+import type { Server } from 'node:http';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApiApp } from '../../api/app';
+import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
+import { registerSearchAttributes } from '../../common/register-search-attributes';
+import { temporalCliPath } from '../../common/temporal-binaries';
+import { createRenkeiWorker } from '../../workers/create-worker';
+import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
+import { startTestDatabase, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox';
+import { workflowBundle } from '../support/workflow-bundle';
+
+/**
+ * Amazon Pay through the real API, the Temporal dev server, PostgreSQL and the sandbox: the sandbox's SNS-signed IPN
+ * reaches our endpoint, is verified, and wakes the workflow, which reads the charge; forged IPNs are refused.
+ */
+const API_TOKEN = 'integration-test-token-0123456789';
+const taskQueue = 'amazon-pay-integration';
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let sandbox: TestSandbox;
+let server: Server;
+let worker: Worker;
+let running: Promise<void>;
+let api: string;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCliPath() }, port: await freePort(), ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+  });
+  await registerSearchAttributes(env.connection, 'default');
+  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+  const amazonPay = amazonPayTestClient(sandbox);
+  const app = createApiApp({
+    temporal: env.client, db: db.pool, apiToken: API_TOKEN, taskQueue, isKnownShop: (s) => s === SHOP_ID,
+    ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+  });
+  server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  sandbox.amazonPayIpn.configure({ targetUrl: `${api}/shops/${SHOP_ID}/amazon-pay/ipn` });
+  worker = await createRenkeiWorker({
+    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
+    deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await new Promise((resolve) => server?.close(resolve));
+  await Promise.all([db?.stop(), sandbox?.stop()]);
+  await env?.teardown();
+});
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${api}${path}`, {
+    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a pending authorization approved at Amazon: the signed IPN reaches the API and the order is 審査完了 at once', async () => {
+  const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
+  await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 86_400_000 });
+  const started = await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId: 'IPN-1', chargePermissionId, amountJpy: 9800 });
+  expect(started.status).toBe(202);
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId: 'IPN-1', chargePermissionId, amountJpy: 9800 })).status).toBe(202); // repeat: harmless
+
+  const chargeId = await until(async () => ((await call('GET', `/shops/${SHOP_ID}/amazon-pay/orders/IPN-1`)).body.chargeId as string | null) ?? undefined);
+  await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
+  // The workflow's own check is an hour away: only the IPN can finish this within the test.
+  const order = await until(async () => {
+    const o = (await call('GET', `/shops/${SHOP_ID}/amazon-pay/orders/IPN-1`)).body;
+    return o.paymentStatus === '審査完了' ? o : undefined;
+  });
+  expect(order).toMatchObject({ creditStatus: 'Authorized', outbox: [expect.objectContaining({ event: 'amazon-pay.authorized' })] });
+  await sandbox.amazonPayIpn.flush();
+  const deliveries = sandbox.amazonPayIpn.deliveries();
+  expect(deliveries.some((d) => d.outcome === 'delivered' && d.status === 200)).toBe(true);
+});
+
+test('forged, tampered or unsigned IPNs are refused with 4xx; an unknown object is acknowledged', async () => {
+  // A genuine envelope from the sandbox's signer, then altered.
+  const signer = (await import('../../amazon-pay/sns/sns-signer')).createSnsSigner();
+  const certUrl = `${sandbox.url}/amazon-pay/__sns/SimpleNotificationService-renkei-sandbox.pem`;
+  const message = JSON.stringify({ MerchantID: 'M', ObjectType: 'CHARGE', ObjectId: 'S01-0000000-0000000-C000001', ChargePermissionId: 'S01-0000000-0000000', NotificationType: 'STATE_CHANGE', NotificationVersion: 'V2' });
+  const genuine = await signer.notification({ message, signatureVersion: '2', signingCertUrl: certUrl, unsubscribeUrl: `${sandbox.url}/x` });
+  const post = (body: unknown) => fetch(`${api}/shops/${SHOP_ID}/amazon-pay/ipn`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
+
+  const ok = await post(genuine);
+  expect(ok.status).toBe(200);
+  expect(await ok.json()).toMatchObject({ ignored: expect.stringContaining('S01-0000000-0000000-C000001') });
+  const tampered = await post({ ...genuine, Message: message.replace('C000001', 'C000002') });
+  expect(tampered.status).toBe(403);
+  expect(await tampered.json()).toMatchObject({ reason: 'bad-signature' });
+  const foreignCert = await post({ ...genuine, SigningCertURL: 'https://evil.example.com/cert.pem' });
+  expect(foreignCert.status).toBe(403);
+  const unsigned = await post({ Type: 'Notification', Message: message });
+  expect(unsigned.status).toBe(400);
+});
