@@ -41,6 +41,14 @@ export const chargePermissionSchema = z.object({
 });
 export type ChargePermission = z.infer<typeof chargePermissionSchema>;
 
+/** A Charge's or a Refund's status: one reason code (a ChargePermission has a list of reasons). */
+const objectStatusSchema = z.object({
+  state: z.string(),
+  reasonCode: z.string().nullable(),
+  reasonDescription: z.string().nullable().optional(),
+  lastUpdatedTimestamp: amazonTimestamp,
+});
+
 export const chargeSchema = z.object({
   chargeId: z.string(),
   chargePermissionId: z.string(),
@@ -52,12 +60,7 @@ export const chargeSchema = z.object({
   softDescriptor: z.string().nullable().optional(),
   merchantMetadata: z.record(z.string(), z.unknown()).nullable().optional(),
   providerMetadata: z.object({ providerReferenceId: z.string().nullable() }).nullable().optional(),
-  statusDetails: z.object({
-    state: z.string(),
-    reasonCode: z.string().nullable(),
-    reasonDescription: z.string().nullable().optional(),
-    lastUpdatedTimestamp: amazonTimestamp,
-  }),
+  statusDetails: objectStatusSchema,
   creationTimestamp: amazonTimestamp,
   expirationTimestamp: amazonTimestamp.nullable(),
   releaseEnvironment: z.string().optional(),
@@ -69,12 +72,7 @@ export const refundSchema = z.object({
   chargeId: z.string(),
   refundAmount: priceSchema,
   softDescriptor: z.string().nullable().optional(),
-  statusDetails: z.object({
-    state: z.string(),
-    reasonCode: z.string().nullable(),
-    reasonDescription: z.string().nullable().optional(),
-    lastUpdatedTimestamp: amazonTimestamp,
-  }),
+  statusDetails: objectStatusSchema,
   creationTimestamp: amazonTimestamp,
   releaseEnvironment: z.string().optional(),
 });

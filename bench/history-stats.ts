@@ -61,3 +61,8 @@ export function spread<T>(items: T[], count: number): T[] {
   const k = Math.min(count, items.length);
   return Array.from({ length: k }, (_, j) => items[Math.floor((j * items.length) / k)]!);
 }
+
+/** A history's size as the server stores and sends it: its protobuf encoding. */
+export function historyBytes(history: temporal.api.history.v1.IHistory): number {
+  return temporal.api.history.v1.History.encode(history).finish().length;
+}

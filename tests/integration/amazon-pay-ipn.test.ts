@@ -1,13 +1,11 @@
-import type { Server } from 'node:http';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApiApp } from '../../api/app';
-import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
 import { registerSearchAttributes } from '../../common/register-search-attributes';
 import { temporalCliPath } from '../../common/temporal-binaries';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
+import { API_TOKEN, startTestApi } from '../support/test-api';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -17,12 +15,11 @@ import { workflowBundle } from '../support/workflow-bundle';
  * Amazon Pay through the real API, the Temporal dev server, PostgreSQL and the sandbox: the sandbox's SNS-signed IPN
  * reaches our endpoint, is verified, and wakes the workflow, which reads the charge; forged IPNs are refused.
  */
-const API_TOKEN = 'integration-test-token-0123456789';
 const taskQueue = 'amazon-pay-integration';
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let sandbox: TestSandbox;
-let server: Server;
+let testApi: Awaited<ReturnType<typeof startTestApi>>;
 let worker: Worker;
 let running: Promise<void>;
 let api: string;
@@ -34,14 +31,8 @@ beforeAll(async () => {
   await registerSearchAttributes(env.connection, 'default');
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
-  const app = createApiApp({
-    temporal: env.client, db: db.pool, apiToken: API_TOKEN, taskQueue, isKnownShop: (s) => s === SHOP_ID,
-    ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
+  api = testApi.url;
   sandbox.amazonPayIpn.configure({ targetUrl: `${api}/shops/${SHOP_ID}/amazon-pay/ipn` });
   worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
@@ -53,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.shutdown();
   await running;
-  await new Promise((resolve) => server?.close(resolve));
+  await testApi?.stop();
   await Promise.all([db?.stop(), sandbox?.stop()]);
   await env?.teardown();
 });

@@ -1,10 +1,8 @@
-import type { Server } from 'node:http';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApiApp } from '../../api/app';
-import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
 import { registerSearchAttributes } from '../../common/register-search-attributes';
 import { temporalCliPath } from '../../common/temporal-binaries';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
+import { API_TOKEN, startTestApi } from '../support/test-api';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
 import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -15,13 +13,12 @@ import { startWorkerProcess } from '../support/worker-process';
  * Through the real API, the Temporal dev server, PostgreSQL, the sandbox and the worker's own entry point running as
  * a separate process.
  */
-const API_TOKEN = 'integration-test-token-0123456789';
 const taskQueue = 'au-pay-integration';
 let env: TestWorkflowEnvironment;
 let temporalAddress: string;
 let db: TestDatabase;
 let sandbox: TestSandbox;
-let server: Server;
+let testApi: Awaited<ReturnType<typeof startTestApi>>;
 let api: string;
 
 beforeAll(async () => {
@@ -32,18 +29,12 @@ beforeAll(async () => {
   });
   await registerSearchAttributes(env.connection, 'default');
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  const app = createApiApp({
-    temporal: env.client, db: db.pool, apiToken: API_TOKEN, taskQueue, isKnownShop: (s) => s === SHOP_ID,
-    ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
+  api = testApi.url;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await testApi?.stop();
   await Promise.all([db?.stop(), sandbox?.stop()]);
   await env?.teardown();
 });

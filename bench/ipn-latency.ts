@@ -1,0 +1,250 @@
+/**
+ * Measurement 1: IPN-to-outbox latency. A pending Amazon Pay authorization resolved at the sandbox makes it POST a
+ * signed IPN to the real API, which verifies it and signals the workflow, which reads the charge and writes the
+ * order's order_outbox row. Timed from the control-plane call to the poll that first sees the row, against a plain
+ * HTTP round trip on this machine in this run.
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Pool } from 'pg';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { AuthorizationResult } from '../workflows/amazon-pay-authorization';
+import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
+import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
+import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
+import { createApiApp } from '../api/app';
+import { registerSearchAttributes } from '../common/register-search-attributes';
+import { temporalCliPath } from '../common/temporal-binaries';
+import { createPool } from '../db/pool';
+import { createRenkeiWorker } from '../workers/create-worker';
+import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
+import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
+import { startTestDatabase } from '../tests/support/database';
+import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
+import { harvestDeliveries, type DeliverySummary } from './ipn-deliveries';
+import { percentile, runPhase, type PhaseResult } from './run-phase';
+import { SetPoller } from './set-poller';
+
+export interface IpnLatencyOptions {
+  ipns: number;
+  concurrency: number;
+  workflowBundle: { code: string };
+}
+
+const API_TOKEN = 'bench-api-token-0123456789abcdef';
+const TASK_QUEUE = 'bench-amazon-pay';
+/** Orders taken through the whole path first, untimed; and as many baseline round trips. */
+const WARMUP = 20;
+/** One query for the whole in-flight set, this often. */
+const POLL_MS = 5;
+/** An order whose row has not appeared by then counts as failed (the workflow's own check is an hour away). */
+const OUTBOX_TIMEOUT_MS = 30_000;
+const CHARGE_TIMEOUT_MS = 60_000;
+
+interface Order {
+  orderId: string;
+  chargeId: string;
+}
+
+export async function ipnLatencyBench(o: IpnLatencyOptions): Promise<string[]> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const later = (f: () => Promise<unknown>) => cleanups.push(f);
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+    });
+    later(() => env.teardown());
+    await registerSearchAttributes(env.connection, 'default');
+    const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+    later(() => db.stop());
+    later(() => sandbox.stop());
+    // Like production, the API and the worker each have their own pool; the bench's observer has a third, of one.
+    const apiPool = createPool(db.url);
+    const observerPool = createPool(db.url, 1);
+    later(() => Promise.all([apiPool.end(), observerPool.end()]));
+
+    const amazonPay = amazonPayTestClient(sandbox);
+    const app = createApiApp({
+      temporal: env.client, db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
+      ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+    });
+    const apiServer = await listen(app);
+    later(() => close(apiServer));
+    const api = urlOf(apiServer);
+    sandbox.amazonPayIpn.configure({ targetUrl: `${api}/shops/${SHOP_ID}/amazon-pay/ipn` });
+
+    // The baseline: a trivial route on a fresh server, same process, same loopback, same client.
+    const plain = express();
+    plain.get('/ping', (_req, res) => void res.json({ ok: true }));
+    const plainServer = await listen(plain);
+    later(() => close(plainServer));
+    const plainUrl = `${urlOf(plainServer)}/ping`;
+
+    const worker = await createRenkeiWorker({
+      connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
+      deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
+    });
+    const running = worker.run();
+    later(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${api}${path}`, {
+        method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return JSON.parse(text) as unknown;
+    };
+    const get = async (url: string) => {
+      const res = await fetch(url);
+      await res.text();
+      if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+    };
+    const chargeIds = new SetPoller<string>((keys) => keyed(observerPool,
+      `SELECT order_id AS key, charge_id AS value FROM amazon_pay_orders WHERE shop_id = $1 AND order_id = ANY($2) AND charge_id IS NOT NULL`, keys), POLL_MS);
+    const outbox = new SetPoller<string>((keys) => keyed(observerPool,
+      `SELECT DISTINCT order_id AS key, order_id AS value FROM order_outbox WHERE shop_id = $1 AND order_id = ANY($2)`, keys), POLL_MS);
+
+    /** N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started. */
+    const prepare = async (tag: string, n: number): Promise<Order[]> => {
+      const orders = new Array<Order>(n);
+      let done = 0;
+      await runPhase(n, o.concurrency, async (i) => {
+        const orderId = `BENCH-${tag}-${i}`;
+        const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
+        await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 86_400_000 });
+        await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId, chargePermissionId, amountJpy: 9800 });
+        const seen = await chargeIds.waitFor(orderId, CHARGE_TIMEOUT_MS);
+        if (!seen) throw new Error(`order ${orderId}: no chargeId within ${CHARGE_TIMEOUT_MS} ms`);
+        orders[i] = { orderId, chargeId: seen.value };
+        done += 1;
+        if (n >= 100 && (done % 100 === 0 || done === n)) console.log(`  prepared ${done}/${n}`);
+      });
+      // The charges' creation IPNs (mostly before the chargeId is stored: acknowledged, ignored) must not overlap
+      // the measured part; nor the reads of the few that did wake a workflow.
+      await sandbox.amazonPayIpn.flush();
+      await new Promise((r) => setTimeout(r, 2000));
+      return orders;
+    };
+    /** t0: the control-plane call; t1: the first poll that sees the order's outbox row. */
+    const resolveAll = (orders: Order[]) => runPhase(orders.length, o.concurrency, async (i) => {
+      const { orderId, chargeId } = orders[i]!;
+      const t0 = performance.now();
+      await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
+      const seen = await outbox.waitFor(orderId, OUTBOX_TIMEOUT_MS);
+      return seen ? seen.seenAt - t0 : undefined;
+    });
+
+    console.log(`preparing ${WARMUP} warm-up orders ...`);
+    const warm = await resolveAll(await prepare('W', WARMUP));
+    if (warm.results.some((r) => r === undefined)) return [`warm-up: ${warm.results.filter((r) => r === undefined).length}/${WARMUP} outbox rows never appeared`];
+    await runPhase(WARMUP, o.concurrency, () => get(plainUrl));
+    await runPhase(WARMUP, o.concurrency, () => get(`${api}/health`));
+
+    console.log(`preparing ${o.ipns} orders (authorization pending at Amazon), ${o.concurrency} at a time ...`);
+    const prepStarted = performance.now();
+    const orders = await prepare('A', o.ipns);
+    console.log(`prepared in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s`);
+
+    console.log(`measured: ${o.ipns} IPNs, ${o.concurrency} in flight ...`);
+    const harvest = harvestDeliveries(sandbox.amazonPayIpn);
+    const pollsBefore = outbox.polls;
+    const ipn = await resolveAll(orders);
+    const polls = outbox.polls - pollsBefore;
+    await sandbox.amazonPayIpn.flush();
+    const deliveries = harvest.stop();
+
+    console.log(`baseline: ${o.ipns} plain HTTP round trips, then ${o.ipns} GET /health, ${o.concurrency} in flight ...`);
+    const base = await runPhase(o.ipns, o.concurrency, () => get(plainUrl));
+    const health = await runPhase(o.ipns, o.concurrency, () => get(`${api}/health`));
+
+    const problems = await verify(env, observerPool, orders, ipn, deliveries, o.concurrency);
+    if (problems.length) return problems;
+    printIpnResults(o, ipn as PhaseResult<number>, base, health, deliveries, polls, sandbox);
+    return [];
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+    }
+  }
+}
+
+/** Every row seen in time; every workflow ended 審査完了; each order stored 審査完了 with exactly one outbox row. */
+async function verify(
+  env: TestWorkflowEnvironment, pool: Pool, orders: Order[], ipn: PhaseResult<number | undefined>, deliveries: DeliverySummary, concurrency: number,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const n = orders.length;
+  const missed = ipn.results.map((r, i) => (r === undefined ? orders[i]!.orderId : undefined)).filter((id) => id !== undefined);
+  if (missed.length) problems.push(`${missed.length}/${n} outbox rows did not appear within ${OUTBOX_TIMEOUT_MS} ms, e.g. ${missed[0]}`);
+  if (deliveries.failures.length) problems.push(`IPN deliveries failed, e.g. ${deliveries.failures.join('; ')}`);
+
+  const ended = await runPhase(n, concurrency, (i) =>
+    env.client.workflow.getHandle(amazonPayAuthorizationWorkflowId(SHOP_ID, orders[i]!.orderId)).result() as Promise<AuthorizationResult>);
+  const notReviewed = ended.results.map((r, i) => ({ r, i })).filter(({ r }) => r.paymentStatus !== PAYMENT_STATUS.reviewed);
+  if (notReviewed.length) {
+    problems.push(`${notReviewed.length}/${n} workflows ended otherwise, e.g. ${orders[notReviewed[0]!.i]!.orderId}: ${JSON.stringify(notReviewed[0]!.r)}`);
+  }
+  const { rows } = await pool.query<{ orderId: string; paymentStatus: string; outbox: number; authorized: number }>(
+    `SELECT o.order_id AS "orderId", o.payment_status AS "paymentStatus",
+            count(x.id)::int AS outbox, count(x.id) FILTER (WHERE x.event = 'amazon-pay.authorized')::int AS authorized
+       FROM amazon_pay_orders o LEFT JOIN order_outbox x ON x.shop_id = o.shop_id AND x.order_id = o.order_id
+      WHERE o.shop_id = $1 AND o.order_id = ANY($2) GROUP BY o.order_id, o.payment_status`,
+    [SHOP_ID, orders.map((x) => x.orderId)],
+  );
+  if (rows.length !== n) problems.push(`database: ${rows.length}/${n} orders found`);
+  const wrong = rows.filter((r) => r.paymentStatus !== PAYMENT_STATUS.reviewed || r.outbox !== 1 || r.authorized !== 1);
+  if (wrong.length) problems.push(`database: ${wrong.length}/${n} orders not ${PAYMENT_STATUS.reviewed} with exactly one amazon-pay.authorized outbox row, e.g. ${JSON.stringify(wrong[0])}`);
+  return problems;
+}
+
+function printIpnResults(
+  o: IpnLatencyOptions, ipn: PhaseResult<number>, base: PhaseResult<unknown>, health: PhaseResult<unknown>,
+  d: DeliverySummary, polls: number, sandbox: TestSandbox,
+) {
+  const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
+  const rows: Array<[string, number, number, number, number]> = [
+    ['latency p50 (ms)', percentile(ipn.results, 50), percentile(base.latencies, 50), percentile(health.latencies, 50), 2],
+    ['latency p99 (ms)', percentile(ipn.results, 99), percentile(base.latencies, 99), percentile(health.latencies, 99), 2],
+    ['per second', rate(ipn), rate(base), rate(health), 0],
+    ['wall time (s)', ipn.wallMs / 1000, base.wallMs / 1000, health.wallMs / 1000, 2],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const cell = (s: string, w = 14) => s.padStart(w);
+  console.log(`\n1. IPN-to-outbox latency: ${o.ipns} IPNs, ${o.concurrency} in flight, ${WARMUP} warm-up runs of each kind`);
+  console.log(`${''.padEnd(width)} ${cell('IPN→outbox')} ${cell('plain HTTP')} ${cell('IPN/plain')} ${cell('GET /health')} ${cell('IPN/health')}`);
+  const ratio = (x: number, y: number) => (y === 0 ? 'n/a' : `${(x / y).toFixed(1)}x`);
+  for (const [label, x, y, h, digits] of rows) {
+    console.log(`${label.padEnd(width)} ${cell(x.toFixed(digits))} ${cell(y.toFixed(digits))} ${cell(ratio(x, y))} ${cell(h.toFixed(digits))} ${cell(ratio(x, h))}`);
+  }
+  const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  console.log(`IPN deliveries in the measured part: ${d.entries} log entries (${fmt(d.byOutcome)}); delivered by HTTP status: ${fmt(d.deliveredStatus)}; `
+    + `failures: ${d.failures.length ? d.failures.join('; ') : '0'}; lost from the log before read: ${d.lost}`);
+  const all = sandbox.amazonPayIpn.deliveries();
+  console.log(`IPN sender log at the end (its last ${all.length} entries, warm-up and preparation included): `
+    + `${all.filter((x) => x.outcome === 'delivered').length} delivered, ${all.filter((x) => x.outcome === 'failed' || x.outcome === 'error').length} failed`);
+  console.log(`t0 = the control-plane resolve call; t1 = the first poll of order_outbox that sees the row (one query for the in-flight set every ${POLL_MS} ms: `
+    + `${polls} polls), so each latency includes up to ${POLL_MS} ms + one query of observation delay`);
+  console.log('plain HTTP = GET of a trivial express route on a fresh server in this process; GET /health = the API\'s own, which asks PostgreSQL and Temporal');
+}
+
+async function keyed(pool: Pool, sql: string, keys: string[]): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ key: string; value: string }>(sql, [SHOP_ID, keys]);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+function listen(app: express.Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+
+function close(s: Server): Promise<void> {
+  s.closeAllConnections();
+  return new Promise((resolve) => s.close(() => resolve()));
+}
