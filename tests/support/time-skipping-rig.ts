@@ -23,14 +23,14 @@ export interface TimeSkippingRig {
  * One test file's world: the time-skipping server, a database, the sandbox, and a worker with the real activities
  * whose sandbox clock follows the server's.
  */
-export async function startTimeSkippingRig(taskQueue: string): Promise<TimeSkippingRig> {
+export async function startTimeSkippingRig(taskQueue: string, o: { auPayTimeoutMs?: number } = {}): Promise<TimeSkippingRig> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
   await registerSearchAttributes(env.connection, 'default');
   const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
   const worker: Worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
-    deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
+    deps: { ...activityDeps(db.pool, sandbox, o.auPayTimeoutMs), amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
     interceptors: followServerClock(sandbox.amazonPay.kit.clock),
   });
   const running = worker.run();

@@ -1,47 +1,31 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
-import { temporalTestServerPath } from '../../common/temporal-binaries';
-import { createRenkeiWorker } from '../../workers/create-worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
 import { linkStateQuery, resetLinkStatusUpdate } from '../../workflows/au-pay-shipment-messages';
 import { LINK_STATUS, MISSING_SHIP_DATE, TIMEOUT_MESSAGE, type ShipmentReport, type ManualStatus } from '../../workflows/au-pay-link-status';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { AU_PAY_ERROR_SUBJECTS } from '../../mail/au-pay-error-mail';
-import { startTestDatabase, type TestDatabase } from '../support/database';
-import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { workflowBundle } from '../support/workflow-bundle';
-import { activityDeps, history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
+import type { TestDatabase } from '../support/database';
+import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
+import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
 
 /**
  * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
  * sandbox, a real PostgreSQL and the SMTP sink.
  */
+let rig: TimeSkippingRig;
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let sandbox: TestSandbox;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'au-pay-shipment-test';
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   // The client's timeout is short so the "timeout where the change landed" case runs in a second.
-  worker = await createRenkeiWorker({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle, deps: activityDeps(db.pool, sandbox, 500),
-  });
-  running = worker.run();
+  rig = await startTimeSkippingRig(taskQueue, { auPayTimeoutMs: 500 });
+  ({ env, db, sandbox } = rig);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await Promise.all([db?.stop(), sandbox?.stop()]);
-  await env?.teardown();
-});
+afterAll(() => rig?.stop());
 
 beforeEach(async () => {
   await sandbox.control('POST', '/au-pay/_sandbox/reset');
@@ -212,7 +196,8 @@ test('operator marks an errored order done by hand: 受注完了ステータス�
 test('bundled child skipped: 対象外, no call, no mail; only the parent is pushed', async () => {
   const parent = await newShipment(db.pool, sandbox);
   const child = await newShipment(db.pool, sandbox, { bundledInto: parent.orderId, auPayOrderId: String(Number(parent.auPayOrderId) + 1) });
-  const [childResult, parentResult] = await Promise.all([(await start(child)).result(), (await start(parent)).result()]);
+  const childResult = await (await start(child)).result();
+  const parentResult = await (await start(parent)).result();
 
   expect(childResult.status).toBe(LINK_STATUS.notTarget);
   expect((await orderRow(db.pool, child))?.linkStatus).toBe(LINK_STATUS.notTarget);
