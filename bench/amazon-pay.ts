@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../common/temporal-binaries';
 import { parseIntFlags } from './args';
@@ -62,7 +63,7 @@ function printHeader(args: { ipns: number; concurrency: number; years: number })
   };
   console.log(`Amazon Pay benchmark: ${args.ipns} IPNs, ${args.concurrency} in flight; a monthly recurring parent for ${args.years} simulated years`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${MiB(os.totalmem())} RAM, Node ${process.version}, ${os.platform()} ${os.arch()}`);
-  console.log(`temporal: ${version(temporalCliPath, ['--version'])} (dev server, in-memory) for 1; time-skipping test server ${temporalTestServerPath()} for 2`);
+  console.log(`temporal: ${version(temporalCliPath, ['--version'])} (dev server, in-memory) for 1; time-skipping test server (${path.relative(process.cwd(), temporalTestServerPath())}) for 2`);
   console.log('one worker, the API, the sandbox and PGlite in this process; baseline measured in the same run\n');
 }
 

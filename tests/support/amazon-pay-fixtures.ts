@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import { createAmazonPayClient } from '../../amazon-pay/client';
@@ -21,6 +24,13 @@ export function amazonPayTestClient(sandbox: TestSandbox): AmazonPayClient {
 }
 
 export const registerTestKey = (sandbox: TestSandbox) => sandbox.amazonPay.keys.register(AMAZON_KEY_ID, publicPem);
+
+/** The test key as a PEM file, for a worker process configured by AMAZONPAY_PRIVATE_KEY_FILE. */
+export function writeTestKeyFile(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-key-')), 'amazon-pay.pem');
+  writeFileSync(file, privatePem, { mode: 0o600 });
+  return file;
+}
 
 /**
  * Under the time-skipping server, months pass in seconds; the sandbox must see the same months (its monthly cap,
