@@ -68,6 +68,23 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
       await recordRecurringChild(deps.db, i.shopId, i.parentOrderId, i.child);
     },
 
+    /** Captures an authorized child when it ships, and records the child's new state. */
+    async captureRecurringChild(i: {
+      shopId: string; parentOrderId: string; cycle: number; scheduledAt: string; chargeId: string; amountJpy: number; idempotencyKey: string;
+    }): Promise<string> {
+      const { client } = shopOf(i.shopId);
+      let state: string;
+      try {
+        state = (await client.captureCharge(i.chargeId, { captureAmount: jpy(i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey))).statusDetails.state;
+      } catch (err) {
+        throw fail(err);
+      }
+      await recordRecurringChild(deps.db, i.shopId, i.parentOrderId, {
+        cycle: i.cycle, scheduledAt: i.scheduledAt, outcome: 'charged', amountJpy: i.amountJpy, chargeId: i.chargeId, chargeState: state, reason: null,
+      });
+      return state;
+    },
+
     async readChargePermission(i: { shopId: string; chargePermissionId: string }): Promise<{ state: string; reasonCodes: string[]; expiresAt: string | null }> {
       const { client } = shopOf(i.shopId);
       try {

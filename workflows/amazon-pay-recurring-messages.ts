@@ -23,5 +23,7 @@ export const skipNextChildUpdate = defineUpdate<{ skipped: string }, []>('skipNe
 export const changePlanUpdate = defineUpdate<RecurringView, [{ amountJpy?: number; interval?: PlanInterval }]>('changePlan');
 /** Cancel one child's charge at Amazon (a child may be canceled; the parent only by closing). */
 export const cancelChildUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number]>('cancelChild');
+/** A child authorized without capture (captureNow false) has shipped: capture its charge now. */
+export const childShippedUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number]>('childShipped');
 /** The merchant closes the parent: the ChargePermission is closed at Amazon and the workflow ends. */
 export const closeParentUpdate = defineUpdate<RecurringView, [string]>('closeParent');

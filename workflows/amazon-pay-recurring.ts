@@ -6,8 +6,8 @@ import {
   expiryAfter, expiryWarningAt, jstMonthKey, nextChargeAt, planRefusal, wouldExceedCap, type Plan,
 } from './amazon-pay-recurring-plan';
 import {
-  cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
-  type RecurringStatus, type RecurringView,
+  cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, childShippedUpdate, closeParentUpdate, recurringStateQuery,
+  skipNextChildUpdate, type RecurringStatus, type RecurringView,
 } from './amazon-pay-recurring-messages';
 import { localIo, paymentApi } from './retry-policies';
 import { stepKey } from './workflow-ids';
@@ -41,7 +41,7 @@ export interface RecurringState {
   warnedFor: string | null;
   status: RecurringStatus;
   skipNext: boolean;
-  recentCharges: Array<{ cycle: number; chargeId: string }>;
+  recentCharges: Array<{ cycle: number; chargeId: string; amountJpy: number; scheduledAt: string }>;
 }
 
 const ended = (s: RecurringStatus) => s === 'closed' || s === 'expired' || s === 'buyer-closed';
@@ -99,6 +99,18 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     return { cycle, chargeState };
   }, {
     validator: (cycle) => {
+      if (!s.recentCharges.some((c) => c.cycle === cycle)) throw new Error(`no recent charged child ${cycle}`);
+    },
+  });
+  setHandler(childShippedUpdate, async (cycle) => {
+    const child = s.recentCharges.find((c) => c.cycle === cycle)!;
+    const chargeState = await amazon.captureRecurringChild({
+      ...ref, cycle, scheduledAt: child.scheduledAt, chargeId: child.chargeId, amountJpy: child.amountJpy, idempotencyKey: stepKey(workflowId, 'capture', cycle),
+    });
+    return { cycle, chargeState };
+  }, {
+    validator: (cycle) => {
+      if (input.captureNow) throw new Error('this parent captures with each charge');
       if (!s.recentCharges.some((c) => c.cycle === cycle)) throw new Error(`no recent charged child ${cycle}`);
     },
   });
@@ -182,7 +194,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
       if (r.outcome === 'charged') {
         s.chargedByMonth = { [month]: (s.chargedByMonth[month] ?? 0) + amountJpy }; // only this month matters for the cap
         s.expiresAt = expiryAfter(nowIso());
-        s.recentCharges = [...s.recentCharges, { cycle, chargeId: r.chargeId! }].slice(-12);
+        s.recentCharges = [...s.recentCharges, { cycle, chargeId: r.chargeId!, amountJpy, scheduledAt }].slice(-12);
       } else {
         const kind = r.outcome === 'cap-exceeded' ? 'cap-exceeded' : 'declined';
         await local.sendRecurringMail({ ...ref, kind, detail: `子受注 ${cycle}: ${r.reasonCode}` });

@@ -5,7 +5,7 @@ import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pa
 import { amazonPayRecurringWorkflow } from '../../workflows/amazon-pay-recurring';
 import { planRefusal } from '../../workflows/amazon-pay-recurring-plan';
 import {
-  cancelChildUpdate, changePlanUpdate, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
+  cancelChildUpdate, changePlanUpdate, childShippedUpdate, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
 } from '../../workflows/amazon-pay-recurring-messages';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
@@ -66,6 +66,10 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
   router.post('/:parentOrderId/children/:cycle/cancel', async (req, res) => {
     const p = childParams.parse(req.params);
     res.json(await act(p, () => handleOf(p).executeUpdate(cancelChildUpdate, { args: [p.cycle] })));
+  });
+  router.post('/:parentOrderId/children/:cycle/shipped', async (req, res) => {
+    const p = childParams.parse(req.params);
+    res.json(await act(p, () => handleOf(p).executeUpdate(childShippedUpdate, { args: [p.cycle] })));
   });
   router.post('/:parentOrderId/close', async (req, res) => {
     const p = parentParams.parse(req.params);

@@ -4,7 +4,7 @@ import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pa
 import { RECURRING_MAIL_SUBJECTS } from '../../mail/amazon-pay-recurring-mails';
 import { amazonPayRecurringWorkflow, type RecurringParentInput } from '../../workflows/amazon-pay-recurring';
 import {
-  cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
+  cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, childShippedUpdate, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
 } from '../../workflows/amazon-pay-recurring-messages';
 import type { PlanInterval } from '../../workflows/amazon-pay-recurring-plan';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
@@ -177,4 +177,21 @@ test('the shop skips a child, changes the plan (re-validated), cancels an author
   expect(kids.map((k) => [k.cycle, k.outcome, k.amountJpy])).toEqual([[1, 'canceled', 5000], [2, 'skipped', 6000], [3, 'charged', 6000]]);
   expect((await handle.executeUpdate(closeParentUpdate, { args: ['解約'] })).status).toBe('closed');
   await expect(handle.executeUpdate(skipNextChildUpdate)).rejects.toThrow();
+});
+
+test('authorize now, capture on shipment: the shipped child is captured once; a parent that captures with each charge refuses', async () => {
+  const input = await newParent(4000, { unit: 'Month', value: 1 }, { captureNow: false });
+  const handle = await start(input);
+  await env.sleep('2 hours'); // child 1, authorized
+  expect((await children(input))[0]).toMatchObject({ outcome: 'charged', chargeState: 'Authorized' });
+  expect(await handle.executeUpdate(childShippedUpdate, { args: [1] })).toEqual({ cycle: 1, chargeState: 'Captured' });
+  expect((await children(input))[0]).toMatchObject({ chargeState: 'Captured' });
+  expect(rig.sandbox.amazonPay.kit.ledger.list({ operation: 'captureCharge' }).filter((e) => e.applied)).toHaveLength(1);
+  await handle.executeUpdate(closeParentUpdate, { args: ['test over'] });
+
+  const capturing = await newParent(4000, { unit: 'Month', value: 1 });
+  const other = await start(capturing);
+  await env.sleep('2 hours');
+  await expect(other.executeUpdate(childShippedUpdate, { args: [1] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  await other.executeUpdate(closeParentUpdate, { args: ['test over'] });
 });
