@@ -5,7 +5,8 @@ import { createLogger } from '../common/logger';
 import { startSmtpSink } from '../mail/smtp-sink';
 import { createSandboxApp } from './sandbox-app';
 import { listen } from '../common/listen';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startAmazonPayTls } from './tls-listener';
 import { createPublicKey } from 'node:crypto';
 
 const log = createLogger('sandbox');
@@ -22,6 +23,9 @@ runMain(async () => {
     AMAZONPAY_PUBLIC_KEY_ID: amazonPayShape.AMAZONPAY_PUBLIC_KEY_ID,
     AMAZONPAY_PRIVATE_KEY_FILE: amazonPayShape.AMAZONPAY_PRIVATE_KEY_FILE,
     SANDBOX_IPN_TARGET: z.string().url().optional(),
+    /** Amazon Pay over TLS at the root, for the official SDK (which always calls https) */
+    SANDBOX_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SANDBOX_TLS_CERT_FILE: z.string().min(1).optional(),
   });
   const sink = await startSmtpSink({ port: env.SMTP_PORT, host: env.SANDBOX_HOST });
   const publicUrl = env.SANDBOX_PUBLIC_URL ?? `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`;
@@ -35,6 +39,11 @@ runMain(async () => {
   }
   if (env.SANDBOX_IPN_TARGET) amazonPayIpn.configure({ targetUrl: env.SANDBOX_IPN_TARGET });
   const server = await listen(app, env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
+  if (env.SANDBOX_TLS_PORT) {
+    const tls = await startAmazonPayTls(amazonPay.router, env.SANDBOX_TLS_PORT, env.SANDBOX_HOST);
+    if (env.SANDBOX_TLS_CERT_FILE) writeFileSync(env.SANDBOX_TLS_CERT_FILE, tls.certificatePem);
+    log.info('Amazon Pay over TLS', { https: `https://${env.SANDBOX_HOST}:${tls.port}`, certificate: env.SANDBOX_TLS_CERT_FILE });
+  }
   log.info('sandbox ready', { http: `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`, smtp: env.SMTP_PORT });
   const stop = () => {
     server.close();

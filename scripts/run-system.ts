@@ -28,6 +28,7 @@ async function main() {
     SANDBOX_PORT: port(7480),
     SMTP_PORT: port(2525),
     PGLITE_PORT: port(5433),
+    SANDBOX_TLS_PORT: port(7443),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     DATA_DIR: z.string().default(path.join(ROOT, '.data')),
     TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -36,7 +37,7 @@ async function main() {
 
   const ports: Array<[number, string]> = [
     [env.TEMPORAL_PORT, 'TEMPORAL_PORT'], [env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'], [env.SANDBOX_PORT, 'SANDBOX_PORT'],
-    [env.SMTP_PORT, 'SMTP_PORT'], [env.API_PORT, 'API_PORT'], ...(env.DATABASE_URL ? [] : [[env.PGLITE_PORT, 'PGLITE_PORT'] as [number, string]]),
+    [env.SMTP_PORT, 'SMTP_PORT'], [env.SANDBOX_TLS_PORT, 'SANDBOX_TLS_PORT'], [env.API_PORT, 'API_PORT'], ...(env.DATABASE_URL ? [] : [[env.PGLITE_PORT, 'PGLITE_PORT'] as [number, string]]),
   ];
   for (const [p, name] of ports) await assertPortFree(p, name);
 
@@ -119,6 +120,8 @@ async function main() {
       AMAZONPAY_BASE_URL: process.env.AMAZONPAY_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/amazon-pay`,
       AMAZONPAY_IPN_CERT_HOST: process.env.AMAZONPAY_IPN_CERT_HOST ?? '^127\\.0\\.0\\.1$',
       AMAZONPAY_IPN_ALLOW_HTTP_CERT: process.env.AMAZONPAY_IPN_ALLOW_HTTP_CERT ?? 'true',
+      SANDBOX_TLS_PORT: String(env.SANDBOX_TLS_PORT),
+      SANDBOX_TLS_CERT_FILE: path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'),
       SANDBOX_IPN_TARGET: process.env.SANDBOX_IPN_TARGET ?? `http://127.0.0.1:${env.API_PORT}/shops/${process.env.SHOP_ID ?? 'demo-shop'}/amazon-pay/ipn`,
     };
 
@@ -143,6 +146,7 @@ async function main() {
       `  API                    http://127.0.0.1:${env.API_PORT}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
       `  Temporal Web UI        http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
       `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox  and  /amazon-pay/_sandbox`,
+      `  Amazon Pay over TLS    https://127.0.0.1:${env.SANDBOX_TLS_PORT}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
       `  Mail sink              http://127.0.0.1:${env.SANDBOX_PORT}/mail/messages   (SMTP 127.0.0.1:${env.SMTP_PORT})`,
       'Ctrl-C stops everything.',
       '',
