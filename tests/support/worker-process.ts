@@ -1,12 +1,18 @@
 import path from 'node:path';
 import { startTsChild, stopChild, waitFor, type Child } from '../../scripts/child-processes';
 
+const live = new Set<Child>();
+// A test that times out skips its cleanup: no worker process may outlive the test run.
+process.once('exit', () => live.forEach((c) => c.process.kill('SIGKILL')));
+
 /** The real worker entry point (workers/main.ts) as its own process, so a test can kill it like a crash would. */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Child & { kill(): Promise<void>; stop(): Promise<void> }> {
   let polling = false;
   const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...env }, (line) => {
     if (line.includes('worker polling')) polling = true;
   });
+  live.add(child);
+  void child.exited.then(() => live.delete(child));
   await waitFor('the worker to poll', async () => polling, 90_000, child);
   return {
     ...child,
