@@ -105,3 +105,28 @@ test('forged, tampered or unsigned IPNs are refused with 4xx; an unknown object 
   const unsigned = await post({ Type: 'Notification', Message: message });
   expect(unsigned.status).toBe(400);
 });
+
+test('recurring parents through the API: a plan over the cap is refused with 422; BuyerClosed arrives by IPN and ends the parent', async () => {
+  const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'Recurring', frequency: { unit: 'Month', value: '1' }, amount: 9800 });
+  const plan = { parentOrderId: 'SUB-API-1', chargePermissionId, interval: { unit: 'Month', value: 1 }, firstChargeAt: new Date(Date.now() + 3_600_000).toISOString() };
+  const refused = await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring`, { ...plan, amountJpy: 120_000 });
+  expect(refused).toMatchObject({ status: 422, body: { error: expect.stringContaining('plan refused') } });
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring`, { ...plan, interval: { unit: 'Fortnight', value: 1 }, amountJpy: 9800 })).status).toBe(400);
+
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring`, { ...plan, amountJpy: 9800 })).status).toBe(202);
+  const state = await until(async () => {
+    const r = await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1`);
+    return r.status === 200 ? r.body : undefined;
+  });
+  expect(state).toMatchObject({ status: 'active', cycle: 1, amountJpy: 9800, children: [] });
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1/plan`, { amountJpy: 200_000 })).status).toBe(409);
+
+  // The buyer cancels at Amazon: the sandbox sends the CHARGE_PERMISSION IPN, the API routes it, the parent reads and ends.
+  await sandbox.control('POST', `/amazon-pay/_sandbox/charge-permissions/${chargePermissionId}/state`, { state: 'Closed', reasonCode: 'BuyerClosed' });
+  await until(async () => {
+    const r = await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1`);
+    return r.body.status === 'buyer-closed' ? true : undefined;
+  });
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1/skip-next`)).status).toBe(409);
+  expect((await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/NOPE-1`)).status).toBe(404);
+});
