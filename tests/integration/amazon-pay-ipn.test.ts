@@ -1,13 +1,11 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
-import { temporalCliPath } from '../../common/temporal-binaries';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import { API_TOKEN, startTestApi } from '../support/test-api';
+import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
-import { freePort } from '../support/free-port';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { workflowBundle } from '../support/workflow-bundle';
 
@@ -25,10 +23,7 @@ let running: Promise<void>;
 let api: string;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, port: await freePort(), ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-  });
-  await registerSearchAttributes(env.connection, 'default');
+  ({ env } = await startDevServer());
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
   testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });

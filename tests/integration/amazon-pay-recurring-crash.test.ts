@@ -1,14 +1,12 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
-import { temporalCliPath } from '../../common/temporal-binaries';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
 import { amazonPayRecurringWorkflow } from '../../workflows/amazon-pay-recurring';
 import { closeParentUpdate } from '../../workflows/amazon-pay-recurring-messages';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { AMAZON_KEY_ID, amazonPayTestClient, mintChargePermission, writeTestKeyFile } from '../support/amazon-pay-fixtures';
+import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
-import { freePort } from '../support/free-port';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { startWorkerProcess } from '../support/worker-process';
 
@@ -24,12 +22,7 @@ let db: TestDatabase;
 let sandbox: TestSandbox;
 
 beforeAll(async () => {
-  const port = await freePort();
-  address = `127.0.0.1:${port}`;
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, port, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-  });
-  await registerSearchAttributes(env.connection, 'default');
+  ({ env, address: address } = await startDevServer());
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   amazonPayTestClient(sandbox);
 }, 120_000);

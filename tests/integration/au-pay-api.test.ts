@@ -1,10 +1,8 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
-import { temporalCliPath } from '../../common/temporal-binaries';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { API_TOKEN, startTestApi } from '../support/test-api';
+import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
-import { freePort } from '../support/free-port';
 import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { startWorkerProcess } from '../support/worker-process';
@@ -22,12 +20,7 @@ let testApi: Awaited<ReturnType<typeof startTestApi>>;
 let api: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  temporalAddress = `127.0.0.1:${port}`;
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, port, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-  });
-  await registerSearchAttributes(env.connection, 'default');
+  ({ env, address: temporalAddress } = await startDevServer());
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
   api = testApi.url;
