@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import { createAuPayEmulator, type AuPayEmulator } from '../au-pay/emulator';
 import { createAmazonPayEmulator, type AmazonPayEmulator } from '../amazon-pay/emulator';
 import { controlErrorHandler } from './toolkit/control-errors';
+import { createYahooEmulator, type YahooEmulator } from '../yahoo/emulator';
+import { createOpluxEmulator } from '../oplux/emulator';
 import { createIpnSender, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
 import { createSnsSigner } from '../amazon-pay/sns/sns-signer';
 import type { SmtpSink } from '../mail/smtp-sink';
@@ -12,6 +14,8 @@ export interface SandboxApp {
   amazonPay: AmazonPayEmulator;
   /** Amazon Pay's IPNs: SNS-signed POSTs for every state change, to the target set under /amazon-pay/_sandbox/ipn */
   amazonPayIpn: IpnSender;
+  yahoo: YahooEmulator;
+  oplux: ReturnType<typeof createOpluxEmulator>;
 }
 
 export interface SandboxAppOptions {
@@ -39,6 +43,8 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
       emulators: {
         'au-pay': { api: '/au-pay/wmshopapi', control: '/au-pay/_sandbox' },
         'amazon-pay': { api: '/amazon-pay/{sandbox|live}/v2', control: '/amazon-pay/_sandbox' },
+        yahoo: { api: '/yahoo/ShoppingWebService/V1', token: '/yahoo/yconnect/v2/token', control: '/yahoo/_sandbox' },
+        oplux: { api: '/oplux/v2/event', control: '/oplux/_sandbox' },
       },
       mail: '/mail/messages',
     });
@@ -47,6 +53,10 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   app.use('/amazon-pay/_sandbox/ipn', ipn.router);
   app.use('/amazon-pay/__sns', ipn.certRouter);
   app.use('/amazon-pay', amazonPay.router);
+  const yahoo = createYahooEmulator();
+  const oplux = createOpluxEmulator();
+  app.use('/yahoo', yahoo.router);
+  app.use('/oplux', oplux.router);
   const sink = options.smtpSink;
   if (sink) {
     app.get('/mail/messages', (req, res) => {
@@ -60,5 +70,5 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     });
   }
   app.use(controlErrorHandler);
-  return { app, auPay, amazonPay, amazonPayIpn: ipn };
+  return { app, auPay, amazonPay, amazonPayIpn: ipn, yahoo, oplux };
 }
