@@ -8,6 +8,7 @@ import { amazonPaySettingsPatchSchema } from './settings';
 import { chargeView, permissionView, refundView } from './views';
 import type { EmulatorCore } from './core';
 import type { PublicKeys } from './keys';
+import { addSettingsRoutes } from '../../sandbox/toolkit/settings-routes';
 
 const keyBody = z.object({ publicKeyId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), publicKeyPem: z.string().min(1) }).strict();
 
@@ -200,13 +201,7 @@ export function createAmazonPayControlRoutes(core: EmulatorCore, keys: PublicKey
     res.json({ now: kit.clock.now().toISOString(), applied: res.locals.settled as number });
   });
 
-  router.get('/settings', (_req, res) => {
-    res.json(store.settings);
-  });
-  router.post('/settings', (req, res) => {
-    Object.assign(store.settings, amazonPaySettingsPatchSchema.parse(req.body));
-    res.json(store.settings);
-  });
+  addSettingsRoutes(router, () => store.settings, amazonPaySettingsPatchSchema);
 
   return router;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AU_ORDER_STATUSES } from '../schemas';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { AuPayMarket } from './market';
+import { addSettingsRoutes } from '../../sandbox/toolkit/settings-routes';
 
 const shopBody = z.object({
   shopId: z.string().regex(/^\d+$/, 'the numeric au PAY store id'),
@@ -62,13 +63,7 @@ export function createAuPayControlRoutes(kit: EmulatorKit, market: AuPayMarket):
     res.json(trade);
   });
 
-  router.get('/settings', (_req, res) => {
-    res.json(market.settings);
-  });
-  router.post('/settings', (req, res) => {
-    Object.assign(market.settings, settingsBody.parse(req.body));
-    res.json(market.settings);
-  });
+  addSettingsRoutes(router, () => market.settings, settingsBody);
 
   return router;
 }

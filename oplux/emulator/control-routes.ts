@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MANUAL_RESULTS, REVIEW_RESULTS, type OpluxManualResult } from '../schemas';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { Detector, DetectorEvent } from './detector';
+import { addSettingsRoutes } from '../../sandbox/toolkit/settings-routes';
 
 const merchantBody = z.object({ shopId: z.string().min(1), connectionId: z.string().min(1), secretKey: z.string().min(1) });
 const ruleBody = z.object({
@@ -102,13 +103,7 @@ export function createOpluxControlRoutes(_kit: EmulatorKit, detector: Detector):
     res.json({ maintenance: detector.settings.maintenance, inMaintenance: detector.inMaintenance() });
   });
 
-  router.get('/settings', (_req, res) => {
-    res.json(detector.settings);
-  });
-  router.post('/settings', (req, res) => {
-    Object.assign(detector.settings, settingsBody.parse(req.body));
-    res.json(detector.settings);
-  });
+  addSettingsRoutes(router, () => detector.settings, settingsBody);
 
   return router;
 }
