@@ -8,6 +8,7 @@ import type { OpluxEventInput } from '../../oplux/event-form';
 import { hashEmail } from '../../oplux/hashing';
 import { opluxDatetime, sign } from '../../oplux/signature';
 import { controlErrorHandler } from '../../sandbox/toolkit/control-errors';
+import { controlClient } from '../support/control-client';
 
 /** The O-PLUX emulator over HTTP, mounted on its own app, through our client and through raw forms. */
 const SHOP = 'SHOP0001';
@@ -45,14 +46,7 @@ beforeEach(async () => {
   await control('POST', '/_sandbox/merchants', { shopId: SHOP, connectionId: CONNECTION, secretKey: SECRET });
 });
 
-async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const control = controlClient(() => url);
 const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as OpluxApiError);
 
 const order = (eventIdForShop: string, email = 'taro@example.jp'): OpluxEventInput => ({

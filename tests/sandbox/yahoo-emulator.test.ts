@@ -5,6 +5,7 @@ import { createYahooEmulator, type YahooEmulator } from '../../yahoo/emulator';
 import { createYahooClient, type YahooClient } from '../../yahoo/client';
 import { createRefreshingTokenProvider, exchangeAuthorizationCode } from '../../yahoo/token-provider';
 import { YahooApiError } from '../../yahoo/errors';
+import { controlClient } from '../support/control-client';
 
 /** The Yahoo!ショッピング emulator over HTTP, mounted on its own app (as the sandbox host will mount it), through our client. */
 const SELLER = 'demo-store';
@@ -33,16 +34,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}/_sandbox${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const control = controlClient(() => `${url}/_sandbox`);
 
 beforeEach(async () => {
   await control('POST', '/reset');

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { startSmtpSink, type SmtpSink } from '../../mail/smtp-sink';
 import { createSandboxApp, type SandboxApp } from '../../sandbox/sandbox-app';
 import { freePort } from './free-port';
+import { controlClient } from './control-client';
 
 export const AU_SHOP_ID = '12345678';
 export const AU_API_KEY = 'test-api-key';
@@ -40,16 +41,7 @@ export async function startTestSandbox(): Promise<TestSandbox> {
     amazonPayBaseUrl: `${url}/amazon-pay`,
     amazonPay: sandbox.amazonPay,
     amazonPayIpn: sandbox.amazonPayIpn,
-    async control<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
+    control: controlClient(() => url),
     async stop() {
       await sandbox.amazonPayIpn.flush();
       server.closeAllConnections();
