@@ -7,6 +7,8 @@ import { createHealthRoutes } from './health';
 import { createAuPayRoutes } from './au-pay/routes';
 import { createAmazonPayRoutes } from './amazon-pay/routes';
 import { createAmazonPayIpnRoutes } from './amazon-pay/ipn-routes';
+import { createYahooRoutes } from './yahoo/routes';
+import { createOpluxRoutes } from './oplux/routes';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
 export interface ApiDeps {
@@ -30,6 +32,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(requireBearer(deps.apiToken));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
   app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
+  app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));
+  app.use('/shops/:shopId/oplux', createOpluxRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });
   });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { nonEmpty, parseEnv, port } from './env';
+import { yahooShape } from './yahoo-config';
+import { opluxShape } from './oplux-config';
 
 /** Variables every process that talks to Temporal shares. */
 export const temporalShape = {
@@ -57,7 +59,7 @@ export const apiShape = {
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...mailShape };
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...mailShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -9,7 +9,7 @@ import { registerSearchAttributes } from '../common/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { assertPortFree, startChild, startTsChild, stopChild, waitFor, type Child } from './child-processes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -69,7 +69,7 @@ async function main() {
     const temporal = watch(startChild('temporal', temporalCliPath(), [
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT),
       '--db-filename', path.join(env.DATA_DIR, 'temporal.db'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error',
-      '--ui-disable-news-fetch', ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
+      '--ui-disable-news-fetch', ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
     ], process.env));
     let connection: Connection | undefined;
     await waitFor('the Temporal server', async () => {

@@ -6,6 +6,8 @@ import { createPool } from '../db/pool';
 import { createMailer } from '../mail/mailer';
 import { createRenkeiWorker } from './create-worker';
 import { amazonPayShopsFromConfig, auPayShopsFromConfig } from './shops';
+import { yahooShopsFromConfig } from './yahoo-shop';
+import { opluxShopsFromConfig } from './oplux-shop';
 import { ensureSchedules } from './schedules';
 
 const log = createLogger('worker');
@@ -19,7 +21,10 @@ runMain(async () => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, shop: auPayShopsFromConfig(config), amazonPayShop: amazonPayShopsFromConfig(config) },
+    deps: {
+      db, mailer, shop: auPayShopsFromConfig(config), amazonPayShop: amazonPayShopsFromConfig(config),
+      yahooShop: yahooShopsFromConfig(config), opluxShop: opluxShopsFromConfig(config),
+    },
   });
   await ensureSchedules(config);
   log.info('worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS });

@@ -3,3 +3,6 @@ export { auPayShipmentWorkflow } from './au-pay-shipment';
 export { amazonPayAuthorizationWorkflow } from './amazon-pay-authorization';
 export { amazonPayReviewReportWorkflow } from './amazon-pay-review-report';
 export { amazonPayRecurringWorkflow } from './amazon-pay-recurring';
+export { yahooPayMethodWindowWorkflow } from './yahoo-pay-method-window';
+export { yahooWindowSweepWorkflow } from './yahoo-window-sweep';
+export { opluxFraudReviewWorkflow } from './oplux-fraud-review';

@@ -21,7 +21,7 @@ SLEEP_SECONDS="${CREATE_NAMESPACE_SLEEP_SECONDS:-2}"
 # system.namespaceCacheRefreshInterval (10s or less), and the worker and api start as soon as this job exits.
 PROPAGATION_SECONDS="${CREATE_NAMESPACE_PROPAGATION_SECONDS:-15}"
 # NAME:TYPE pairs, separated by spaces.
-SEARCH_ATTRIBUTES="${TEMPORAL_SEARCH_ATTRIBUTES:-AuPayLinkStatus:Keyword ShopId:Keyword OrderId:Keyword}"
+SEARCH_ATTRIBUTES="${TEMPORAL_SEARCH_ATTRIBUTES:-AuPayLinkStatus:Keyword ShopId:Keyword OrderId:Keyword YahooWindowStatus:Keyword PayMethodChangeDeadline:Datetime FraudReviewStatus:Keyword}"
 
 log() {
   echo "create-namespace: $*"

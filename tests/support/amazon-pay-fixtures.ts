@@ -36,13 +36,14 @@ export function writeTestKeyFile(): string {
  * Under the time-skipping server, months pass in seconds; the sandbox must see the same months (its monthly cap,
  * its 13-month expiry). This worker interceptor sets the emulator's clock to the server's time at each activity.
  */
-export function followServerClock(clock: SandboxClock) {
+export function followServerClock(...clocks: SandboxClock[]) {
   return {
     activity: [
       (): { inbound: ActivityInboundCallsInterceptor } => ({
         inbound: {
           execute(input, next) {
-            clock.set(new Date(Context.current().info.currentAttemptScheduledTimestampMs));
+            const now = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+            for (const clock of clocks) clock.set(now);
             return next(input);
           },
         },

@@ -17,6 +17,8 @@ export interface TestSandbox {
   amazonPayBaseUrl: string;
   amazonPay: SandboxApp['amazonPay'];
   amazonPayIpn: SandboxApp['amazonPayIpn'];
+  yahoo: SandboxApp['yahoo'];
+  oplux: SandboxApp['oplux'];
   /** JSON call to a control-plane path, e.g. control('POST', '/au-pay/_sandbox/trades', {...}). */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -41,6 +43,8 @@ export async function startTestSandbox(): Promise<TestSandbox> {
     amazonPayBaseUrl: `${url}/amazon-pay`,
     amazonPay: sandbox.amazonPay,
     amazonPayIpn: sandbox.amazonPayIpn,
+    yahoo: sandbox.yahoo,
+    oplux: sandbox.oplux,
     control: controlClient(() => url),
     async stop() {
       await sandbox.amazonPayIpn.flush();

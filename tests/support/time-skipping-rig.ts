@@ -4,6 +4,7 @@ import { registerSearchAttributes } from '../../common/register-search-attribute
 import { temporalTestServerPath } from '../../common/temporal-binaries';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import type { AmazonPayClient } from '../../amazon-pay/client-types';
+import type { ActivityDeps } from '../../activities';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from './au-pay-fixtures';
 import { amazonPayTestClient, followServerClock } from './amazon-pay-fixtures';
 import { startTestDatabase, type TestDatabase } from './database';
@@ -23,15 +24,25 @@ export interface TimeSkippingRig {
  * One test file's world: the time-skipping server, a database, the sandbox, and a worker with the real activities
  * whose sandbox clock follows the server's.
  */
-export async function startTimeSkippingRig(taskQueue: string, o: { auPayTimeoutMs?: number } = {}): Promise<TimeSkippingRig> {
+export interface RigOptions {
+  auPayTimeoutMs?: number;
+  /** More activity dependencies (e.g. a Yahoo or O-PLUX shop), built once the database and sandbox are up. */
+  deps?: (world: { db: TestDatabase; sandbox: TestSandbox }) => Partial<ActivityDeps>;
+}
+
+export async function startTimeSkippingRig(taskQueue: string, o: RigOptions = {}): Promise<TimeSkippingRig> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
   await registerSearchAttributes(env.connection, 'default');
   const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
   const worker: Worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
-    deps: { ...activityDeps(db.pool, sandbox, o.auPayTimeoutMs), amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
-    interceptors: followServerClock(sandbox.amazonPay.kit.clock),
+    deps: {
+      ...activityDeps(db.pool, sandbox, o.auPayTimeoutMs),
+      amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined),
+      ...o.deps?.({ db, sandbox }),
+    },
+    interceptors: followServerClock(sandbox.amazonPay.kit.clock, sandbox.yahoo.kit.clock, sandbox.oplux.kit.clock),
   });
   const running = worker.run();
   return {

@@ -63,8 +63,8 @@ describe('fault rules', () => {
 describe('one list of search attributes', () => {
   test('the compose stack registers every attribute the workflows set', async () => {
     const { readFileSync } = await import('node:fs');
-    const { SEARCH_ATTRIBUTES } = await import('../../workflows/search-attributes');
+    const { SEARCH_ATTRIBUTES, CLI_TYPE_NAMES } = await import('../../workflows/search-attributes');
     const script = readFileSync(require.resolve('../../deploy/temporal/create-namespace.sh'), 'utf8');
-    for (const a of SEARCH_ATTRIBUTES) expect(script).toMatch(new RegExp(`${a.name}[\\s:=]+Keyword`));
+    for (const a of SEARCH_ATTRIBUTES) expect(script).toMatch(new RegExp(`${a.name}[\\s:=]+${CLI_TYPE_NAMES[a.type]}`));
   });
 });
