@@ -6,3 +6,5 @@ export const stepKey = (workflowId: string, step: string, cycle: number): string
 
 export const amazonPayAuthorizationWorkflowId = (shopId: string, orderId: string): string => `amazon-pay-authorization:${shopId}:${orderId}`;
 export const amazonPayRecurringWorkflowId = (shopId: string, parentOrderId: string): string => `amazon-pay-recurring:${shopId}:${parentOrderId}`;
+export const yahooPayMethodWindowWorkflowId = (shopId: string, orderId: string): string => `yahoo-pay-method-window:${shopId}:${orderId}`;
+export const opluxFraudReviewWorkflowId = (shopId: string, orderId: string): string => `oplux-fraud-review:${shopId}:${orderId}`;
