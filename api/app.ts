@@ -9,6 +9,8 @@ import { createAmazonPayRoutes } from './amazon-pay/routes';
 import { createAmazonPayIpnRoutes } from './amazon-pay/ipn-routes';
 import { createYahooRoutes } from './yahoo/routes';
 import { createOpluxRoutes } from './oplux/routes';
+import { createAccountRoutes } from './accounts/routes';
+import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
 export interface ApiDeps {
@@ -20,6 +22,8 @@ export interface ApiDeps {
   isKnownShop(shopId: string): boolean;
   /** Verifies Amazon Pay IPNs (SNS signatures); its certificate-host policy comes from configuration. */
   ipnVerifier: SnsVerifier;
+  /** Sealed provider accounts; absent when this deployment has no ACCOUNTS_KEYS. */
+  accounts?: AccountStore;
 }
 
 /** The HTTP API, apart from listen() so tests serve it on a free port. It starts, signals, updates and reads. */
@@ -34,6 +38,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
   app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));
   app.use('/shops/:shopId/oplux', createOpluxRoutes(deps));
+  app.use('/shops/:shopId/accounts', createAccountRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });
   });

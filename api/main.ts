@@ -6,12 +6,15 @@ import { createLogger } from '../common/logger';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createApiApp } from './app';
+import { keyRingFromConfig } from '../common/accounts-config';
+import { createAccountStore } from '../db/provider-accounts';
 import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
 
 const log = createLogger('api');
 
 runMain(async () => {
   const config = loadApiConfig();
+  const keyRing = keyRingFromConfig(config);
   const db = createPool(config.DATABASE_URL);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { names: applied.join(',') });
@@ -20,6 +23,7 @@ runMain(async () => {
   const app = createApiApp({
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
     isKnownShop: (shopId) => shopId === config.SHOP_ID,
+    accounts: keyRing ? createAccountStore(db, keyRing) : undefined,
     ipnVerifier: createSnsVerifier({
       allowCertUrl: hostPatternPolicy(new RegExp(config.AMAZONPAY_IPN_CERT_HOST), { allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
     }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nonEmpty, parseEnv, port } from './env';
 import { yahooShape } from './yahoo-config';
 import { opluxShape } from './oplux-config';
+import { accountsShape } from './accounts-config';
 
 /** Variables every process that talks to Temporal shares. */
 export const temporalShape = {
@@ -57,9 +58,10 @@ export const apiShape = {
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: amazonPayShape.AMAZONPAY_IPN_ALLOW_HTTP_CERT,
   API_PORT: port(3000),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  ...accountsShape,
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...mailShape };
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...mailShape, ...accountsShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -4,14 +4,16 @@ import type { Pool } from 'pg';
 import { createApiApp } from '../../api/app';
 import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
 import { SHOP_ID } from './au-pay-fixtures';
+import type { AccountStore } from '../../db/provider-accounts';
 
 export const API_TOKEN = 'integration-test-token-0123456789';
 
 /** The real API on a free loopback port, trusting IPN certificates from the sandbox on 127.0.0.1. */
-export async function startTestApi(o: { temporal: Client; db: Pool; taskQueue: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTestApi(o: { temporal: Client; db: Pool; taskQueue: string; accounts?: AccountStore }): Promise<{ url: string; stop(): Promise<void> }> {
   const app = createApiApp({
     temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => s === SHOP_ID,
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+    accounts: o.accounts,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,50 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { isProvider, PROVIDER_ACCOUNTS, PROVIDERS, type Provider } from '../../accounts/provider-fields';
+import type { AccountStore } from '../../db/provider-accounts';
+import { HttpError } from '../http-error';
+import type { ApiDeps } from '../app';
+
+/**
+ * /shops/:shopId/accounts: set, replace and read a shop's provider accounts. Secrets go in and never come out: a
+ * read shows which fields are set and their last 4 characters.
+ */
+export function createAccountRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+
+  const store = (): AccountStore => {
+    if (!deps.accounts) throw new HttpError(503, 'provider accounts are not configured here: set ACCOUNTS_KEYS and ACCOUNTS_KEY_ID');
+    return deps.accounts;
+  };
+  const providerOf = (p: string): Provider => {
+    if (!isProvider(p)) throw new HttpError(404, `unknown provider ${p}; one of ${PROVIDERS.join(', ')}`);
+    return p;
+  };
+  const shopOf = (shopId: string) => {
+    if (!deps.isKnownShop(shopId)) throw new HttpError(404, `unknown shop ${shopId}`);
+    return shopId;
+  };
+
+  router.get('/', async (req, res) => {
+    const shopId = shopOf((req.params as { shopId: string }).shopId);
+    res.json({ shopId, accounts: await store().describe(shopId) });
+  });
+
+  router.get('/:provider', async (req, res) => {
+    const { shopId, provider } = req.params as { shopId: string; provider: string };
+    const p = providerOf(provider);
+    const found = (await store().describe(shopOf(shopId))).find((a) => a.provider === p);
+    if (!found) throw new HttpError(404, `shop ${shopId} has no ${p} account`);
+    res.json(found);
+  });
+
+  router.put('/:provider', async (req, res) => {
+    const { shopId, provider } = req.params as { shopId: string; provider: string };
+    const p = providerOf(provider);
+    // strict: a misspelt field is an error, not a silently dropped secret
+    const account = (PROVIDER_ACCOUNTS[p].fields as z.ZodObject).strict().parse(req.body ?? {});
+    res.json(await store().put(shopOf(shopId), p, account as never));
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { parseKeyRing, type KeyRing } from '../accounts/account-crypto';
+import { ConfigError } from './env';
+
+/**
+ * The keys that seal provider accounts: ACCOUNTS_KEYS lists `id:base64key` pairs (32-byte keys), ACCOUNTS_KEY_ID
+ * names the one new records use. Without them this process keeps no accounts.
+ */
+export const accountsShape = {
+  ACCOUNTS_KEYS: z.string().min(1).optional(),
+  ACCOUNTS_KEY_ID: z.string().min(1).optional(),
+};
+
+export function keyRingFromConfig(config: { ACCOUNTS_KEYS?: string; ACCOUNTS_KEY_ID?: string }): KeyRing | undefined {
+  if (!config.ACCOUNTS_KEYS && !config.ACCOUNTS_KEY_ID) return undefined;
+  if (!config.ACCOUNTS_KEYS || !config.ACCOUNTS_KEY_ID) {
+    throw new ConfigError(`invalid configuration:\n  ${config.ACCOUNTS_KEYS ? 'ACCOUNTS_KEY_ID' : 'ACCOUNTS_KEYS'}: missing (ACCOUNTS_KEYS and ACCOUNTS_KEY_ID go together)`);
+  }
+  try {
+    return parseKeyRing(config.ACCOUNTS_KEYS, config.ACCOUNTS_KEY_ID);
+  } catch (err) {
+    // the message names a key id, never key material
+    throw new ConfigError(`invalid configuration:\n  ACCOUNTS_KEYS: ${(err as Error).message}`);
+  }
+}
