@@ -94,7 +94,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
 
     async sendAuthorizationFailureMail(i: { shopId: string; orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean }): Promise<void> {
       const { notifyEmail } = shopOf(i.shopId);
-      await deps.mailer.send(authorizationFailureMail(notifyEmail, i));
+      await deps.mailer.send({ ...authorizationFailureMail(notifyEmail, i), shopId: i.shopId });
     },
 
     /** The periodic 審査結果取得 report; no mail when there is nothing to report. */
@@ -104,7 +104,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
       const ok = results.filter((r) => r.outcome === 'OK');
       const errors = results.filter((r) => r.outcome === 'ERROR');
       if (results.length) {
-        await deps.mailer.send(reviewReportMail(notifyEmail, ok, errors));
+        await deps.mailer.send({ ...reviewReportMail(notifyEmail, ok, errors), shopId: i.shopId });
         await markReviewResultsReported(deps.db, results.map((r) => r.id));
       }
       return { ok: ok.length, errors: errors.length };

@@ -125,7 +125,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
 
     async sendRecurringMail(i: { shopId: string; parentOrderId: string; chargePermissionId: string; kind: RecurringMailKind; detail: string }): Promise<void> {
       const { notifyEmail } = shopOf(i.shopId);
-      await deps.mailer.send(recurringMail(notifyEmail, i.kind, i));
+      await deps.mailer.send({ ...recurringMail(notifyEmail, i.kind, i), shopId: i.shopId });
     },
   };
 }

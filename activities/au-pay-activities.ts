@@ -110,7 +110,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
 
     async sendLinkErrorMail(input: OrderRef & { phase: 'shipping' | 'completion'; message: string }): Promise<void> {
       const { notifyEmail } = shopOf(input.shopId);
-      await deps.mailer.send(auPayErrorMail({ to: notifyEmail, ...input }));
+      await deps.mailer.send({ ...auPayErrorMail({ to: notifyEmail, ...input }), shopId: input.shopId });
     },
   };
 }

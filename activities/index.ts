@@ -3,6 +3,8 @@ import { createAmazonPayActivities, type AmazonPayActivityDeps } from './amazon-
 import { createAmazonPayRecurringActivities } from './amazon-pay-recurring-activities';
 import { createYahooWindowActivities, type YahooActivityDeps } from './yahoo-window-activities';
 import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-review-activities';
+import { createMailActivities } from './mail-activities';
+import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
@@ -10,13 +12,30 @@ export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>>;
 
 /** Every activity the renkei worker registers, built over the clients and stores it is given. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  // every mail an activity sends goes through the throttle (#1241)
+  const deps = { ...given, mailer: createThrottledMailer(given.db, given.mailer) };
   const amazonPay = { ...deps, amazonPayShop: deps.amazonPayShop ?? (() => undefined) };
-  return {
-    ...createAuPayActivities(deps),
-    ...createAmazonPayActivities(amazonPay),
-    ...createAmazonPayRecurringActivities(amazonPay),
-    ...createYahooWindowActivities({ ...deps, yahooShop: deps.yahooShop ?? (() => undefined) }),
-    ...createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
-  };
+  return merge(
+    createAuPayActivities(deps),
+    createAmazonPayActivities(amazonPay),
+    createAmazonPayRecurringActivities(amazonPay),
+    createYahooWindowActivities({ ...deps, yahooShop: deps.yahooShop ?? (() => undefined) }),
+    createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
+    createMailActivities({ db: deps.db, smtp: given.mailer }),
+  );
+}
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Activities are registered by name, so two with one name would silently replace each other: refuse that. */
+function merge<T extends object[]>(...groups: T): UnionToIntersection<T[number]> {
+  const all: Record<string, unknown> = {};
+  for (const group of groups) {
+    for (const [name, fn] of Object.entries(group)) {
+      if (name in all) throw new Error(`two activities are named ${name}: activity names must be unique across the worker`);
+      all[name] = fn;
+    }
+  }
+  return all as UnionToIntersection<T[number]>;
 }

@@ -6,3 +6,4 @@ export { amazonPayRecurringWorkflow } from './amazon-pay-recurring';
 export { yahooPayMethodWindowWorkflow } from './yahoo-pay-method-window';
 export { yahooWindowSweepWorkflow } from './yahoo-window-sweep';
 export { opluxFraudReviewWorkflow } from './oplux-fraud-review';
+export { mailThrottleSummariesWorkflow } from './mail-throttle-summaries';

@@ -76,3 +76,31 @@ test('keys rotate: after re-sealing with a new key, the old key alone cannot ope
   expect(rows[0].key_id).toBe('k2');
   await expect(store().load(SHOP_ID, 'gmo-pg')).rejects.toThrow(/key k2, which this process does not have/);
 });
+
+describe('mail log and throttle settings through the API', () => {
+  const mailCall = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.url}/shops/${SHOP_ID}${path}`, {
+      method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  test('the throttle is set per shop and bad values are refused with the field', async () => {
+    expect((await mailCall('GET', '/mail-throttle')).body).toEqual({ windowMinutes: 60, threshold: 20 });
+    expect((await mailCall('PUT', '/mail-throttle', { windowMinutes: 10, threshold: 5 })).status).toBe(200);
+    expect((await mailCall('GET', '/mail-throttle')).body).toEqual({ windowMinutes: 10, threshold: 5 });
+    const bad = await mailCall('PUT', '/mail-throttle', { windowMinutes: 0, threshold: 5 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/windowMinutes/);
+  });
+
+  test('mails are listed with held-back ones, filtered by status', async () => {
+    await db.pool.query(
+      `INSERT INTO mail_log (shop_id, recipient, audience, subject, status) VALUES ($1, 'ops@x.jp', 'admin', 'a', 'sent'), ($1, 'ops@x.jp', 'admin', 'b', 'suppressed')`,
+      [SHOP_ID],
+    );
+    const held = await mailCall('GET', '/mails?status=suppressed');
+    expect((held.body.mails as Array<{ subject: string }>).map((m) => m.subject)).toEqual(['b']);
+    expect((await mailCall('GET', '/mails?status=lost')).status).toBe(400);
+  });
+});

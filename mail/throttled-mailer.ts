@@ -1,0 +1,51 @@
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { admitMail, getThrottleSettings, markMail } from '../db/mail-log';
+import { createLogger } from '../common/logger';
+import type { Mailer } from './mailer';
+
+const log = createLogger('mail');
+
+/** Inside an activity: its workflow and activity id (a retry keeps them) and the server's time of this attempt. */
+function activityContext(): { dedupeKey: string; at: Date } | undefined {
+  try {
+    const { info } = Context.current();
+    return { dedupeKey: `${info.workflowExecution?.workflowId ?? info.workflowType}:${info.activityId}`, at: new Date(info.currentAttemptScheduledTimestampMs) };
+  } catch {
+    return undefined; // not in an activity
+  }
+}
+
+/**
+ * The one way renkei sends mail (#1241): every mail is logged; admin mails count against their address's window
+ * and, past the shop's threshold, are held back (logged as suppressed) instead of sent. The count lives in
+ * PostgreSQL, so it holds across restarts and workers. A retried activity is never counted twice.
+ */
+export function createThrottledMailer(pool: Pool, smtp: Mailer, o: { now?: () => Date } = {}): Mailer {
+  return {
+    async send(message) {
+      const shopId = message.shopId ?? '*';
+      const audience = message.audience ?? 'admin';
+      const ctx = activityContext();
+      const admission = await admitMail(
+        pool,
+        { shopId, recipient: message.to.toLowerCase(), subject: message.subject, audience, dedupeKey: ctx?.dedupeKey ?? null, at: ctx?.at ?? o.now?.() ?? new Date() },
+        await getThrottleSettings(pool, shopId),
+      );
+      if (admission.status === 'suppressed') {
+        log.info('mail held back by the throttle', { shopId, to: message.to, subject: message.subject });
+        return { messageId: null, sent: false };
+      }
+      if (admission.status === 'sent') return { messageId: null, sent: true }; // a retry after the mail went out
+      try {
+        const result = await smtp.send(message);
+        await markMail(pool, admission.logId, 'sent');
+        return result;
+      } catch (err) {
+        await markMail(pool, admission.logId, 'failed', (err as Error).message).catch(() => undefined);
+        throw err;
+      }
+    },
+    close: () => smtp.close(),
+  };
+}
