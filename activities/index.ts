@@ -4,12 +4,14 @@ import { createAmazonPayRecurringActivities } from './amazon-pay-recurring-activ
 import { createYahooWindowActivities, type YahooActivityDeps } from './yahoo-window-activities';
 import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-review-activities';
 import { createMailActivities } from './mail-activities';
+import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
   Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
-  Partial<Pick<OpluxActivityDeps, 'opluxShop'>>;
+  Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
+  Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>>;
 
 /** Every activity the renkei worker registers, built over the clients and stores it is given. */
 export function createActivities(given: ActivityDeps) {
@@ -23,6 +25,7 @@ export function createActivities(given: ActivityDeps) {
     createYahooWindowActivities({ ...deps, yahooShop: deps.yahooShop ?? (() => undefined) }),
     createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
     createMailActivities({ db: deps.db, smtp: given.mailer }),
+    createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
   );
 }
 

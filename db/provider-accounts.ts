@@ -50,6 +50,12 @@ export function createAccountStore(pool: Pool, ring: KeyRing) {
       return PROVIDER_ACCOUNTS[provider].fields.parse(JSON.parse(json)) as ProviderAccount<P>;
     },
 
+    /** The shops with an account for a provider. */
+    async shopsWith(provider: Provider): Promise<string[]> {
+      const { rows } = await pool.query(`SELECT shop_id FROM provider_accounts WHERE provider = $1 ORDER BY shop_id`, [provider]);
+      return rows.map((r) => r.shop_id as string);
+    },
+
     /** Re-seals every record not sealed with the current key; returns how many were re-sealed. */
     async rotate(): Promise<number> {
       const { rows } = await pool.query(`SELECT shop_id, provider FROM provider_accounts WHERE key_id <> $1`, [ring.currentKeyId]);

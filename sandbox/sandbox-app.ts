@@ -4,6 +4,8 @@ import { createAmazonPayEmulator, type AmazonPayEmulator } from '../amazon-pay/e
 import { controlErrorHandler } from './toolkit/control-errors';
 import { createYahooEmulator, type YahooEmulator } from '../yahoo/emulator';
 import { createOpluxEmulator } from '../oplux/emulator';
+import { createGmoPgEmulator, type GmoPgEmulator } from '../gmo-pg/emulator';
+import { createExternalSystemEmulator, type ExternalSystemEmulator } from '../external-system/emulator';
 import { createIpnSender, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
 import { createSnsSigner } from '../amazon-pay/sns/sns-signer';
 import type { SmtpSink } from '../mail/smtp-sink';
@@ -16,6 +18,10 @@ export interface SandboxApp {
   amazonPayIpn: IpnSender;
   yahoo: YahooEmulator;
   oplux: ReturnType<typeof createOpluxEmulator>;
+  /** GMO-PG's protocol type: POST /gmo-pg/payment/<Api>.idPass, control plane under /gmo-pg/_sandbox */
+  gmoPg: GmoPgEmulator;
+  /** The shop's external system receiving order data OUT: POST /external-system/receive/{endpoint} */
+  externalSystem: ExternalSystemEmulator;
 }
 
 export interface SandboxAppOptions {
@@ -45,6 +51,8 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
         'amazon-pay': { api: '/amazon-pay/{sandbox|live}/v2', control: '/amazon-pay/_sandbox' },
         yahoo: { api: '/yahoo/ShoppingWebService/V1', token: '/yahoo/yconnect/v2/token', control: '/yahoo/_sandbox' },
         oplux: { api: '/oplux/v2/event', control: '/oplux/_sandbox' },
+        'external-system': { receive: '/external-system/receive/{endpoint}', control: '/external-system/_sandbox' },
+        'gmo-pg': { api: '/gmo-pg/payment/{EntryTran|ExecTran|AlterTran|ChangeTran|SearchTrade}.idPass', control: '/gmo-pg/_sandbox' },
       },
       mail: '/mail/messages',
     });
@@ -57,6 +65,10 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   const oplux = createOpluxEmulator();
   app.use('/yahoo', yahoo.router);
   app.use('/oplux', oplux.router);
+  const gmoPg = createGmoPgEmulator();
+  app.use('/gmo-pg', gmoPg.router);
+  const externalSystem = createExternalSystemEmulator();
+  app.use('/external-system', externalSystem.router);
   const sink = options.smtpSink;
   if (sink) {
     app.get('/mail/messages', (req, res) => {
@@ -70,5 +82,5 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     });
   }
   app.use(controlErrorHandler);
-  return { app, auPay, amazonPay, amazonPayIpn: ipn, yahoo, oplux };
+  return { app, auPay, amazonPay, amazonPayIpn: ipn, yahoo, oplux, gmoPg, externalSystem };
 }

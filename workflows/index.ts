@@ -7,3 +7,5 @@ export { yahooPayMethodWindowWorkflow } from './yahoo-pay-method-window';
 export { yahooWindowSweepWorkflow } from './yahoo-window-sweep';
 export { opluxFraudReviewWorkflow } from './oplux-fraud-review';
 export { mailThrottleSummariesWorkflow } from './mail-throttle-summaries';
+export { orderOutDeliveryWorkflow } from './order-out-delivery';
+export { orderOutDispatcherWorkflow } from './order-out-dispatcher';

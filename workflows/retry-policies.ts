@@ -22,3 +22,9 @@ export const paymentApi: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 },
 };
+
+/** The shop's own external system: a few quick tries, then patient ones; about 20 minutes in all before it is failed. */
+export const externalSystem: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 8, nonRetryableErrorTypes: ['Rejected', 'UnknownAccount', 'NotFound'] },
+};

@@ -8,3 +8,5 @@ export const amazonPayAuthorizationWorkflowId = (shopId: string, orderId: string
 export const amazonPayRecurringWorkflowId = (shopId: string, parentOrderId: string): string => `amazon-pay-recurring:${shopId}:${parentOrderId}`;
 export const yahooPayMethodWindowWorkflowId = (shopId: string, orderId: string): string => `yahoo-pay-method-window:${shopId}:${orderId}`;
 export const opluxFraudReviewWorkflowId = (shopId: string, orderId: string): string => `oplux-fraud-review:${shopId}:${orderId}`;
+export const orderOutDeliveryWorkflowId = (shopId: string, orderId: string): string => `order-out:${shopId}:${orderId}`;
+export const ORDER_OUT_DISPATCHER_WORKFLOW_ID = 'order-out-dispatcher';

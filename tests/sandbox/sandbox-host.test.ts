@@ -9,8 +9,9 @@ afterAll(() => sandbox.stop());
 
 test('the index lists every emulator, and each control plane answers under its prefix', async () => {
   const index = await sandbox.control<{ emulators: Record<string, unknown> }>('GET', '/');
-  expect(Object.keys(index.emulators).sort()).toEqual(['amazon-pay', 'au-pay', 'oplux', 'yahoo']);
-  for (const prefix of ['au-pay', 'amazon-pay', 'yahoo', 'oplux']) {
+  const prefixes = ['amazon-pay', 'au-pay', 'external-system', 'gmo-pg', 'oplux', 'yahoo'];
+  expect(Object.keys(index.emulators).sort()).toEqual(prefixes);
+  for (const prefix of prefixes) {
     expect(await sandbox.control<{ now: string }>('GET', `/${prefix}/_sandbox/clock`)).toMatchObject({ now: expect.any(String) });
   }
   await expect(sandbox.control('POST', '/yahoo/_sandbox/faults', { kind: 'explode' })).rejects.toThrow(/400/);

@@ -19,6 +19,9 @@ export interface TestSandbox {
   amazonPayIpn: SandboxApp['amazonPayIpn'];
   yahoo: SandboxApp['yahoo'];
   oplux: SandboxApp['oplux'];
+  /** the GMO-PG emulator (API at `${url}/gmo-pg/payment/`) */
+  gmoPg: SandboxApp['gmoPg'];
+  externalSystem: SandboxApp['externalSystem'];
   /** JSON call to a control-plane path, e.g. control('POST', '/au-pay/_sandbox/trades', {...}). */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -45,6 +48,8 @@ export async function startTestSandbox(): Promise<TestSandbox> {
     amazonPayIpn: sandbox.amazonPayIpn,
     yahoo: sandbox.yahoo,
     oplux: sandbox.oplux,
+    gmoPg: sandbox.gmoPg,
+    externalSystem: sandbox.externalSystem,
     control: controlClient(() => url),
     async stop() {
       await sandbox.amazonPayIpn.flush();

@@ -42,7 +42,7 @@ export async function startTimeSkippingRig(taskQueue: string, o: RigOptions = {}
       amazonPayShop: (shopId) => (shopId === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined),
       ...o.deps?.({ db, sandbox }),
     },
-    interceptors: followServerClock(sandbox.amazonPay.kit.clock, sandbox.yahoo.kit.clock, sandbox.oplux.kit.clock),
+    interceptors: followServerClock(sandbox.amazonPay.kit.clock, sandbox.yahoo.kit.clock, sandbox.oplux.kit.clock, sandbox.externalSystem.kit.clock),
   });
   const running = worker.run();
   return {

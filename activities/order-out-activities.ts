@@ -1,0 +1,106 @@
+import { ApplicationFailure, Context, sleep as activitySleep } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { AccountStore } from '../db/provider-accounts';
+import { claimUndispatched, getOrderOutFields, getOutboxRow, markDelivered, markFailed, nextUndelivered, recordAttempt } from '../db/order-out';
+import { orderOutFailedMail } from '../mail/order-out-mails';
+import type { Mailer } from '../mail/mailer';
+import { pickFields, type OrderOutMessage } from '../order-out/payload';
+import { deliveryVerdict, sendOrderOut } from '../order-out/sender';
+import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+
+export interface OrderOutActivityDeps {
+  db: Pool;
+  mailer: Mailer;
+  /** Sealed accounts: the shop's external system (URL and signing secret) is one. */
+  accounts?: AccountStore;
+  /** The shop's error address. */
+  notifyEmail(shopId: string): string | undefined;
+  /** For the dispatcher, which wakes one delivery workflow per order. */
+  temporal?: { client: Client; taskQueue: string };
+  orderOutTimeoutMs?: number;
+}
+
+/** When the activity runs under Temporal, the server's time of this attempt (tests skip time); else the wall clock. */
+const attemptTime = (): Date => {
+  try {
+    return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+  } catch {
+    return new Date();
+  }
+};
+
+export function createOrderOutActivities(deps: OrderOutActivityDeps) {
+  async function externalSystem(shopId: string) {
+    const account = await deps.accounts?.load(shopId, 'external-system');
+    if (!account) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount');
+    return account;
+  }
+
+  return {
+    async nextOrderOut(i: { shopId: string; orderId: string }): Promise<{ outboxId: string; status: 'pending' | 'failed'; event: string } | null> {
+      const row = await nextUndelivered(deps.db, i.shopId, i.orderId);
+      return row ? { outboxId: row.id, status: row.status as 'pending' | 'failed', event: row.event } : null;
+    },
+
+    /** One attempt, recorded whatever happens; Temporal's retry policy makes the next. */
+    async deliverOrderOut(i: { outboxId: string }): Promise<{ httpStatus: number }> {
+      const row = await getOutboxRow(deps.db, i.outboxId);
+      if (!row) throw ApplicationFailure.nonRetryable(`order OUT ${i.outboxId} does not exist`, 'NotFound');
+      if (row.status === 'delivered') return { httpStatus: 200 }; // a retry after the answer was recorded
+      const account = await externalSystem(row.shopId);
+      const now = attemptTime();
+      const message: OrderOutMessage = {
+        id: `renkei-out-${row.id}`, event: row.event, shopId: row.shopId, orderId: row.orderId, occurredAt: row.createdAt,
+        order: pickFields(row.payload, await getOrderOutFields(deps.db, row.shopId)),
+      };
+      const outcome = await sendOrderOut({ url: account.url, secret: account.signingSecret, message, timeoutMs: deps.orderOutTimeoutMs ?? 10_000, now });
+      await recordAttempt(deps.db, { outboxId: row.id, at: now, ...outcome });
+      const verdict = deliveryVerdict(outcome.httpStatus);
+      if (verdict === 'delivered') {
+        await markDelivered(deps.db, row.id, now);
+        return { httpStatus: outcome.httpStatus! };
+      }
+      const reason = outcome.error ?? `HTTP ${outcome.httpStatus}: ${(outcome.responseExcerpt ?? '').slice(0, 200)}`;
+      if (verdict === 'rejected') throw ApplicationFailure.nonRetryable(`the external system refused it: ${reason}`, 'Rejected');
+      throw ApplicationFailure.retryable(reason, 'DeliveryFailed');
+    },
+
+    /** Retries spent or refused: the row is failed (and holds later ones back), and the shop hears of it. */
+    async failOrderOut(i: { outboxId: string; error: string }): Promise<void> {
+      const row = await getOutboxRow(deps.db, i.outboxId);
+      if (!row || row.status === 'delivered') return;
+      await markFailed(deps.db, row.id, i.error);
+      const to = deps.notifyEmail(row.shopId);
+      if (to) {
+        await deps.mailer.send(orderOutFailedMail({ to, shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, attempts: row.attempts, error: i.error }));
+      }
+    },
+
+    /**
+     * The dispatcher: for `runForMs`, every `pollMs`, wakes (signal-with-start) one delivery workflow per order that
+     * has new rows, for the shops that have an external system. Heartbeats, so a dead worker's run is taken over.
+     */
+    async dispatchOrderOut(i: { runForMs: number; pollMs: number }): Promise<number> {
+      if (!deps.temporal || !deps.accounts) return 0;
+      const { client, taskQueue } = deps.temporal;
+      const until = Date.now() + i.runForMs;
+      let woken = 0;
+      do {
+        const shops = await deps.accounts.shopsWith('external-system');
+        for (const ref of await claimUndispatched(deps.db, { shops, staleAfterSeconds: 300, limit: 500 })) {
+          await client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+            workflowId: orderOutDeliveryWorkflowId(ref.shopId, ref.orderId), taskQueue, args: [ref], signal: outboxWrittenSignal, signalArgs: [],
+          });
+          woken += 1;
+        }
+        Context.current().heartbeat(woken);
+        if (Date.now() >= until) break;
+        await activitySleep(i.pollMs); // throws when the activity is cancelled
+      } while (Date.now() < until);
+      return woken;
+    },
+  };
+}

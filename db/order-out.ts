@@ -1,0 +1,113 @@
+import type { Pool } from 'pg';
+
+export interface OutboxRow {
+  id: string;
+  shopId: string;
+  orderId: string;
+  event: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  createdAt: string;
+}
+
+const row = (r: Record<string, unknown>): OutboxRow => ({
+  id: String(r.id), shopId: r.shop_id as string, orderId: r.order_id as string, event: r.event as string,
+  payload: r.payload as Record<string, unknown>, status: r.status as OutboxRow['status'], attempts: r.attempts as number,
+  createdAt: new Date(r.created_at as string).toISOString(),
+});
+
+/**
+ * The order's oldest row not yet delivered. A failed one comes back too: nothing later may overtake it until an
+ * operator redelivers it.
+ */
+export async function nextUndelivered(pool: Pool, shopId: string, orderId: string): Promise<OutboxRow | undefined> {
+  const { rows } = await pool.query(
+    `SELECT * FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND status <> 'delivered' ORDER BY id LIMIT 1`, [shopId, orderId],
+  );
+  return rows[0] ? row(rows[0]) : undefined;
+}
+
+export async function getOutboxRow(pool: Pool, id: string): Promise<OutboxRow | undefined> {
+  const { rows } = await pool.query(`SELECT * FROM order_outbox WHERE id = $1`, [id]);
+  return rows[0] ? row(rows[0]) : undefined;
+}
+
+export async function recordAttempt(
+  pool: Pool, a: { outboxId: string; at: Date; httpStatus: number | null; responseExcerpt: string | null; error: string | null; durationMs: number },
+): Promise<void> {
+  await pool.query(
+    `WITH bump AS (UPDATE order_outbox SET attempts = attempts + 1, last_error = $5 WHERE id = $1)
+     INSERT INTO order_out_attempts (outbox_id, attempted_at, http_status, response_excerpt, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [a.outboxId, a.at, a.httpStatus, a.responseExcerpt, a.error, a.durationMs],
+  );
+}
+
+export async function markDelivered(pool: Pool, id: string, at: Date): Promise<void> {
+  await pool.query(`UPDATE order_outbox SET status = 'delivered', delivered_at = $2, last_error = NULL WHERE id = $1`, [id, at]);
+}
+
+export async function markFailed(pool: Pool, id: string, error: string): Promise<void> {
+  await pool.query(`UPDATE order_outbox SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, [id, error]);
+}
+
+/** An operator's redelivery: a failed row is pending again. Returns the row, or undefined when it was not failed. */
+export async function reopenFailed(pool: Pool, shopId: string, id: string): Promise<OutboxRow | undefined> {
+  const { rows } = await pool.query(
+    `UPDATE order_outbox SET status = 'pending', dispatched_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'failed' RETURNING *`, [shopId, id],
+  );
+  return rows[0] ? row(rows[0]) : undefined;
+}
+
+/**
+ * Orders with rows a delivery workflow has not been told about, or was told about long ago and has not delivered
+ * (a lost wake-up): claimed by stamping dispatched_at, so several dispatchers share the work.
+ */
+export async function claimUndispatched(pool: Pool, o: { shops: readonly string[]; staleAfterSeconds: number; limit: number }): Promise<Array<{ shopId: string; orderId: string }>> {
+  if (o.shops.length === 0) return [];
+  const { rows } = await pool.query(
+    `WITH due AS (
+       SELECT id FROM order_outbox
+       WHERE status = 'pending' AND shop_id = ANY($1)
+         AND (dispatched_at IS NULL OR dispatched_at < now() - make_interval(secs => $2))
+       ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE order_outbox o SET dispatched_at = now() FROM due WHERE o.id = due.id
+     RETURNING o.shop_id, o.order_id`,
+    [o.shops, o.staleAfterSeconds, o.limit],
+  );
+  const seen = new Map<string, { shopId: string; orderId: string }>();
+  for (const r of rows) seen.set(`${r.shop_id}\u0000${r.order_id}`, { shopId: r.shop_id, orderId: r.order_id });
+  return [...seen.values()];
+}
+
+export interface DeliveryView extends OutboxRow {
+  lastError: string | null;
+  deliveredAt: string | null;
+  attemptLog: Array<{ at: string; httpStatus: number | null; responseExcerpt: string | null; error: string | null; durationMs: number }>;
+}
+
+export async function listDeliveries(pool: Pool, shopId: string, o: { orderId?: string; status?: string; limit: number }): Promise<DeliveryView[]> {
+  const { rows } = await pool.query(
+    `SELECT o.*, coalesce((SELECT json_agg(json_build_object('at', a.attempted_at, 'httpStatus', a.http_status, 'responseExcerpt', a.response_excerpt,
+               'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.id) FROM order_out_attempts a WHERE a.outbox_id = o.id), '[]') AS attempt_log
+     FROM order_outbox o WHERE shop_id = $1 AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR status = $3)
+     ORDER BY id DESC LIMIT $4`,
+    [shopId, o.orderId ?? null, o.status ?? null, o.limit],
+  );
+  return rows.map((r) => ({
+    ...row(r), lastError: r.last_error, deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+    attemptLog: (r.attempt_log as DeliveryView['attemptLog']).map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+  }));
+}
+
+export async function getOrderOutFields(pool: Pool, shopId: string): Promise<string[] | null> {
+  const { rows } = await pool.query(`SELECT fields FROM order_out_settings WHERE shop_id = $1`, [shopId]);
+  return rows[0]?.fields ?? null;
+}
+
+export async function setOrderOutFields(pool: Pool, shopId: string, fields: string[] | null): Promise<void> {
+  await pool.query(
+    `INSERT INTO order_out_settings (shop_id, fields) VALUES ($1, $2) ON CONFLICT (shop_id) DO UPDATE SET fields = EXCLUDED.fields`, [shopId, fields],
+  );
+}

@@ -1,0 +1,136 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Webhook } from 'standardwebhooks';
+import { listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
+import type { AccountStore } from '../../db/provider-accounts';
+import { ORDER_OUT_FAILED_SUBJECT } from '../../mail/order-out-mails';
+import { orderOutDeliveryWorkflow } from '../../workflows/order-out-delivery';
+import { orderOutStateQuery, outboxWrittenSignal } from '../../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
+import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { connectExternalSystem, testAccounts, writeOutbox } from '../support/order-out-fixtures';
+import type { ReceivedDelivery } from '../../external-system/emulator/receiver';
+import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+
+/**
+ * Order data OUT on the time-skipping server: the real delivery activities POST to the external-system emulator,
+ * whose faults make it fail, hang or refuse; PostgreSQL keeps the outbox and every attempt.
+ */
+let rig: TimeSkippingRig;
+let env: TestWorkflowEnvironment;
+let accounts: AccountStore;
+let secret: string;
+const taskQueue = 'order-out-test';
+
+beforeAll(async () => {
+  rig = await startTimeSkippingRig(taskQueue, {
+    deps: ({ db }) => {
+      accounts = testAccounts(db.pool);
+      return { accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), orderOutTimeoutMs: 1000 };
+    },
+  });
+  env = rig.env;
+  ({ secret } = await connectExternalSystem(accounts, rig.sandbox, SHOP_ID));
+});
+afterAll(() => rig?.stop());
+beforeEach(async () => {
+  await rig.sandbox.control('DELETE', '/external-system/_sandbox/faults');
+  rig.sandbox.sink.clear();
+  await setOrderOutFields(rig.db.pool, SHOP_ID, null);
+});
+
+let n = 0;
+const newOrderId = () => `OUT-${Date.now()}-${++n}`;
+const fault = (body: Record<string, unknown>) => rig.sandbox.control('POST', '/external-system/_sandbox/faults', { operation: 'receive', ...body });
+const received = (orderId: string) => rig.sandbox.externalSystem.receiver.list({ orderId });
+const start = (orderId: string) =>
+  env.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+    workflowId: orderOutDeliveryWorkflowId(SHOP_ID, orderId), taskQueue, args: [{ shopId: SHOP_ID, orderId }, { idleFor: '1 minute' }],
+    signal: outboxWrittenSignal, signalArgs: [],
+  });
+
+test('three states of one order arrive in order, signed, through two failures of the first', async () => {
+  const orderId = newOrderId();
+  const ids = await writeOutbox(rig.db.pool, SHOP_ID, orderId, [
+    { event: 'authorized', payload: { orderId, paymentStatus: '審査完了' } },
+    { event: 'captured', payload: { orderId, paymentStatus: '売上確定' } },
+    { event: 'canceled', payload: { orderId, paymentStatus: 'キャンセル' } },
+  ]);
+  await fault({ kind: 'error', status: 503, times: 2 });
+  const handle = await start(orderId);
+  expect(await handle.result()).toBe(3);
+
+  const got = received(orderId).filter((d) => d.accepted);
+  expect(got.map((d) => d.event)).toEqual(['authorized', 'captured', 'canceled']);
+  expect(got.every((d) => d.signature === 'valid' && !d.duplicate)).toBe(true);
+  const rows = (await listDeliveries(rig.db.pool, SHOP_ID, { orderId, limit: 10 })).reverse();
+  expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered']);
+  expect(rows[0]!.attemptLog.map((a) => a.httpStatus)).toEqual([503, 503, 200]);
+  expect(rows[0]!.attemptLog[0]!.responseExcerpt).toContain('503');
+  expect(rows.map((r) => r.id)).toEqual(ids);
+});
+
+test('a delivery verifies with the Standard Webhooks library, and carries only the fields the shop chose (#1084)', async () => {
+  const orderId = newOrderId();
+  await setOrderOutFields(rig.db.pool, SHOP_ID, ['orderId', 'delivery.freeField1']);
+  await writeOutbox(rig.db.pool, SHOP_ID, orderId, [
+    { event: 'released', payload: { orderId, paymentStatus: '出荷可', delivery: { name: '山田 太郎', freeField1: '置き配希望', freeField2: 'x' } } },
+  ]);
+  expect(await (await start(orderId)).result()).toBe(1);
+  const [d] = received(orderId) as [ReceivedDelivery];
+  expect((d.body as { order: unknown }).order).toEqual({ orderId, delivery: { freeField1: '置き配希望' } });
+
+  // the Standard Webhooks reference library, signing the raw request with the shop's secret, gets our header
+  const stamp = Number(d.headers['webhook-timestamp']);
+  expect(d.headers['webhook-id']).toBe(d.id);
+  expect(new Webhook(secret).sign(d.id!, new Date(stamp * 1000), d.raw)).toBe(d.headers['webhook-signature']);
+  expect(new Webhook(secret).sign(d.id!, new Date(stamp * 1000), `${d.raw} `)).not.toBe(d.headers['webhook-signature']);
+});
+
+test('retries spent: the row fails, the shop is mailed, the next state waits; a redelivery sends both in order', async () => {
+  const orderId = newOrderId();
+  const [first] = await writeOutbox(rig.db.pool, SHOP_ID, orderId, [
+    { event: 'authorized', payload: { orderId } }, { event: 'canceled', payload: { orderId } },
+  ]);
+  await fault({ kind: 'error', status: 500, times: 8 });
+  const handle = await start(orderId);
+  await env.sleep('1 hour'); // the backoff of 8 attempts is about 20 minutes
+  for (let i = 0; i < 100 && (await handle.query(orderOutStateQuery)).heldBy === null; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await handle.query(orderOutStateQuery)).toEqual({ delivered: 0, heldBy: first });
+
+  const rows = (await listDeliveries(rig.db.pool, SHOP_ID, { orderId, limit: 10 })).reverse();
+  expect(rows.map((r) => r.status)).toEqual(['failed', 'pending']);
+  expect(rows[0]!.attempts).toBe(8);
+  expect(rows[0]!.lastError).toMatch(/HTTP 500/);
+  expect(received(orderId).filter((d) => d.accepted)).toHaveLength(0);
+  for (let i = 0; i < 50 && rig.sandbox.sink.messages().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const [mail] = rig.sandbox.sink.messages();
+  expect(mail).toMatchObject({ subject: ORDER_OUT_FAILED_SUBJECT, to: [NOTIFY_EMAIL] });
+  expect(mail!.text).toContain(orderId);
+
+  expect(await reopenFailed(rig.db.pool, SHOP_ID, first!)).toMatchObject({ status: 'pending' });
+  await handle.signal(outboxWrittenSignal);
+  expect(await handle.result()).toBe(2);
+  expect(received(orderId).filter((d) => d.accepted).map((d) => d.event)).toEqual(['authorized', 'canceled']);
+});
+
+test('a refusal (4xx) is not retried; an answer lost after the receiver took it shows as a duplicate there, once', async () => {
+  const refused = newOrderId();
+  await writeOutbox(rig.db.pool, SHOP_ID, refused, [{ event: 'authorized', payload: { orderId: refused } }]);
+  await fault({ kind: 'error', status: 422, times: 1 });
+  const h1 = await start(refused);
+  for (let i = 0; i < 100 && (await h1.query(orderOutStateQuery)).heldBy === null; i++) await new Promise((r) => setTimeout(r, 100));
+  const [row] = await listDeliveries(rig.db.pool, SHOP_ID, { orderId: refused, limit: 1 });
+  expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+  expect(row!.lastError).toMatch(/refused it: HTTP 422/);
+  await reopenFailed(rig.db.pool, SHOP_ID, row!.id);
+  await h1.signal(outboxWrittenSignal);
+  expect(await h1.result()).toBe(1);
+
+  const lost = newOrderId();
+  await writeOutbox(rig.db.pool, SHOP_ID, lost, [{ event: 'authorized', payload: { orderId: lost } }]);
+  await fault({ kind: 'timeout', afterEffect: true, delayMs: 1500, times: 1 });
+  expect(await (await start(lost)).result()).toBe(1);
+  expect(received(lost).map((d) => d.duplicate)).toEqual([false, true]);
+  const [lostRow] = await listDeliveries(rig.db.pool, SHOP_ID, { orderId: lost, limit: 1 });
+  expect(lostRow!.attemptLog.map((a) => a.error ?? a.httpStatus)).toEqual(['no answer within 1000 ms', 200]);
+});

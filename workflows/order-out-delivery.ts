@@ -1,0 +1,46 @@
+import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { createOrderOutActivities } from '../activities/order-out-activities';
+import { orderOutStateQuery, outboxWrittenSignal } from './order-out-messages';
+import { externalSystem, localIo } from './retry-policies';
+
+type OrderOutActivities = ReturnType<typeof createOrderOutActivities>;
+const external = proxyActivities<OrderOutActivities>(externalSystem);
+const local = proxyActivities<OrderOutActivities>(localIo);
+
+/**
+ * Order data OUT for one order (#1319, #966 b): its outbox rows go to the shop's external system one at a time, oldest
+ * first, so a later state never overtakes an earlier one. A row whose retries are spent is failed, the shop is
+ * mailed, and the order's later rows wait until an operator redelivers it. With nothing left to send, the workflow
+ * waits a while for more and then ends; the dispatcher starts it again when new rows come.
+ */
+export async function orderOutDeliveryWorkflow(ref: { shopId: string; orderId: string }, o: { idleFor?: Duration } = {}): Promise<number> {
+  let wakeUps = 0;
+  let delivered = 0;
+  let heldBy: string | null = null;
+  setHandler(outboxWrittenSignal, () => void (wakeUps += 1));
+  setHandler(orderOutStateQuery, () => ({ delivered, heldBy }));
+
+  for (;;) {
+    const seen = wakeUps;
+    const next = await local.nextOrderOut(ref);
+    if (!next) {
+      if (await condition(() => wakeUps > seen, o.idleFor ?? '10 minutes')) continue;
+      return delivered;
+    }
+    if (next.status === 'failed') {
+      heldBy = next.outboxId;
+      await condition(() => wakeUps > seen); // the operator's redelivery wakes us
+      heldBy = null;
+      continue;
+    }
+    try {
+      await external.deliverOrderOut({ outboxId: next.outboxId });
+      delivered += 1;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      await local.failOrderOut({ outboxId: next.outboxId, error: err.cause?.message ?? err.message });
+    }
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof orderOutDeliveryWorkflow>(ref, o);
+  }
+}
