@@ -11,6 +11,7 @@ import { createYahooRoutes } from './yahoo/routes';
 import { createOpluxRoutes } from './oplux/routes';
 import { createAccountRoutes } from './accounts/routes';
 import { createMailRoutes } from './mail/routes';
+import { createOrderOutRoutes } from './order-out/routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
@@ -40,6 +41,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));
   app.use('/shops/:shopId/oplux', createOpluxRoutes(deps));
   app.use('/shops/:shopId/accounts', createAccountRoutes(deps));
+  app.use('/shops/:shopId/order-out', createOrderOutRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

@@ -1,4 +1,8 @@
 import { NativeConnection } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { keyRingFromConfig } from '../common/accounts-config';
+import { createAccountStore } from '../db/provider-accounts';
+import { ensureOrderOutDispatcher } from './order-out-dispatcher';
 import { loadWorkerConfig } from '../common/config';
 import { runMain } from '../common/env';
 import { createLogger } from '../common/logger';
@@ -17,6 +21,10 @@ runMain(async () => {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const db = createPool(config.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const keyRing = keyRingFromConfig(config);
+  // the dispatcher's signal-with-start and the schedules go through a plain client connection
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createRenkeiWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -24,14 +32,19 @@ runMain(async () => {
     deps: {
       db, mailer, shop: auPayShopsFromConfig(config), amazonPayShop: amazonPayShopsFromConfig(config),
       yahooShop: yahooShopsFromConfig(config), opluxShop: opluxShopsFromConfig(config),
+      accounts: keyRing ? createAccountStore(db, keyRing) : undefined,
+      notifyEmail: (shopId) => (shopId === config.SHOP_ID ? config.SHOP_NOTIFY_EMAIL : undefined),
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
     },
   });
   await ensureSchedules(config);
+  if (keyRing) await ensureOrderOutDispatcher(client, config.TEMPORAL_TASK_QUEUE);
   log.info('worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS });
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling and lets running activities finish.
   await worker.run();
   await db.end();
   mailer.close();
   await connection.close();
+  await clientConnection.close();
   log.info('worker stopped');
 });

@@ -1,0 +1,60 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { getOrderOutFields, listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
+import { orderOutDeliveryWorkflow } from '../../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
+import { HttpError } from '../http-error';
+import type { ApiDeps } from '../app';
+
+const listQuery = z.object({
+  orderId: z.string().min(1).max(64).optional(),
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a field name or a dotted path, e.g. delivery.freeField1');
+const settingsBody = z.object({ fields: z.array(fieldPath).min(1).max(200).nullable() }).strict();
+
+/**
+ * /shops/:shopId/order-out: what went to the shop's external system (each attempt), one-call redelivery of a failed
+ * row, and which order fields are sent. The URL and signing secret are the shop's `external-system` account.
+ */
+export function createOrderOutRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+  router.use((req, _res, next) => {
+    const { shopId } = req.params as { shopId: string };
+    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
+  });
+
+  router.get('/deliveries', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    res.json({ deliveries: await listDeliveries(deps.db, shopId, listQuery.parse(req.query)) });
+  });
+
+  router.post('/deliveries/:id/redeliver', async (req, res) => {
+    const { shopId, id } = req.params as { shopId: string; id: string };
+    if (!/^\d{1,18}$/.test(id)) throw new HttpError(400, `delivery id ${id} is not a number`);
+    const row = await reopenFailed(deps.db, shopId, id);
+    if (!row) {
+      const [found] = (await listDeliveries(deps.db, shopId, { limit: 500 })).filter((d) => d.id === id);
+      if (!found) throw new HttpError(404, `no delivery ${id} for shop ${shopId}`);
+      throw new HttpError(409, `delivery ${id} is ${found.status}: only a failed delivery is redelivered`);
+    }
+    await deps.temporal.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+      workflowId: orderOutDeliveryWorkflowId(shopId, row.orderId), taskQueue: deps.taskQueue, args: [{ shopId, orderId: row.orderId }],
+      signal: outboxWrittenSignal, signalArgs: [],
+    });
+    res.status(202).json({ id, orderId: row.orderId, status: row.status });
+  });
+
+  router.get('/settings', async (req, res) => {
+    res.json({ fields: await getOrderOutFields(deps.db, (req.params as { shopId: string }).shopId) });
+  });
+
+  router.put('/settings', async (req, res) => {
+    const { fields } = settingsBody.parse(req.body ?? {});
+    await setOrderOutFields(deps.db, (req.params as { shopId: string }).shopId, fields);
+    res.json({ fields });
+  });
+  return router;
+}
