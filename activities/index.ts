@@ -5,6 +5,7 @@ import { createYahooWindowActivities, type YahooActivityDeps } from './yahoo-win
 import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-review-activities';
 import { createMailActivities } from './mail-activities';
 import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
+import { createOrderCancelActivities } from './order-cancel-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
@@ -26,6 +27,7 @@ export function createActivities(given: ActivityDeps) {
     createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
     createMailActivities({ db: deps.db, smtp: given.mailer }),
     createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
   );
 }
 

@@ -12,6 +12,7 @@ import { createOpluxRoutes } from './oplux/routes';
 import { createAccountRoutes } from './accounts/routes';
 import { createMailRoutes } from './mail/routes';
 import { createOrderOutRoutes } from './order-out/routes';
+import { createOrderCancelRoutes } from './cancel/routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
@@ -42,6 +43,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/oplux', createOpluxRoutes(deps));
   app.use('/shops/:shopId/accounts', createAccountRoutes(deps));
   app.use('/shops/:shopId/order-out', createOrderOutRoutes(deps));
+  app.use('/shops/:shopId/cancellations', createOrderCancelRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

@@ -9,3 +9,4 @@ export { opluxFraudReviewWorkflow } from './oplux-fraud-review';
 export { mailThrottleSummariesWorkflow } from './mail-throttle-summaries';
 export { orderOutDeliveryWorkflow } from './order-out-delivery';
 export { orderOutDispatcherWorkflow } from './order-out-dispatcher';
+export { orderCancelWorkflow } from './order-cancel';

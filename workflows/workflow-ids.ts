@@ -10,3 +10,4 @@ export const yahooPayMethodWindowWorkflowId = (shopId: string, orderId: string):
 export const opluxFraudReviewWorkflowId = (shopId: string, orderId: string): string => `oplux-fraud-review:${shopId}:${orderId}`;
 export const orderOutDeliveryWorkflowId = (shopId: string, orderId: string): string => `order-out:${shopId}:${orderId}`;
 export const ORDER_OUT_DISPATCHER_WORKFLOW_ID = 'order-out-dispatcher';
+export const orderCancelWorkflowId = (shopId: string, orderId: string): string => `order-cancel:${shopId}:${orderId}`;
