@@ -1,7 +1,99 @@
 import express, { type Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { getOpluxOrder, insertOpluxOrder, listOpluxOutbox, type OpluxOrderRow } from '../../db/oplux-orders';
+import { opluxFraudReviewWorkflow } from '../../workflows/oplux-fraud-review';
+import { relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate } from '../../workflows/oplux-fraud-review-messages';
+import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
+import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
+import { HttpError } from '../http-error';
+import { blackFlagBody, manualReviewBody, opluxOrderParams, orderCompletedBody } from './schemas';
 import type { ApiDeps } from '../app';
 
-/** SCAFFOLD (issue 5): /shops/:shopId/oplux. */
-export function createOpluxRoutes(_deps: ApiDeps): Router {
-  return express.Router({ mergeParams: true });
+/**
+ * /shops/:shopId/oplux: report a completed order (starts its fraud review), read its review, and the operator's
+ * actions: 目視審査 (manual review), O-PLUXブラックフラグ, 手動再連携 (manual re-link).
+ */
+export function createOpluxRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+
+  router.use((req, _res, next) => {
+    const { shopId } = req.params as { shopId: string };
+    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
+  });
+
+  router.post('/orders', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    const order = { shopId, ...orderCompletedBody.parse(req.body) };
+    const row = await insertOpluxOrder(deps.db, order);
+    const workflowId = opluxFraudReviewWorkflowId(shopId, order.orderId);
+    if (canonical(row.order) !== canonical(order)) {
+      throw new HttpError(409, `order ${order.orderId} was reported before with other data; its review goes on with the first report`, { status: row.status });
+    }
+    try {
+      await deps.temporal.workflow.start(opluxFraudReviewWorkflow, {
+        workflowId, taskQueue: deps.taskQueue, args: [order, {}],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING, // a repeated report finds the running review
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, // and a finished review is not started again
+        typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: order.orderId }, { key: FRAUD_REVIEW_STATUS, value: FRAUD_STATUS.reviewing }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      res.status(200).json({ workflowId, status: row.status, note: 'the fraud review of this order has already finished' });
+      return;
+    }
+    res.status(202).json({ workflowId, status: row.status });
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const { shopId, orderId } = opluxOrderParams.parse(req.params);
+    const { order, ...fields } = await orderOr404(shopId, orderId);
+    res.json({ ...fields, amountJpy: order.amountJpy, paymentMethodId: order.paymentMethodId, workflowId: opluxFraudReviewWorkflowId(shopId, orderId), outbox: await listOpluxOutbox(deps.db, shopId, orderId) });
+  });
+
+  router.post('/orders/:orderId/manual-review', async (req, res) => {
+    const { shopId, orderId } = opluxOrderParams.parse(req.params);
+    const body = manualReviewBody.parse(req.body);
+    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(submitManualReviewUpdate, { args: [body] })));
+  });
+
+  router.post('/orders/:orderId/black-flag', async (req, res) => {
+    const { shopId, orderId } = opluxOrderParams.parse(req.params);
+    const body = blackFlagBody.parse(req.body);
+    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(setBlackFlagUpdate, { args: [body] })));
+  });
+
+  router.post('/orders/:orderId/relink', async (req, res) => {
+    const { shopId, orderId } = opluxOrderParams.parse(req.params);
+    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(relinkUpdate)));
+  });
+
+  async function orderOr404(shopId: string, orderId: string): Promise<OpluxOrderRow> {
+    const order = await getOpluxOrder(deps.db, shopId, orderId);
+    if (!order) throw new HttpError(404, `unknown order ${orderId}`);
+    return order;
+  }
+
+  /** An operator's action as a Temporal update: refused by the workflow → 409 with its reason; review over → 409. */
+  async function operatorAction<T>(shopId: string, orderId: string, run: (h: WorkflowHandle) => Promise<T>): Promise<T> {
+    const order = await orderOr404(shopId, orderId);
+    try {
+      return await run(deps.temporal.workflow.getHandle(opluxFraudReviewWorkflowId(shopId, orderId)));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message, { status: order.status });
+      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
+        throw new HttpError(409, `the fraud review of order ${orderId} has finished (status ${order.status})`, { status: order.status });
+      }
+      throw err;
+    }
+  }
+
+  return router;
+}
+
+/** JSON with object keys sorted (jsonb does not keep the order they came in). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
 }

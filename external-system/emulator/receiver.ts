@@ -24,6 +24,15 @@ export interface ReceivedDelivery {
   headers: Record<string, string>;
 }
 
+const parseJson = (raw: string): Record<string, unknown> | null => {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+};
+
 /** The shop's external system in a box: endpoints with their secrets, and every delivery they received. */
 export class Receiver {
   readonly endpoints = new Map<string, Endpoint>();
@@ -39,12 +48,7 @@ export class Receiver {
   receive(name: string, headers: Record<string, string | undefined>, raw: string): { status: number; body: Record<string, unknown> } {
     const endpoint = this.endpoints.get(name);
     if (!endpoint) return { status: 404, body: { error: `no endpoint ${name}` } };
-    let parsed: Record<string, unknown> | null = null;
-    try {
-      parsed = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      parsed = null;
-    }
+    const parsed = parseJson(raw);
     const now = this.kit.clock.now();
     let signature = 'unsigned';
     if (endpoint.secret) {

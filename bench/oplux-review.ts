@@ -1,0 +1,182 @@
+/**
+ * `npm run bench:oplux [-- --orders N --concurrency C]`: O-PLUX fraud reviews (auto OK: openReview, registerEvent with
+ * the name normalizer, recordReview with the order data OUT) against a no-op baseline with as many activities (3), on
+ * one Temporal dev server and one worker, in the same run. Machines are noisy: the figures that mean something are
+ * the ratios to the baseline measured here and the actions per review. Nothing is asserted on time; the run fails only
+ * when the reviews did not do exactly what they should (one registration per order, one OUT row per order).
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { registerSearchAttributes } from '../common/register-search-attributes';
+import { temporalCliPath } from '../common/temporal-binaries';
+import { opluxFraudReviewWorkflow } from '../workflows/oplux-fraud-review';
+import type { FraudReviewOrder, FraudReviewState } from '../workflows/oplux-fraud-review-messages';
+import { FRAUD_STATUS } from '../workflows/oplux-review-rules';
+import { opluxFraudReviewWorkflowId } from '../workflows/workflow-ids';
+import { activityDeps } from '../tests/support/au-pay-fixtures';
+import { startTestDatabase } from '../tests/support/database';
+import { startTestSandbox } from '../tests/support/sandbox';
+import { newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../tests/support/oplux-fixtures';
+import { parseIntFlags } from './args';
+import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
+import { historyStats, spread, ACTION_EVENTS, type ActionEvent, type HistoryStats } from './history-stats';
+import { percentile, runPhase, type PhaseResult } from './run-phase';
+
+const TASK_QUEUE = 'bench-oplux';
+/** The review's auto-OK path runs three activities: openReview, registerEvent, recordReview. */
+const BASELINE_STEPS = 3;
+const WARMUP = 20;
+const HISTORY_SAMPLE = 50;
+const USAGE = 'usage: npm run bench:oplux -- [--orders N] [--concurrency C]   (positive integers; defaults 500 and 50)';
+const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function main(): Promise<number> {
+  let args: { orders: number; concurrency: number };
+  try {
+    args = parseIntFlags(process.argv.slice(2), { orders: 500, concurrency: 50 }, USAGE);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const cli = temporalCliPath();
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: cli }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+    });
+    cleanups.push(() => env.teardown());
+    await registerSearchAttributes(env.connection, 'default'); // the review upserts FraudReviewStatus
+    const db = await startTestDatabase();
+    cleanups.push(() => db.stop());
+    const sandbox = await startTestSandbox();
+    cleanups.push(() => sandbox.stop());
+    await registerOpluxMerchant(sandbox);
+
+    const noop: BaselineActivities['noop'] = async () => undefined;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath: require.resolve('./oplux-workflows'),
+      // The production client timeout (OPLUX_TIMEOUT_MS): a loaded moment is latency, not a retry.
+      activities: { ...createActivities({ ...activityDeps(db.pool, sandbox), opluxShop: opluxTestShops(sandbox) }), noop },
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    printHeader(args, cli, worker);
+
+    const review = (orders: FraudReviewOrder[]) => async (i: number) => {
+      const order = orders[i]!;
+      // keepOpenFor 0: the workflow ends when the order is released (production keeps it open 90 days for the black flag)
+      const handle = await env.client.workflow.start(opluxFraudReviewWorkflow, {
+        workflowId: opluxFraudReviewWorkflowId(order.shopId, order.orderId), taskQueue: TASK_QUEUE, args: [order, { keepOpenFor: 0 }],
+      });
+      return { handle, result: await handle.result() };
+    };
+    const baseline = (tag: string) => async (i: number) => {
+      const handle = await env.client.workflow.start(baselineWorkflow, { workflowId: `bench-oplux-${tag}:${i}`, taskQueue: TASK_QUEUE, args: [BASELINE_STEPS] });
+      return { handle, result: await handle.result() };
+    };
+    const orders = (tag: string, n: number) => Array.from({ length: n }, (_, i) => newReviewOrder({ orderId: `BENCH-${tag}-${i}` }));
+
+    const warm = await runPhase(WARMUP, args.concurrency, review(orders('W', WARMUP)));
+    await runPhase(WARMUP, args.concurrency, baseline('warmup'));
+    if (warm.results.some((r) => r.result.status !== FRAUD_STATUS.ok)) return fail(['warm-up reviews did not end OK']);
+    sandbox.oplux.kit.ledger.reset();
+
+    const rssBefore = process.memoryUsage().rss;
+    const measured = orders('A', args.orders);
+    console.log(`phase A: ${args.orders} fraud reviews (auto OK), ${args.concurrency} in flight ...`);
+    const a = await runPhase(args.orders, args.concurrency, review(measured));
+    const rssAfterA = process.memoryUsage().rss;
+    const problems = await verify(a, measured, db.pool, sandbox.oplux.kit.ledger.list());
+    if (problems.length) return fail(problems);
+    console.log(`phase A verified: ${args.orders}/${args.orders} OK; ledger ${args.orders} registrations on ${args.orders} orders; ${args.orders} order data OUT rows`);
+
+    console.log(`phase B: ${args.orders} baseline workflows (${BASELINE_STEPS} no-op activities), ${args.concurrency} in flight ...`);
+    const b = await runPhase(args.orders, args.concurrency, baseline('B'));
+    const rssAfterB = process.memoryUsage().rss;
+    if (b.results.some((r) => r.result !== BASELINE_STEPS)) return fail(['baseline workflows returned something else']);
+
+    const [ha, hb] = [
+      await historyStats(spread(a.results, HISTORY_SAMPLE).map((r) => r.handle)),
+      await historyStats(spread(b.results, HISTORY_SAMPLE).map((r) => r.handle)),
+    ];
+    printResults(a, b, ha, hb);
+    console.log(`\nbench process RSS (worker + client + sandbox + in-process PGlite): before ${MiB(rssBefore)}, after reviews ${MiB(rssAfterA)}, after baseline ${MiB(rssAfterB)}`);
+    return 0;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  }
+}
+
+async function verify(
+  a: PhaseResult<{ result: FraudReviewState }>, orders: FraudReviewOrder[], pool: import('pg').Pool,
+  ledger: Array<{ operation: string; orderId: string }>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const n = orders.length;
+  const notOk = a.results.filter((r) => r.result.status !== FRAUD_STATUS.ok || !r.result.released);
+  if (notOk.length) problems.push(`${notOk.length}/${n} reviews ended otherwise, e.g. ${JSON.stringify(notOk[0]!.result)}`);
+  const registered = ledger.filter((e) => e.operation === 'event.register');
+  const byOrder = new Set(registered.map((e) => e.orderId));
+  if (registered.length !== n || byOrder.size !== n) problems.push(`ledger: ${registered.length} registrations on ${byOrder.size} orders, expected exactly ${n}`);
+  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM order_outbox WHERE order_id LIKE 'BENCH-A-%' AND event = 'oplux.released'`);
+  if (Number(rows[0]!.count) !== n) problems.push(`outbox: ${rows[0]!.count} order data OUT rows, expected ${n}`);
+  return problems;
+}
+
+function fail(problems: string[]): number {
+  console.error(`\nVERIFICATION FAILED: no figures reported\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return 1;
+}
+
+function printHeader(args: { orders: number; concurrency: number }, cli: string, worker: Worker) {
+  let cliVersion = '?';
+  try {
+    cliVersion = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // only informational
+  }
+  const slots = (s: Worker['options']['tuner']['workflowTaskSlotSupplier']) => (s.type === 'fixed-size' ? String(s.numSlots) : s.type);
+  console.log(`O-PLUX fraud review benchmark: ${args.orders} orders per phase, ${args.concurrency} workflows in flight, ${WARMUP} warm-up runs of each kind`);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${MiB(os.totalmem())} RAM, Node ${process.version}`);
+  console.log(`temporal: ${cliVersion} (dev server, in-memory), one worker in this process (SDK defaults: workflow tasks ${slots(worker.options.tuner.workflowTaskSlotSupplier)}, activities ${slots(worker.options.tuner.activityTaskSlotSupplier)})`);
+  console.log('baseline measured in the same run\n');
+}
+
+function printResults(a: PhaseResult<unknown>, b: PhaseResult<unknown>, ha: HistoryStats, hb: HistoryStats) {
+  const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
+  const rows: Array<[string, number, number, number]> = [
+    ['reviews/s (workflows/s)', rate(a), rate(b), 1],
+    ['wall time (s)', a.wallMs / 1000, b.wallMs / 1000, 1],
+    ['latency p50 (ms)', percentile(a.latencies, 50), percentile(b.latencies, 50), 0],
+    ['latency p95 (ms)', percentile(a.latencies, 95), percentile(b.latencies, 95), 0],
+    [`actions/workflow (${ha.sampled} + ${hb.sampled} histories)`, ha.actions, hb.actions, 2],
+    ...Object.keys(ACTION_EVENTS).map((k): [string, number, number, number] => [`  ${k}`, ha.actionsByType[k as ActionEvent], hb.actionsByType[k as ActionEvent], 2]),
+    ['activity retries/workflow', ha.retries, hb.retries, 2],
+    ['history events/workflow', ha.events, hb.events, 1],
+    ['history bytes/workflow', ha.bytes, hb.bytes, 0],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const cell = (s: string) => s.padStart(14);
+  console.log(`\n${''.padEnd(width)} ${cell('fraud review')} ${cell(`baseline(${BASELINE_STEPS})`)} ${cell('review/base')}`);
+  for (const [label, x, y, digits] of rows) {
+    const ratio = y === 0 ? (x === 0 ? '-' : 'n/a') : `${(x / y).toFixed(2)}x`;
+    console.log(`${label.padEnd(width)} ${cell(x.toFixed(digits))} ${cell(y.toFixed(digits))} ${cell(ratio)}`);
+  }
+}
+
+void main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
