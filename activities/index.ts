@@ -6,6 +6,7 @@ import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-rev
 import { createMailActivities } from './mail-activities';
 import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
 import { createOrderCancelActivities } from './order-cancel-activities';
+import { createApiKeyActivities } from './api-key-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
@@ -27,6 +28,7 @@ export function createActivities(given: ActivityDeps) {
     createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
     createMailActivities({ db: deps.db, smtp: given.mailer }),
     createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    createApiKeyActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
   );
 }

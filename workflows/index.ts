@@ -10,3 +10,4 @@ export { mailThrottleSummariesWorkflow } from './mail-throttle-summaries';
 export { orderOutDeliveryWorkflow } from './order-out-delivery';
 export { orderOutDispatcherWorkflow } from './order-out-dispatcher';
 export { orderCancelWorkflow } from './order-cancel';
+export { apiKeyRemindersWorkflow } from './api-key-reminders';
