@@ -6,9 +6,11 @@ import { ConfigError } from './env';
  * The keys that seal provider accounts: ACCOUNTS_KEYS lists `id:base64key` pairs (32-byte keys), ACCOUNTS_KEY_ID
  * names the one new records use. Without them this process keeps no accounts.
  */
+const optionalText = z.string().optional().transform((v) => (v?.trim() ? v.trim() : undefined)); // compose passes unset as ''
+
 export const accountsShape = {
-  ACCOUNTS_KEYS: z.string().min(1).optional(),
-  ACCOUNTS_KEY_ID: z.string().min(1).optional(),
+  ACCOUNTS_KEYS: optionalText,
+  ACCOUNTS_KEY_ID: optionalText,
 };
 
 export function keyRingFromConfig(config: { ACCOUNTS_KEYS?: string; ACCOUNTS_KEY_ID?: string }): KeyRing | undefined {

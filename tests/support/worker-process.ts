@@ -6,10 +6,12 @@ const live = new Set<Child>();
 process.once('exit', () => live.forEach((c) => c.process.kill('SIGKILL')));
 
 /** The real worker entry point (workers/main.ts) as its own process, so a test can kill it like a crash would. */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Child & { kill(): Promise<void>; stop(): Promise<void> }> {
+/** `onLine` sees every line the worker writes (stdout and stderr), e.g. to check that no secret is logged. */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<Child & { kill(): Promise<void>; stop(): Promise<void> }> {
   let polling = false;
   const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...env }, (line) => {
     if (line.includes('worker polling')) polling = true;
+    onLine?.(line);
   });
   live.add(child);
   void child.exited.then(() => live.delete(child));
