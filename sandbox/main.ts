@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, port, runMain } from '../common/env';
 import { amazonPayShape, auPayShape } from '../common/config';
+import { yahooShape } from '../common/yahoo-config';
 import { createLogger } from '../common/logger';
 import { startSmtpSink } from '../mail/smtp-sink';
 import { createSandboxApp } from './sandbox-app';
@@ -26,10 +27,14 @@ runMain(async () => {
     /** Amazon Pay over TLS at the root, for the official SDK (which always calls https) */
     SANDBOX_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     SANDBOX_TLS_CERT_FILE: z.string().min(1).optional(),
+    YAHOO_SELLER_ID: yahooShape.YAHOO_SELLER_ID,
+    YAHOO_CLIENT_ID: yahooShape.YAHOO_CLIENT_ID,
+    YAHOO_CLIENT_SECRET: yahooShape.YAHOO_CLIENT_SECRET,
+    YAHOO_REFRESH_TOKEN: yahooShape.YAHOO_REFRESH_TOKEN,
   });
   const sink = await startSmtpSink({ port: env.SMTP_PORT, host: env.SANDBOX_HOST });
   const publicUrl = env.SANDBOX_PUBLIC_URL ?? `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`;
-  const { app, auPay, amazonPay, amazonPayIpn } = createSandboxApp({ smtpSink: sink, publicUrl });
+  const { app, auPay, amazonPay, amazonPayIpn, yahoo } = createSandboxApp({ smtpSink: sink, publicUrl });
   // The configured store is known to the market from the start, so a fresh `npm start` works end to end.
   auPay.market.registerShop(env.AUPAY_SHOP_ID, env.AUPAY_API_KEY);
   // The dev Amazon Pay key: the sandbox learns its public half, the worker signs with the private half.
@@ -37,6 +42,11 @@ runMain(async () => {
     const publicKeyPem = createPublicKey(readFileSync(env.AMAZONPAY_PRIVATE_KEY_FILE, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
     amazonPay.keys.register(env.AMAZONPAY_PUBLIC_KEY_ID, publicKeyPem);
   }
+  // The dev Yahoo store: the app the worker is configured with, and the refresh token it was given (as if the store had
+  // authorized the app). The session lasts 4 weeks, as with public-key auth, so a long-running dev system keeps working.
+  yahoo.auth.registerApp({ clientId: env.YAHOO_CLIENT_ID, clientSecret: env.YAHOO_CLIENT_SECRET, sellerId: env.YAHOO_SELLER_ID, storeScope: true, orderApiApproved: true });
+  yahoo.auth.settings.orderSessionHours = 24 * 28;
+  if (env.YAHOO_REFRESH_TOKEN) yahoo.auth.registerRefreshToken(env.YAHOO_CLIENT_ID, env.YAHOO_REFRESH_TOKEN);
   if (env.SANDBOX_IPN_TARGET) amazonPayIpn.configure({ targetUrl: env.SANDBOX_IPN_TARGET });
   const server = await listen(app, env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
   if (env.SANDBOX_TLS_PORT) {

@@ -123,6 +123,8 @@ async function main() {
       SANDBOX_TLS_PORT: String(env.SANDBOX_TLS_PORT),
       SANDBOX_TLS_CERT_FILE: path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'),
       SANDBOX_IPN_TARGET: process.env.SANDBOX_IPN_TARGET ?? `http://127.0.0.1:${env.API_PORT}/shops/${process.env.SHOP_ID ?? 'demo-shop'}/amazon-pay/ipn`,
+      // Yahoo!ショッピング against the sandbox: a dev refresh token the sandbox registers and the worker uses (the sweep schedule starts with it)
+      YAHOO_REFRESH_TOKEN: process.env.YAHOO_REFRESH_TOKEN ?? devYahooRefreshToken(env.DATA_DIR),
     };
 
     step(`sandbox emulators on http://127.0.0.1:${env.SANDBOX_PORT}, SMTP sink on 127.0.0.1:${env.SMTP_PORT}`);
@@ -145,7 +147,7 @@ async function main() {
       'renkei is running:',
       `  API                    http://127.0.0.1:${env.API_PORT}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
       `  Temporal Web UI        http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
-      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox  and  /amazon-pay/_sandbox`,
+      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox  and  /amazon-pay/_sandbox  and  /yahoo/_sandbox`,
       `  Amazon Pay over TLS    https://127.0.0.1:${env.SANDBOX_TLS_PORT}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
       `  Mail sink              http://127.0.0.1:${env.SANDBOX_PORT}/mail/messages   (SMTP 127.0.0.1:${env.SMTP_PORT})`,
       'Ctrl-C stops everything.',
@@ -161,6 +163,13 @@ async function main() {
 function devApiToken(dataDir: string): string {
   const file = path.join(dataDir, 'api-token');
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** A development Yahoo refresh token, made once in the git-ignored data folder; the sandbox accepts it, the worker uses it. */
+function devYahooRefreshToken(dataDir: string): string {
+  const file = path.join(dataDir, 'yahoo-dev-refresh-token');
+  if (!existsSync(file)) writeFileSync(file, `rt.dev.${randomBytes(18).toString('base64url')}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 

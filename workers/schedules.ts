@@ -1,30 +1,58 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { WorkerConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { amazonPayReviewReportWorkflow } from '../workflows/amazon-pay-review-report';
+import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
 
 const log = createLogger('schedules');
 
 export const reviewReportScheduleId = (shopId: string) => `amazon-pay-review-report:${shopId}`;
+export const yahooSweepScheduleId = (shopId: string) => `yahoo-window-sweep:${shopId}`;
 
-/**
- * The periodic jobs, created once and left alone when they exist (an operator may have paused or retimed one in the
- * Web UI). The review report runs hourly and skips a run while the previous one is still going.
- */
-export async function ensureSchedules(config: WorkerConfig): Promise<void> {
-  if (!config.AMAZONPAY_PRIVATE_KEY_FILE) return;
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  try {
-    await client.schedule.create({
+/** The schedules this configuration calls for. */
+export function scheduleDefinitions(config: WorkerConfig): ScheduleOptions[] {
+  const schedules: ScheduleOptions[] = [];
+  if (config.AMAZONPAY_PRIVATE_KEY_FILE) {
+    schedules.push({
       scheduleId: reviewReportScheduleId(config.SHOP_ID),
       spec: { intervals: [{ every: '1 hour' }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
       action: { type: 'startWorkflow', workflowType: amazonPayReviewReportWorkflow, args: [config.SHOP_ID], taskQueue: config.TEMPORAL_TASK_QUEUE },
     });
-    log.info('schedule created', { id: reviewReportScheduleId(config.SHOP_ID) });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  if (config.YAHOO_REFRESH_TOKEN) {
+    // Yahoo has no push: sweep orderList for the payment-method-change windows (seed 002)
+    schedules.push({
+      scheduleId: yahooSweepScheduleId(config.SHOP_ID),
+      spec: { intervals: [{ every: config.YAHOO_SWEEP_EVERY as `${number} minutes` }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      action: {
+        type: 'startWorkflow', workflowType: yahooWindowSweepWorkflow, workflowId: yahooSweepScheduleId(config.SHOP_ID),
+        args: [config.SHOP_ID], taskQueue: config.TEMPORAL_TASK_QUEUE,
+      },
+    });
+  }
+  return schedules;
+}
+
+/**
+ * The periodic jobs, created once and left alone when they exist (an operator may have paused or retimed one in the
+ * Web UI). Each skips a run while its previous one is still going.
+ */
+export async function ensureSchedules(config: WorkerConfig): Promise<void> {
+  const schedules = scheduleDefinitions(config);
+  if (!schedules.length) return;
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  try {
+    for (const schedule of schedules) {
+      try {
+        await client.schedule.create(schedule);
+        log.info('schedule created', { id: schedule.scheduleId });
+      } catch (err) {
+        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      }
+    }
   } finally {
     await connection.close();
   }

@@ -1,7 +1,63 @@
 import express, { type Router } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { getWindow, listWindows } from '../../db/yahoo-orders';
+import { listOutbox } from '../../db/amazon-pay-orders';
+import { windowDecisionUpdate, windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
+import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
+import { HttpError } from '../http-error';
+import { decisionBody, windowListQuery, yahooOrderParams } from './schemas';
 import type { ApiDeps } from '../app';
 
-/** SCAFFOLD (issue 5): /shops/:shopId/yahoo. */
-export function createYahooRoutes(_deps: ApiDeps): Router {
-  return express.Router({ mergeParams: true });
+/**
+ * /shops/:shopId/yahoo: the payment-method-change windows of オーソリエラー orders (seed 002): read an order's window,
+ * list windows by status and deadline, and give the operator's decision.
+ */
+export function createYahooRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+
+  router.use((req, _res, next) => {
+    const { shopId } = req.params as { shopId: string };
+    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
+  });
+
+  router.get('/windows', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    const q = windowListQuery.parse(req.query);
+    res.json({ windows: await listWindows(deps.db, shopId, q.status, q.limit) });
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const { shopId, orderId } = yahooOrderParams.parse(req.params);
+    const window = await getWindow(deps.db, shopId, orderId);
+    if (!window) throw new HttpError(404, `unknown order ${orderId}: no payment-method-change window`);
+    const workflowId = yahooPayMethodWindowWorkflowId(shopId, orderId);
+    // the running workflow's view adds what is pending (a decision) and its checks; a closed one has nothing more
+    const live: WindowState | null = await deps.temporal.workflow.getHandle(workflowId).query(windowStateQuery).catch(() => null);
+    res.json({
+      ...window, workflowId, pendingDecision: live?.pending ?? null, checks: live?.checks ?? null,
+      outbox: await listOutbox(deps.db, shopId, orderId),
+    });
+  });
+
+  router.post('/orders/:orderId/decision', async (req, res) => {
+    const { shopId, orderId } = yahooOrderParams.parse(req.params);
+    const body = decisionBody.parse(req.body);
+    const window = await getWindow(deps.db, shopId, orderId);
+    if (!window) throw new HttpError(404, `unknown order ${orderId}: no payment-method-change window`);
+    const handle = deps.temporal.workflow.getHandle(yahooPayMethodWindowWorkflowId(shopId, orderId));
+    try {
+      const result = await handle.executeUpdate(windowDecisionUpdate, { args: [body] });
+      res.json(result);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new HttpError(409, err.cause?.message ?? err.message, { windowStatus: window.windowStatus });
+      }
+      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
+        throw new HttpError(409, `no decision is pending: the window of order ${orderId} has closed (${window.windowStatus})`, { windowStatus: window.windowStatus });
+      }
+      throw err;
+    }
+  });
+
+  return router;
 }

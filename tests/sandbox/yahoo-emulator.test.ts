@@ -237,3 +237,28 @@ test('a fault, then recovery, then reset clears orders, apps, tokens and faults'
   expect(await caught(client.orderInfo(order.OrderId, ['OrderId']))).toMatchObject({ httpStatus: 401, code: 'invalid_token' });
   await expect(control('POST', '/orders', { sellerId: '' })).rejects.toThrow(/400/);
 });
+
+test('for the window workflow: an auth error makes the order 出荷不可; the deadline can be withheld (fallback fault); a known refresh token works', async () => {
+  await clockTo('2026-12-27T10:00:00+09:00');
+  const order = await newOrder({ orderTime: '2026-12-27T09:00:00+09:00' });
+  const failed = await control<{ ShipStatus: string; PayMethodChangeDeadline: string }>('POST', `/orders/${order.OrderId}/authorization-error`);
+  expect(failed).toMatchObject({ ShipStatus: '0', PayMethodChangeDeadline: '2027-01-04T23:59:59+09:00' });
+
+  // seed 002 recipe 2: SettleStatus 3 over the same deadline range finds the order once the buyer changed
+  await control('POST', `/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a1' });
+  const range = { PayMethodChangeDeadlineFrom: '20261226000000', PayMethodChangeDeadlineTo: '20270105000000' };
+  const changed = await client.orderList({ condition: { SettleStatus: '3', ...range }, fields: ['OrderId', 'SettleStatus', 'PayMethodChangeDeadline', 'IsPayMethodChangePossible'] });
+  expect(changed.orders).toEqual([{ Index: '1', OrderId: order.OrderId, SettleStatus: '3', PayMethodChangeDeadline: '2027-01-04T23:59:59+09:00', IsPayMethodChangePossible: 'false' }]);
+
+  await control('POST', '/settings', { emitPayMethodChangeDeadline: false });
+  const info = await client.orderInfo(order.OrderId, ['PayMethodChangeDeadline', 'PayMethodChangeDoneDate']);
+  expect(info.pay.PayMethodChangeDeadline).toBe(''); // an empty element
+  expect(info.pay.PayMethodChangeDoneDate).toMatch(/^2026-12-27T10:00:\d\d\+09:00$/);
+  expect((await client.orderList({ condition: { SettleStatus: '3', ...range }, fields: ['PayMethodChangeDeadline'] })).orders[0]!.PayMethodChangeDeadline).toBe('');
+
+  expect(emulator.auth.registerRefreshToken(APP.clientId, 'rt.known')).toBe(true);
+  const yconnect = { baseUrl: `${url}/yconnect/v2`, clientId: APP.clientId, clientSecret: APP.clientSecret, timeoutMs: 2000 };
+  const known = createYahooClient({ baseUrl: `${url}/ShoppingWebService/V1`, sellerId: SELLER, tokens: createRefreshingTokenProvider({ ...yconnect, refreshToken: 'rt.known' }), timeoutMs: 2000 });
+  expect((await known.orderInfo(order.OrderId, ['OrderId'])).order.OrderId).toBe(order.OrderId);
+  expect(emulator.auth.registerRefreshToken('no-such-app', 'rt.x')).toBe(false);
+});

@@ -104,6 +104,17 @@ export class YahooAuth {
     return { ok: false, error: { code: 'unsupported_grant_type', message: `grant_type ${form.grant_type ?? '(none)'}`, httpStatus: 400 } };
   }
 
+  /**
+   * A refresh token known in advance, as if the store had authorized the app at `now` (the dev sandbox gives the
+   * worker one through its configuration).
+   */
+  registerRefreshToken(clientId: string, refreshToken: string): boolean {
+    if (!this.apps.has(clientId)) return false;
+    const now = this.kit.clock.now();
+    this.refreshTokens.set(refreshToken, { clientId, authorizedAt: now, expiresAt: new Date(now.getTime() + this.settings.refreshTokenTtlDays * 86_400_000) });
+    return true;
+  }
+
   /** A token pair without the redirect dance, for tests and the control plane. */
   issueDirect(clientId: string) {
     const code = this.issueCode(clientId, 'urn:sandbox');

@@ -35,6 +35,7 @@ const settingsBody = z.object({
   payMethodChangeDays: z.number().int().min(0).optional(),
   autoCancelOnDeadline: z.boolean().optional(),
   readOnlyMinutes: z.number().int().min(0).optional(),
+  emitPayMethodChangeDeadline: z.boolean().optional(),
   accessTokenTtlSeconds: z.number().int().min(1).optional(),
   refreshTokenTtlDays: z.number().int().min(1).optional(),
   orderSessionHours: z.number().positive().optional(),

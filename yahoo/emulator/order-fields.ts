@@ -7,8 +7,9 @@ import type { YahooOrder } from './orders';
 const FREE_TEXT = new Set(['PayMethodName', 'CancelReasonDetail', 'ShipUrl', 'ShipNotes', 'Title']);
 
 /** One field's wire value: instants as `YYYY-MM-DDTHH:MI:SS+09:00`, booleans `true`/`false`, empty as "". */
-export function fieldValue(o: YahooOrder, name: string, isReadOnly: boolean): unknown {
+export function fieldValue(o: YahooOrder, name: string, isReadOnly: boolean, hideDeadline = false): unknown {
   if (name === 'IsReadOnly') return isReadOnly ? '1' : '0';
+  if (name === 'PayMethodChangeDeadline' && hideDeadline) return '';
   if (!(name in o) || name === 'items' || name === 'sellerId') return undefined;
   const v = o[name as keyof YahooOrder];
   if (v === null) return '';
@@ -20,24 +21,24 @@ export function fieldValue(o: YahooOrder, name: string, isReadOnly: boolean): un
 }
 
 /** orderList's flat OrderInfo: the requested fields in order, unknown or item fields left out (ASSUMED). */
-export function listFields(o: YahooOrder, fields: string[], isReadOnly: boolean): Record<string, unknown> {
+export function listFields(o: YahooOrder, fields: string[], isReadOnly: boolean, hideDeadline = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     if (f === 'PayMethodChangeDoneDate') continue; // not an orderList field (A.3)
-    const v = fieldValue(o, f, isReadOnly);
+    const v = fieldValue(o, f, isReadOnly, hideDeadline);
     if (v !== undefined) out[f] = v;
   }
   return out;
 }
 
-const group = (names: readonly string[], fields: Set<string>, o: YahooOrder, ro: boolean) => {
+const group = (names: readonly string[], fields: Set<string>, o: YahooOrder, ro: boolean, hideDeadline = false) => {
   const out: Record<string, unknown> = {};
-  for (const n of names) if (fields.has(n)) out[n] = fieldValue(o, n, ro);
+  for (const n of names) if (fields.has(n)) out[n] = fieldValue(o, n, ro, hideDeadline);
   return out;
 };
 
 /** orderInfo's OrderInfo: order-level fields, then `<Pay>`, `<Ship>`, `<Detail>`, then one `<Item>` per line (A.4). */
-export function infoFields(o: YahooOrder, fields: string[], isReadOnly: boolean): Record<string, unknown> {
+export function infoFields(o: YahooOrder, fields: string[], isReadOnly: boolean, hideDeadline = false): Record<string, unknown> {
   const wanted = new Set(fields);
   const grouped = new Set<string>([...PAY_FIELDS, ...SHIP_FIELDS, ...DETAIL_FIELDS, ...ITEM_FIELDS]);
   const out: Record<string, unknown> = {};
@@ -46,7 +47,7 @@ export function infoFields(o: YahooOrder, fields: string[], isReadOnly: boolean)
     const v = fieldValue(o, f, isReadOnly);
     if (v !== undefined) out[f] = v;
   }
-  const pay = group(PAY_FIELDS, wanted, o, isReadOnly);
+  const pay = group(PAY_FIELDS, wanted, o, isReadOnly, hideDeadline);
   const ship = group(SHIP_FIELDS, wanted, o, isReadOnly);
   const detail = group(DETAIL_FIELDS, wanted, o, isReadOnly);
   if (Object.keys(pay).length) out.Pay = pay;

@@ -54,8 +54,10 @@ export interface OrderSettings {
   autoCancelOnDeadline: boolean;
   /** Minutes after OrderTime while IsReadOnly=1 (the buyer may still cancel); about 10 per the docs. */
   readOnlyMinutes: number;
+  /** A fault for clients' fallbacks: false answers PayMethodChangeDeadline empty in orderList and orderInfo. */
+  emitPayMethodChangeDeadline: boolean;
 }
-export const defaultOrderSettings = (): OrderSettings => ({ payMethodChangeDays: 7, autoCancelOnDeadline: false, readOnlyMinutes: 10 });
+export const defaultOrderSettings = (): OrderSettings => ({ payMethodChangeDays: 7, autoCancelOnDeadline: false, readOnlyMinutes: 10, emitPayMethodChangeDeadline: true });
 
 export type OrderError = { code: string; message: string; httpStatus: number };
 export type Outcome<T> = { ok: true; value: T; warnings: Array<{ code: string; message: string }> } | { ok: false; error: OrderError };
@@ -150,6 +152,8 @@ export class YahooOrders {
     o.IsPayMethodChangePossible = true;
     o.PayMethodChangeDeadline = payMethodChangeDeadline(at, this.settings.payMethodChangeDays);
     o.PayMethodChangeDoneDate = null;
+    // ASSUMED: an unpaid order is not shippable (ShipStatus 0 出荷不可) until the store releases it
+    if (o.ShipStatus === '1') o.ShipStatus = '0';
     this.touch(o, 'authorizationError', `SettleStatus -> 10, deadline ${o.PayMethodChangeDeadline.toISOString()}`);
     return o;
   }

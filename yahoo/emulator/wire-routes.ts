@@ -74,7 +74,7 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
       .filter((o) => compiled.test(o, orders.isReadOnly(o)))
       .sort((x, y) => (x.OrderTime.getTime() - y.OrderTime.getTime() || x.OrderId.localeCompare(y.OrderId)) * (sort === '-order_time' ? -1 : 1));
     const page = matched.slice(start - 1, start - 1 + size);
-    const orderInfo = page.map((o, i) => ({ Index: String(start + i), ...listFields(o, fields, orders.isReadOnly(o)) }));
+    const orderInfo = page.map((o, i) => ({ Index: String(start + i), ...listFields(o, fields, orders.isReadOnly(o), !orders.settings.emitPayMethodChangeDeadline) }));
     // a paging overrun is TotalCount>0 with one empty <OrderInfo/> (A.3)
     const infos = matched.length > 0 && page.length === 0 ? [''] : orderInfo;
     return xml('Result', { Status: 'OK', Search: { TotalCount: String(matched.length), ...(infos.length ? { OrderInfo: infos } : {}) } });
@@ -88,7 +88,7 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
     if ('code' in found) return errorXml(found);
     return xml('ResultSet', {
       '@_totalResultsAvailable': '1', '@_totalResultsReturned': '1', '@_firstResultPosition': '1',
-      Result: { Status: 'OK', OrderInfo: infoFields(found, fields, orders.isReadOnly(found)) },
+      Result: { Status: 'OK', OrderInfo: infoFields(found, fields, orders.isReadOnly(found), !orders.settings.emitPayMethodChangeDeadline) },
     });
   });
 

@@ -1,0 +1,145 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createRenkeiWorker } from '../../workers/create-worker';
+import { ensureSchedules, yahooSweepScheduleId } from '../../workers/schedules';
+import { loadWorkerConfig } from '../../common/config';
+import { yahooPayMethodWindowWorkflow } from '../../workflows/yahoo-pay-method-window';
+import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
+import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
+import { activityDeps, SHOP_ID } from '../support/au-pay-fixtures';
+import { API_TOKEN, startTestApi } from '../support/test-api';
+import { startDevServer } from '../support/dev-server';
+import { startTestDatabase, type TestDatabase } from '../support/database';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox';
+import { workflowBundle } from '../support/workflow-bundle';
+import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type YahooTestShop } from '../support/yahoo-fixtures';
+
+/**
+ * Yahoo's payment-method-change window through the real Temporal dev server, PostgreSQL, the sandbox and the API:
+ * the Temporal Schedule's sweep finds the order, the Web UI's search attributes list it, the buyer's change is
+ * found by the next sweep; an operator's decision goes through the API with its 400/404/409 answers.
+ */
+const taskQueue = 'yahoo-window-integration';
+let env: TestWorkflowEnvironment;
+let address: string;
+let db: TestDatabase;
+let sandbox: TestSandbox;
+let shop: YahooTestShop;
+let testApi: Awaited<ReturnType<typeof startTestApi>>;
+let worker: Worker;
+let running: Promise<void>;
+let api: string;
+let temporal: Client;
+
+beforeAll(async () => {
+  ({ env, address } = await startDevServer());
+  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+  shop = yahooTestShop(sandbox);
+  temporal = env.client as unknown as Client;
+  testApi = await startTestApi({ temporal, db: db.pool, taskQueue });
+  api = testApi.url;
+  worker = await createRenkeiWorker({
+    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
+    deps: { ...activityDeps(db.pool, sandbox), ...yahooDeps(shop.shop) },
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  await temporal?.schedule.getHandle(yahooSweepScheduleId(SHOP_ID)).delete().catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await testApi?.stop();
+  await Promise.all([db?.stop(), sandbox?.stop()]);
+  await env?.teardown();
+});
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${api}${path}`, {
+    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const windowOf = (orderId: string) => call('GET', `/shops/${SHOP_ID}/yahoo/orders/${orderId}`);
+const statusIs = (orderId: string, status: string) => async () => {
+  const w = await windowOf(orderId);
+  return w.body.windowStatus === status ? w.body : undefined;
+};
+
+test('the schedule sweeps: the order gets its window (listed in the Web UI by status and deadline), the buyer changes, the next sweep releases it', async () => {
+  const config = loadWorkerConfig({
+    DATABASE_URL: 'postgres://unused@127.0.0.1/none', TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, SHOP_ID,
+    YAHOO_REFRESH_TOKEN: 'configured', YAHOO_SWEEP_EVERY: '2s',
+  });
+  const order = await authErrorOrder(sandbox);
+  await ensureSchedules(config);
+  await ensureSchedules(config); // a worker restart: the existing schedule is left alone
+  const schedule = await temporal.schedule.getHandle(yahooSweepScheduleId(SHOP_ID)).describe();
+  expect(schedule.policies.overlap).toBe('SKIP');
+
+  const opened = await until(statusIs(order.OrderId, WINDOW_STATUS.waiting));
+  expect(opened).toMatchObject({ deadline: new Date(order.PayMethodChangeDeadline!).toISOString(), deadlineSource: 'api', settleStatus: '10', outbox: [] });
+
+  // the Web UI's list: the shop's windows still waiting, by their deadline attribute
+  const listed = await until(async () => {
+    const ids: string[] = [];
+    for await (const w of temporal.workflow.list({ query: `ShopId = '${SHOP_ID}' AND YahooWindowStatus = '${WINDOW_STATUS.waiting}' AND PayMethodChangeDeadline > '${new Date().toISOString()}'` })) ids.push(w.workflowId);
+    return ids.includes(yahooPayMethodWindowWorkflowId(SHOP_ID, order.OrderId)) ? ids : undefined;
+  });
+  expect(listed).toContain(yahooPayMethodWindowWorkflowId(SHOP_ID, order.OrderId));
+
+  const early = await call('POST', `/shops/${SHOP_ID}/yahoo/orders/${order.OrderId}/decision`, { decision: 'cancel', operator: 'ops' });
+  expect(early).toEqual({ status: 409, body: { error: `no decision is pending: the window is ${WINDOW_STATUS.waiting}`, windowStatus: WINDOW_STATUS.waiting } });
+
+  await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a1' });
+  const released = await until(statusIs(order.OrderId, WINDOW_STATUS.changedReleased));
+  expect(released).toMatchObject({ shipStatus: '1', settleStatus: '3', outbox: [expect.objectContaining({ event: 'yahoo.pay-method-changed' })] });
+  expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ ShipStatus: '1' });
+  const described = await temporal.workflow.getHandle(yahooPayMethodWindowWorkflowId(SHOP_ID, order.OrderId)).describe();
+  expect(described.status.name).toBe('COMPLETED');
+  await temporal.schedule.getHandle(yahooSweepScheduleId(SHOP_ID)).delete();
+}, 90_000);
+
+test('deadline passed, operator setting: the decision API validates, answers 404/409, and "cancel" cancels at Yahoo', async () => {
+  shop.window.deadlineAction = 'operator';
+  const order = await authErrorOrder(sandbox, new Date(Date.now() - 10 * 86_400_000)); // its window closed yesterday
+  await temporal.workflow.start(yahooPayMethodWindowWorkflow, {
+    workflowId: yahooPayMethodWindowWorkflowId(SHOP_ID, order.OrderId), taskQueue, args: [{ shopId: SHOP_ID, orderId: order.OrderId }],
+  });
+  const waiting = await until(statusIs(order.OrderId, WINDOW_STATUS.expiredAwaitingOperator));
+  expect(waiting).toMatchObject({ pendingDecision: { kind: 'deadline', options: ['cancel', 'keep'] } });
+
+  const path = `/shops/${SHOP_ID}/yahoo/orders/${order.OrderId}/decision`;
+  expect(await call('POST', path, { decision: 'drop', operator: '' })).toEqual({
+    status: 400,
+    body: { error: 'invalid request', issues: [{ field: 'decision', reason: 'cancel, keep or retry' }, { field: 'operator', reason: 'who decides (name or id)' }] },
+  });
+  expect((await call('POST', `/shops/${SHOP_ID}/yahoo/orders/no-such-order/decision`, { decision: 'cancel', operator: 'ops' })).status).toBe(404);
+  expect((await call('POST', `/shops/other-shop/yahoo/orders/${order.OrderId}/decision`, { decision: 'cancel', operator: 'ops' })).status).toBe(404);
+  expect((await call('GET', `/shops/${SHOP_ID}/yahoo/orders/bad%20id`)).status).toBe(400);
+  const unauthorized = await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(unauthorized.status).toBe(401);
+  expect(await call('POST', path, { decision: 'retry', operator: 'ops' })).toMatchObject({ status: 409, body: { error: `retry is not a choice at ${WINDOW_STATUS.expiredAwaitingOperator}; choose cancel or keep` } });
+
+  expect(await call('POST', path, { decision: 'cancel', operator: '佐藤' })).toEqual({ status: 200, body: { previous: WINDOW_STATUS.expiredAwaitingOperator, decision: 'cancel' } });
+  const canceled = await until(statusIs(order.OrderId, WINDOW_STATUS.expiredCanceled));
+  expect(canceled).toMatchObject({ decision: 'cancel', decidedBy: '佐藤', orderStatus: '4', outbox: [expect.objectContaining({ event: 'yahoo.order-canceled' })] });
+  expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ OrderStatus: '4', CancelReason: '200' });
+  expect((await call('POST', path, { decision: 'keep', operator: 'ops' })).status).toBe(409); // closed
+
+  const list = await call('GET', `/shops/${SHOP_ID}/yahoo/windows?status=${encodeURIComponent(WINDOW_STATUS.expiredCanceled)}`);
+  expect((list.body.windows as Array<{ orderId: string }>).map((w) => w.orderId)).toContain(order.OrderId);
+  expect((await call('GET', `/shops/${SHOP_ID}/yahoo/windows?status=nope`)).status).toBe(400);
+}, 60_000);
