@@ -5,7 +5,7 @@ import { createYahooWindowActivities, type YahooActivityDeps } from './yahoo-win
 import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-review-activities';
 import { createMailActivities } from './mail-activities';
 import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
-import { createOrderCancelActivities } from './order-cancel-activities';
+import { createOrderCancelActivities, type OrderCancelActivityDeps } from './order-cancel-activities';
 import { createApiKeyActivities } from './api-key-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
@@ -13,7 +13,8 @@ export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
   Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
-  Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>>;
+  Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
+  Partial<Pick<OrderCancelActivityDeps, 'gmoPg'>>;
 
 /** Every activity the renkei worker registers, built over the clients and stores it is given. */
 export function createActivities(given: ActivityDeps) {

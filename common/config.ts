@@ -45,6 +45,12 @@ export const amazonPayShape = {
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 };
 
+/** GMO-PG's protocol-type endpoint; the shop's credentials are its sealed `gmo-pg` account. */
+export const gmoPgShape = {
+  GMO_PG_BASE_URL: z.string().url().optional(),
+  GMO_PG_TIMEOUT_MS: z.coerce.number().int().min(100).max(180_000).default(30_000),
+};
+
 export const mailShape = {
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().email().default('renkei@example.jp'),
@@ -61,7 +67,7 @@ export const apiShape = {
   ...accountsShape,
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...mailShape, ...accountsShape };
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

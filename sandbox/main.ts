@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseEnv, port, runMain } from '../common/env';
 import { amazonPayShape, auPayShape } from '../common/config';
 import { yahooShape } from '../common/yahoo-config';
+import { opluxShape } from '../common/oplux-config';
 import { createLogger } from '../common/logger';
 import { startSmtpSink } from '../mail/smtp-sink';
 import { createSandboxApp } from './sandbox-app';
@@ -31,10 +32,13 @@ runMain(async () => {
     YAHOO_CLIENT_ID: yahooShape.YAHOO_CLIENT_ID,
     YAHOO_CLIENT_SECRET: yahooShape.YAHOO_CLIENT_SECRET,
     YAHOO_REFRESH_TOKEN: yahooShape.YAHOO_REFRESH_TOKEN,
+    OPLUX_SHOP_ID: opluxShape.OPLUX_SHOP_ID,
+    OPLUX_CONNECTION_ID: opluxShape.OPLUX_CONNECTION_ID,
+    OPLUX_SECRET_KEY: opluxShape.OPLUX_SECRET_KEY,
   });
   const sink = await startSmtpSink({ port: env.SMTP_PORT, host: env.SANDBOX_HOST });
   const publicUrl = env.SANDBOX_PUBLIC_URL ?? `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`;
-  const { app, auPay, amazonPay, amazonPayIpn, yahoo } = createSandboxApp({ smtpSink: sink, publicUrl });
+  const { app, auPay, amazonPay, amazonPayIpn, yahoo, oplux } = createSandboxApp({ smtpSink: sink, publicUrl });
   // The configured store is known to the market from the start, so a fresh `npm start` works end to end.
   auPay.market.registerShop(env.AUPAY_SHOP_ID, env.AUPAY_API_KEY);
   // The dev Amazon Pay key: the sandbox learns its public half, the worker signs with the private half.
@@ -47,6 +51,8 @@ runMain(async () => {
   yahoo.auth.registerApp({ clientId: env.YAHOO_CLIENT_ID, clientSecret: env.YAHOO_CLIENT_SECRET, sellerId: env.YAHOO_SELLER_ID, storeScope: true, orderApiApproved: true });
   yahoo.auth.settings.orderSessionHours = 24 * 28;
   if (env.YAHOO_REFRESH_TOKEN) yahoo.auth.registerRefreshToken(env.YAHOO_CLIENT_ID, env.YAHOO_REFRESH_TOKEN);
+  // The dev O-PLUX merchant, with the worker's id and secret, so a fresh `npm start` reviews orders end to end.
+  if (env.OPLUX_SHOP_ID) oplux.detector.registerMerchant({ shopId: env.OPLUX_SHOP_ID, connectionId: env.OPLUX_CONNECTION_ID, secretKey: env.OPLUX_SECRET_KEY });
   if (env.SANDBOX_IPN_TARGET) amazonPayIpn.configure({ targetUrl: env.SANDBOX_IPN_TARGET });
   const server = await listen(app, env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
   if (env.SANDBOX_TLS_PORT) {

@@ -103,7 +103,7 @@ async function main() {
     await pool.end();
     step(`migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
 
-    const apiToken = process.env.API_TOKEN ?? devApiToken(env.DATA_DIR);
+    const apiToken = process.env.API_TOKEN ?? devSecret(env.DATA_DIR, 'api-token', () => randomBytes(24).toString('hex'));
     const shared: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -124,7 +124,16 @@ async function main() {
       SANDBOX_TLS_CERT_FILE: path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'),
       SANDBOX_IPN_TARGET: process.env.SANDBOX_IPN_TARGET ?? `http://127.0.0.1:${env.API_PORT}/shops/${process.env.SHOP_ID ?? 'demo-shop'}/amazon-pay/ipn`,
       // Yahoo!ショッピング against the sandbox: a dev refresh token the sandbox registers and the worker uses (the sweep schedule starts with it)
-      YAHOO_REFRESH_TOKEN: process.env.YAHOO_REFRESH_TOKEN ?? devYahooRefreshToken(env.DATA_DIR),
+      YAHOO_REFRESH_TOKEN: process.env.YAHOO_REFRESH_TOKEN ?? devSecret(env.DATA_DIR, 'yahoo-dev-refresh-token', () => `rt.dev.${randomBytes(18).toString('base64url')}`),
+      // O-PLUX against the sandbox: a merchant the sandbox registers with the same id and secret
+      OPLUX_SHOP_ID: process.env.OPLUX_SHOP_ID ?? 'RENKEI-DEV-OPLUX',
+      OPLUX_EVENT_URL: process.env.OPLUX_EVENT_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/oplux/v2/event`,
+      OPLUX_NORMALIZER_URL: process.env.OPLUX_NORMALIZER_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/oplux/name-normalizer/`,
+      OPLUX_SECRET_KEY: process.env.OPLUX_SECRET_KEY ?? devSecret(env.DATA_DIR, 'oplux-dev-secret', () => randomBytes(24).toString('hex')),
+      GMO_PG_BASE_URL: process.env.GMO_PG_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/gmo-pg/payment/`,
+      // provider accounts are sealed with a dev key kept in .data/
+      ACCOUNTS_KEYS: process.env.ACCOUNTS_KEYS ?? `dev:${devSecret(env.DATA_DIR, 'accounts-key', () => randomBytes(32).toString('base64'))}`,
+      ACCOUNTS_KEY_ID: process.env.ACCOUNTS_KEYS ? process.env.ACCOUNTS_KEY_ID : 'dev',
     };
 
     step(`sandbox emulators on http://127.0.0.1:${env.SANDBOX_PORT}, SMTP sink on 127.0.0.1:${env.SMTP_PORT}`);
@@ -147,7 +156,7 @@ async function main() {
       'renkei is running:',
       `  API                    http://127.0.0.1:${env.API_PORT}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
       `  Temporal Web UI        http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
-      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/au-pay/_sandbox  and  /amazon-pay/_sandbox  and  /yahoo/_sandbox`,
+      `  Sandbox control plane  http://127.0.0.1:${env.SANDBOX_PORT}/{au-pay,amazon-pay,yahoo,oplux,gmo-pg,external-system}/_sandbox`,
       `  Amazon Pay over TLS    https://127.0.0.1:${env.SANDBOX_TLS_PORT}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
       `  Mail sink              http://127.0.0.1:${env.SANDBOX_PORT}/mail/messages   (SMTP 127.0.0.1:${env.SMTP_PORT})`,
       'Ctrl-C stops everything.',
@@ -159,17 +168,10 @@ async function main() {
   }
 }
 
-/** A development token, made once and kept in the git-ignored data folder, so it never enters the repo or the logs. */
-function devApiToken(dataDir: string): string {
-  const file = path.join(dataDir, 'api-token');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-/** A development Yahoo refresh token, made once in the git-ignored data folder; the sandbox accepts it, the worker uses it. */
-function devYahooRefreshToken(dataDir: string): string {
-  const file = path.join(dataDir, 'yahoo-dev-refresh-token');
-  if (!existsSync(file)) writeFileSync(file, `rt.dev.${randomBytes(18).toString('base64url')}\n`, { mode: 0o600 });
+/** A development secret, made once and kept in the git-ignored data folder, so it never enters the repo or the logs. */
+function devSecret(dataDir: string, name: string, make: () => string): string {
+  const file = path.join(dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, `${make()}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 

@@ -35,6 +35,7 @@ runMain(async () => {
       accounts: keyRing ? createAccountStore(db, keyRing) : undefined,
       notifyEmail: (shopId) => (shopId === config.SHOP_ID ? config.SHOP_NOTIFY_EMAIL : undefined),
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      gmoPg: config.GMO_PG_BASE_URL ? { baseUrl: config.GMO_PG_BASE_URL, timeoutMs: config.GMO_PG_TIMEOUT_MS } : undefined,
     },
   });
   await ensureSchedules(config);

@@ -3,15 +3,36 @@ import type { WorkerConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { amazonPayReviewReportWorkflow } from '../workflows/amazon-pay-review-report';
 import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
+import { mailThrottleSummariesWorkflow } from '../workflows/mail-throttle-summaries';
+import { apiKeyRemindersWorkflow } from '../workflows/api-key-reminders';
 
 const log = createLogger('schedules');
 
 export const reviewReportScheduleId = (shopId: string) => `amazon-pay-review-report:${shopId}`;
 export const yahooSweepScheduleId = (shopId: string) => `yahoo-window-sweep:${shopId}`;
+export const MAIL_SUMMARIES_SCHEDULE_ID = 'mail-throttle-summaries';
+export const API_KEY_REMINDERS_SCHEDULE_ID = 'api-key-reminders';
 
 /** The schedules this configuration calls for. */
 export function scheduleDefinitions(config: WorkerConfig): ScheduleOptions[] {
-  const schedules: ScheduleOptions[] = [];
+  const schedules: ScheduleOptions[] = [
+    {
+      // #1241: the summary of each ended throttle window, within a minute of its end
+      scheduleId: MAIL_SUMMARIES_SCHEDULE_ID,
+      spec: { intervals: [{ every: '1 minute' }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      action: { type: 'startWorkflow', workflowType: mailThrottleSummariesWorkflow, args: [], taskQueue: config.TEMPORAL_TASK_QUEUE },
+    },
+  ];
+  if (config.ACCOUNTS_KEYS) {
+    // au PAY API keys live 90 days: each morning (JST), remind the shops whose key ends within 14
+    schedules.push({
+      scheduleId: API_KEY_REMINDERS_SCHEDULE_ID,
+      spec: { calendars: [{ hour: 9, minute: 0 }], timezone: 'Asia/Tokyo' },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      action: { type: 'startWorkflow', workflowType: apiKeyRemindersWorkflow, args: [], taskQueue: config.TEMPORAL_TASK_QUEUE },
+    });
+  }
   if (config.AMAZONPAY_PRIVATE_KEY_FILE) {
     schedules.push({
       scheduleId: reviewReportScheduleId(config.SHOP_ID),

@@ -1,2 +1,134 @@
-/** SCAFFOLD (issue 6): one cancellation saga per cancel request. Owned by the cancellation helper. */
-export async function orderCancelWorkflow(): Promise<void> {}
+import {
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  TimeoutFailure, workflowInfo,
+} from '@temporalio/workflow';
+import type { OrderCancelActivities, ProviderResult } from '../activities/order-cancel-activities';
+import {
+  CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type OrderCancelInput, type OrderCancelState,
+} from './order-cancel-messages';
+import { localIo, paymentApi } from './retry-policies';
+import { stepKey } from './workflow-ids';
+
+const provider = proxyActivities<OrderCancelActivities>(paymentApi);
+const local = proxyActivities<OrderCancelActivities>(localIo);
+const peek = proxyLocalActivities<OrderCancelActivities>({ startToCloseTimeout: '10s', retry: localIo.retry });
+
+/** How long the saga watches its order data OUT row before it leaves the outcome to the order OUT screens. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WATCH_DELIVERY_MS = DAY_MS;
+
+/**
+ * One cancel request of one order (#966, #696, #1334): the order is キャンセル中; the payment provider is canceled
+ * first, when the payment method's 取消API連携フラグ says so; if that fails the order stays (受注) and the operator
+ * decides — cancel locally only, or leave it — reminded while undecided; then the order is キャンセル and the shop's
+ * external system is told through order data OUT, whose outcome is shown on the order (#966 b).
+ */
+export async function orderCancelWorkflow(input: OrderCancelInput): Promise<OrderCancelState> {
+  const { workflowId, runId } = workflowInfo();
+  const order = { shopId: input.shopId, orderId: input.orderId };
+  const state: OrderCancelState = {
+    status: 'canceling', orderStatus: 'キャンセル中', providerOutcome: null, providerDetail: null, providerFlagged: false,
+    reminders: 0, external: 'not-sent', externalError: null,
+  };
+  let decision: CancelDecision | undefined;
+
+  setHandler(orderCancelStateQuery, () => ({ ...state }));
+  setHandler(
+    decideProviderFailureUpdate,
+    async (choice) => {
+      decision = choice;
+      await condition(() => state.status !== 'provider-failed'); // answered once the choice is stored
+      return { ...state };
+    },
+    {
+      validator: (choice) => {
+        if (!CANCEL_DECISIONS.includes(choice)) throw new Error(`choice must be one of ${CANCEL_DECISIONS.join(', ')}`);
+        if (state.status !== 'provider-failed') throw new Error(`no decision is awaited: the cancel is ${state.status}`);
+        if (decision !== undefined) throw new Error(`"${decision}" has already been chosen`);
+      },
+    },
+  );
+
+  // 1. キャンセル中, and what the provider step must do (from the payment method's settings)
+  const begun = await local.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
+  if (begun.alreadyCanceled) return begun.current; // a repeated request: nothing happens again
+
+  // 2. the payment provider first
+  let result: ProviderResult | undefined;
+  let failure = '';
+  const { plan } = begun;
+  if (plan.kind === 'none') result = plan.result;
+  else {
+    try {
+      result = plan.kind === 'gmo-pg'
+        ? await provider.cancelGmoPgTrade({ shopId: input.shopId, gmoPgOrderId: plan.gmoPgOrderId })
+        : await provider.cancelAmazonPayCharge({ shopId: input.shopId, chargeId: plan.chargeId });
+    } catch (err) {
+      failure = failureMessage(err);
+    }
+  }
+
+  if (result) {
+    await local.cancelRecordProvider({ ...order, failed: false, result });
+    Object.assign(state, { providerOutcome: result.outcome, providerDetail: result.detail, providerFlagged: result.flagged });
+  } else {
+    // 3. failed: nothing else happens; the order is 受注 again and the operator decides
+    await local.cancelRecordProvider({ ...order, failed: true, result: { outcome: 'failed', detail: failure, flagged: false } });
+    Object.assign(state, { status: 'provider-failed', orderStatus: '受注', providerOutcome: 'failed', providerDetail: failure });
+    const mail = { ...order, paymentMethod: input.payment.method, reason: failure };
+    await local.cancelMailOperator({ ...mail, reminder: 0 });
+    while (!(await condition(() => decision !== undefined, input.remindAfterMs ?? DAY_MS))) {
+      state.reminders += 1;
+      await local.cancelMailOperator({ ...mail, reminder: state.reminders });
+    }
+    if (decision === 'leave') {
+      await local.cancelLeaveOrder(order);
+      Object.assign(state, { status: 'left', orderStatus: '受注' });
+      await condition(allHandlersFinished);
+      return { ...state };
+    }
+    Object.assign(state, { providerOutcome: 'left-at-provider', providerFlagged: true });
+  }
+
+  // 4. キャンセル, with its order data OUT row in the same statement; then watch the delivery
+  const { outboxId } = await local.cancelCompleteOrder({ ...order, decision: decision ?? null, dedupeKey: stepKey(workflowId, 'order-out', begun.cycle) });
+  Object.assign(state, { status: 'canceled', orderStatus: 'キャンセル', external: 'pending' });
+  await watchDelivery(outboxId, state, order);
+  await condition(allHandlersFinished);
+  return { ...state };
+}
+
+/**
+ * Polls the cancel's order data OUT row (a local activity, a durable timer between polls) until it is delivered or
+ * failed, and records the outcome on the cancel; a row held behind an earlier failed one is shown as such meanwhile.
+ */
+async function watchDelivery(outboxId: string, state: OrderCancelState, order: { shopId: string; orderId: string }): Promise<void> {
+  const started = Date.now();
+  let shown: string | null = null;
+  for (;;) {
+    const p = await peek.cancelOutboxProgress({ outboxId });
+    if (p.status !== 'pending') {
+      Object.assign(state, { external: p.status, externalError: p.status === 'failed' ? `外部連携エラー: ${p.lastError ?? 'unknown'}` : null });
+      break;
+    }
+    const held = p.heldBy ? `外部連携待ち: an earlier order OUT row (${p.heldBy}) of this order failed and holds it back` : null;
+    if (held !== shown) {
+      shown = held;
+      state.externalError = held;
+      await local.cancelRecordExternal({ ...order, status: 'pending', error: held });
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed >= WATCH_DELIVERY_MS) return; // still pending: the order OUT screens show it from here
+    await sleep(elapsed < 30 * 60 * 1000 ? '30 seconds' : '5 minutes');
+  }
+  await local.cancelRecordExternal({ ...order, status: state.external as 'delivered' | 'failed', error: state.externalError });
+}
+
+/** The reason the operator reads for a failed provider cancel. */
+function failureMessage(err: unknown): string {
+  if (!(err instanceof ActivityFailure)) throw err;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return 'the payment provider did not answer in time';
+  if (cause instanceof ApplicationFailure) return cause.message;
+  return cause?.message ?? err.message;
+}

@@ -1,7 +1,84 @@
 import express, { type Router } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { getCancelRecord, listPaymentMethodSettings, outboxProgress, putPaymentMethodSetting } from '../../db/order-cancel';
+import { orderCancelWorkflow } from '../../workflows/order-cancel';
+import { decideProviderFailureUpdate } from '../../workflows/order-cancel-messages';
+import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
+import { HttpError } from '../http-error';
+import { cancelRequestBody, decisionBody, methodParams, orderParams, paymentMethodBody } from './schemas';
 import type { ApiDeps } from '../app';
 
-/** SCAFFOLD (issue 6): /shops/:shopId/cancellations. Owned by the cancellation helper. */
-export function createOrderCancelRoutes(_deps: ApiDeps): Router {
-  return express.Router({ mergeParams: true });
+/**
+ * /shops/:shopId/cancellations: request a cancel (shop admin or buyer: the same saga; a repeat is harmless), decide
+ * on a failed provider cancel, read an order's cancel state; and the payment methods' cancel settings.
+ */
+export function createOrderCancelRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+
+  router.use((req, _res, next) => {
+    const { shopId } = req.params as { shopId: string };
+    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
+  });
+
+  router.get('/payment-methods', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    res.json({ paymentMethods: await listPaymentMethodSettings(deps.db, shopId) });
+  });
+
+  router.put('/payment-methods/:method', async (req, res) => {
+    const { shopId, method } = methodParams.parse(req.params);
+    const body = paymentMethodBody.parse(req.body);
+    res.json(await putPaymentMethodSetting(deps.db, { shopId, paymentMethod: method, ...body }));
+  });
+
+  router.post('/', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    const b = cancelRequestBody.parse(req.body);
+    const workflowId = orderCancelWorkflowId(shopId, b.orderId);
+    const record = await getCancelRecord(deps.db, shopId, b.orderId);
+    if (record?.orderStatus === 'キャンセル') {
+      res.status(200).json({ workflowId, note: `order ${b.orderId} is already canceled`, cancel: record });
+      return;
+    }
+    await deps.temporal.workflow.start(orderCancelWorkflow, {
+      workflowId, taskQueue: deps.taskQueue, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [{
+        shopId, orderId: b.orderId, source: b.source, payment: b.payment,
+        ...(b.remindAfterHours ? { remindAfterMs: Math.round(b.remindAfterHours * 3_600_000) } : {}),
+      }],
+      typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: b.orderId }],
+    });
+    res.status(202).json({ workflowId });
+  });
+
+  router.get('/:orderId', async (req, res) => {
+    const { shopId, orderId } = orderParams.parse(req.params);
+    const record = await getCancelRecord(deps.db, shopId, orderId);
+    if (!record) throw new HttpError(404, `no cancel for order ${orderId}`);
+    // the order OUT row as it is now: an operator's redelivery may have changed it since the saga recorded it
+    const orderOut = record.outboxId ? { id: record.outboxId, ...(await outboxProgress(deps.db, record.outboxId)) } : null;
+    res.json({ ...record, workflowId: orderCancelWorkflowId(shopId, orderId), orderOut });
+  });
+
+  // The operator's choice after a failed provider cancel (#696, #1334), as an update the saga validates.
+  router.post('/:orderId/decision', async (req, res) => {
+    const { shopId, orderId } = orderParams.parse(req.params);
+    const { choice } = decisionBody.parse(req.body);
+    const record = await getCancelRecord(deps.db, shopId, orderId);
+    if (!record) throw new HttpError(404, `no cancel for order ${orderId}`);
+    try {
+      const state = await deps.temporal.workflow.getHandle(orderCancelWorkflowId(shopId, orderId)).executeUpdate(decideProviderFailureUpdate, { args: [choice] });
+      res.json(state);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message, { status: record.status });
+      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
+        throw new HttpError(409, `no decision is awaited: the cancel of order ${orderId} is ${record.status}`, { status: record.status });
+      }
+      throw err;
+    }
+  });
+
+  return router;
 }

@@ -1,0 +1,47 @@
+import type { MailMessage } from './mailer';
+
+export const PROVIDER_CANCEL_FAILED_SUBJECT = '【renkei】決済代行会社への受注キャンセル連携エラー';
+export const PROVIDER_CANCEL_REMINDER_SUBJECT = '【renkei】受注キャンセル連携エラーの対応待ち(リマインド)';
+
+const decisionHelp = (shopId: string, orderId: string): string[] => [
+  '決済代行会社への取消連携に失敗したため、受注は取り消されていません(受注あり)。',
+  '次のどちらかを選択してください:',
+  '・アラジンECの受注のみ取り消す(決済代行会社側はそのまま、手動での取消が必要です): {"choice":"cancel-locally"}',
+  '・何もしない(受注を元に戻す): {"choice":"leave"}',
+  `POST /shops/${shopId}/cancellations/${orderId}/decision`,
+];
+
+/** To the shop's error address when the provider cancel failed (#696, #1334): why, and the two choices. */
+export function providerCancelFailedMail(i: { to: string; shopId: string; orderId: string; paymentMethod: string; reason: string }): MailMessage {
+  return {
+    to: i.to,
+    shopId: i.shopId,
+    subject: PROVIDER_CANCEL_FAILED_SUBJECT,
+    text: [
+      '受注キャンセル時の決済代行会社への取消連携に失敗しました。',
+      '',
+      `受注ID: ${i.orderId}`,
+      `決済方法: ${i.paymentMethod}`,
+      `エラー内容: ${i.reason}`,
+      '',
+      ...decisionHelp(i.shopId, i.orderId),
+    ].join('\n'),
+  };
+}
+
+/** No decision yet after the reminder interval: the same choices again, with how many reminders went before. */
+export function providerCancelReminderMail(i: { to: string; shopId: string; orderId: string; reason: string; reminder: number }): MailMessage {
+  return {
+    to: i.to,
+    shopId: i.shopId,
+    subject: PROVIDER_CANCEL_REMINDER_SUBJECT,
+    text: [
+      `受注キャンセル連携エラーの対応がまだ選択されていません(リマインド ${i.reminder} 回目)。`,
+      '',
+      `受注ID: ${i.orderId}`,
+      `エラー内容: ${i.reason}`,
+      '',
+      ...decisionHelp(i.shopId, i.orderId),
+    ].join('\n'),
+  };
+}
