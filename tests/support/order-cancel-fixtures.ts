@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { putPaymentMethodSetting } from '../../db/order-cancel';
 import type { AccountStore } from '../../db/provider-accounts';
