@@ -8,6 +8,7 @@ import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
 import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
 import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
 import type { Mailer } from '../mail/mailer';
+import { failingAs, providerShop } from './provider-shop';
 
 export interface AmazonPayShop {
   client: AmazonPayClient;
@@ -41,20 +42,10 @@ const view = (c: Charge): ChargeView => ({
 });
 
 export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
-  const shopOf = (shopId: string): AmazonPayShop => {
-    const shop = deps.amazonPayShop(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no Amazon Pay account configured`, 'UnknownShop');
-    return shop;
-  };
+  const shopOf = providerShop(deps.amazonPayShop, 'Amazon Pay');
 
   /** Amazon's errors: transport trouble retries (Temporal's policy); anything else stops with Amazon's reason. */
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toFailure(err);
-    }
-  }
+  const call = failingAs(toFailure);
 
   return {
     /** createCharge with pending authorization allowed; a synchronous decline comes back as a Declined view. */

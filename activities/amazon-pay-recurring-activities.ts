@@ -5,7 +5,8 @@ import { jpy } from '../amazon-pay/schemas';
 import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
 import { recordRecurringChild, updateRecurringParent, type RecurringChildRow } from '../db/amazon-pay-recurring';
 import { recurringMail, type RecurringMailKind } from '../mail/amazon-pay-recurring-mails';
-import type { AmazonPayActivityDeps, AmazonPayShop } from './amazon-pay-activities';
+import type { AmazonPayActivityDeps } from './amazon-pay-activities';
+import { providerShop } from './provider-shop';
 
 export type ChildOutcome = 'charged' | 'declined' | 'cap-exceeded' | 'not-chargeable';
 
@@ -20,11 +21,7 @@ const DECLINES = new Set(['SoftDeclined', 'HardDeclined', 'AmazonRejected', 'Tra
 
 /** The recurring parent's calls: each child charge, the permission's state, closing, canceling a child, mails. */
 export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) {
-  const shopOf = (shopId: string): AmazonPayShop => {
-    const shop = deps.amazonPayShop(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no Amazon Pay account configured`, 'UnknownShop');
-    return shop;
-  };
+  const shopOf = providerShop(deps.amazonPayShop, 'Amazon Pay');
   const fail = (err: unknown): unknown =>
     err instanceof AmazonPayApiError
       ? ApplicationFailure.create({ message: `${err.reasonCode}: ${err.message}`, type: `AmazonPay${err.reasonCode}`, nonRetryable: !err.retryable })

@@ -6,6 +6,7 @@ import { insertCallHistory, setLinkStatus } from '../db/au-pay-orders';
 import { auPayErrorMail } from '../mail/au-pay-error-mail';
 import type { Mailer } from '../mail/mailer';
 import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
+import { providerShop } from './provider-shop';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -44,11 +45,7 @@ const AU_DATE = (isoDate: string) => isoDate.replace(/-/g, '/');
  * recorded as a success instead of being pushed again.
  */
 export function createAuPayActivities(deps: AuPayActivityDeps) {
-  const shopOf = (shopId: string): AuPayShop => {
-    const shop = deps.shop(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no au PAY account configured`, 'UnknownShop');
-    return shop;
-  };
+  const shopOf = providerShop(deps.shop, 'au PAY');
 
   /** Runs one au PAY call, writes it to the history, and turns its error into a Temporal failure. */
   async function tracked<T>(ref: OrderRef, operation: string, key: string, call: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import type { Mailer } from '../mail/mailer';
 import { opluxErrorMail } from '../mail/oplux-error-mail';
 import type { FraudReviewOrder, ReviewItem, ReviewParty } from '../workflows/oplux-fraud-review-messages';
 import { planReview, ruleDescription, type OpluxReviewSettings, type ProductKey, type ReviewPlan } from '../workflows/oplux-review-rules';
+import { failingAs, providerShop } from './provider-shop';
 
 /** The shop's O-PLUX account (its client holds the secret) and its review settings. */
 export interface OpluxShop {
@@ -43,19 +44,9 @@ export const shopItemId = (item: ReviewItem, key: ProductKey): string =>
   (key === 'product-code' ? item.productCode : key === 'attribute-code' ? item.attributeCode : item.productId) ?? item.productId;
 
 export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
-  const shopOf = (shopId: string): OpluxShop => {
-    const shop = deps.opluxShop(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no O-PLUX account configured`, 'UnknownShop');
-    return shop;
-  };
+  const shopOf = providerShop(deps.opluxShop, 'O-PLUX');
 
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toFailure(err);
-    }
-  }
+  const call = failingAs(toFailure);
 
   /** A party with its names hashed (and normalized by O-PLUX's normalizer when it answers; the review goes on without). */
   async function party(client: OpluxClient, p: ReviewParty): Promise<OpluxParty> {

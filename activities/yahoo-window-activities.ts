@@ -13,6 +13,7 @@ import { orderSeenSignal, type OrderSighting } from '../workflows/yahoo-pay-meth
 import { WINDOW_STATUS, type WindowOrderView } from '../workflows/yahoo-window-status';
 import { yahooPayMethodWindowWorkflowId } from '../workflows/workflow-ids';
 import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID, YAHOO_WINDOW_STATUS } from '../workflows/search-attributes';
+import { failingAs, providerShop } from './provider-shop';
 
 /** What the shop does when the buyer lets the deadline pass. */
 export interface YahooWindowSettings {
@@ -81,19 +82,9 @@ const WORKFLOW_TYPE = 'yahooPayMethodWindowWorkflow';
 const instant = (v: string | undefined): string | null => (v ? parseYahooDateTime(v)?.toISOString() ?? null : null);
 
 export function createYahooWindowActivities(deps: YahooActivityDeps) {
-  const shopOf = (shopId: string): YahooShop => {
-    const shop = deps.yahooShop(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no Yahoo!ショッピング account configured`, 'UnknownShop');
-    return shop;
-  };
+  const shopOf = providerShop(deps.yahooShop, 'Yahoo!ショッピング');
 
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toFailure(err);
-    }
-  }
+  const call = failingAs(toFailure);
 
   async function readView(client: YahooClient, orderId: string): Promise<WindowOrderView> {
     const info = await call(() => client.orderInfo(orderId, INFO_FIELDS));

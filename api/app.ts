@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { requireBearer } from './auth';
+import { requireKnownShop } from './known-shop';
 import { errorHandler } from './http-error';
 import { createHealthRoutes } from './health';
 import { createAuPayRoutes } from './au-pay/routes';
@@ -37,6 +38,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(createHealthRoutes(deps));
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(requireBearer(deps.apiToken));
+  app.use('/shops/:shopId', requireKnownShop(deps));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
   app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
   app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));

@@ -13,10 +13,6 @@ import type { ApiDeps } from '../app';
 export function createAmazonPayRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   router.use('/recurring', createAmazonPayRecurringRoutes(deps));
 

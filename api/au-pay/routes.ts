@@ -15,10 +15,6 @@ import type { ApiDeps } from '../app';
 export function createAuPayRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   // The OMS reports a shipment: store it, then start the chain, or hand the (maybe corrected) data to the running one.
   router.post('/shipments', async (req, res) => {

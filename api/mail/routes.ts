@@ -1,7 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getThrottleSettings, listMails, setThrottleSettings } from '../../db/mail-log';
-import { HttpError } from '../http-error';
 import type { ApiDeps } from '../app';
 
 const listQuery = z.object({
@@ -17,10 +16,6 @@ const throttleBody = z.object({
 /** /shops/:shopId/mails and /mail-throttle: every mail renkei sent or held back, and the per-address throttle (#1241). */
 export function createMailRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   router.get('/mails', async (req, res) => {
     const { shopId } = req.params as { shopId: string };

@@ -18,10 +18,6 @@ import type { ApiDeps } from '../app';
 export function createOpluxRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   router.post('/orders', async (req, res) => {
     const { shopId } = req.params as { shopId: string };

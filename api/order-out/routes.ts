@@ -21,10 +21,6 @@ const settingsBody = z.object({ fields: z.array(fieldPath).min(1).max(200).nulla
  */
 export function createOrderOutRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   router.get('/deliveries', async (req, res) => {
     const { shopId } = req.params as { shopId: string };

@@ -15,10 +15,6 @@ import type { ApiDeps } from '../app';
 export function createYahooRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
-  router.use((req, _res, next) => {
-    const { shopId } = req.params as { shopId: string };
-    next(deps.isKnownShop(shopId) ? undefined : new HttpError(404, `unknown shop ${shopId}`));
-  });
 
   router.get('/windows', async (req, res) => {
     const { shopId } = req.params as { shopId: string };

@@ -9,6 +9,7 @@ import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { startWorkerProcess } from '../support/worker-process';
+import { until } from '../support/until';
 
 /**
  * A recurring child charged while the worker dies: the real dev server, PostgreSQL, the sandbox, and the worker's own
@@ -71,10 +72,3 @@ test('the worker killed while a child charge is in flight: after the restart, on
   }
 }, 180_000);
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

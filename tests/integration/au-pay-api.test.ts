@@ -6,6 +6,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { startWorkerProcess } from '../support/worker-process';
+import { until } from '../support/until';
 
 /**
  * Through the real API, the Temporal dev server, PostgreSQL, the sandbox and the worker's own entry point running as
@@ -126,10 +127,3 @@ describe('crash in the middle', () => {
   }, 300_000);
 });
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

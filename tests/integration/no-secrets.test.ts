@@ -12,6 +12,7 @@ import { gmoAuthorize, gmoPgBaseUrl, METHODS, newGmoOrderId, setUpCancelShop } f
 import { AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { API_TOKEN, startTestApi } from '../support/test-api';
 import { startWorkerProcess } from '../support/worker-process';
+import { until } from '../support/until';
 
 /**
  * Secrets never enter workflow history or logs (issue 6 §5): the real worker process runs au PAY, Amazon Pay,
@@ -51,14 +52,6 @@ const call = async (method: string, path: string, body?: unknown) => {
   });
   return { status: res.status, text: await res.text() };
 };
-
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('no secret in any exported history or in the worker’s output', async () => {
   sandbox.auPay.market.registerShop(AU_SHOP_ID, S.auPayKey);

@@ -8,6 +8,7 @@ import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { newReviewOrder, OPLUX_MERCHANT, registerOpluxMerchant } from '../support/oplux-fixtures';
 import { startWorkerProcess } from '../support/worker-process';
+import { until } from '../support/until';
 
 /**
  * The O-PLUX fraud review through the real API, the Temporal dev server, PostgreSQL, the O-PLUX sandbox and the
@@ -128,10 +129,3 @@ test('the worker killed mid-registration: one event at O-PLUX, then the manual r
   }
 }, 240_000);
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

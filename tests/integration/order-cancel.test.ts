@@ -14,6 +14,7 @@ import { connectExternalSystem } from '../support/order-out-fixtures';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { API_TOKEN, startTestApi } from '../support/test-api';
 import { startWorkerProcess } from '../support/worker-process';
+import { until } from '../support/until';
 
 /**
  * The cancellation saga on the real dev server, PostgreSQL and the sandboxes, driven through the API, with a worker
@@ -115,10 +116,3 @@ test('a worker killed during the GMO-PG cancel: the restarted one finishes it wi
   }
 }, 240_000);
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

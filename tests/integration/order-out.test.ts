@@ -12,6 +12,7 @@ import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { workflowBundle } from '../support/workflow-bundle';
+import { until } from '../support/until';
 
 /**
  * Order data OUT end to end on the Temporal dev server: an Amazon Pay authorization writes its outbox row, the
@@ -59,16 +60,6 @@ const call = async (method: string, path: string, body?: unknown) => {
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 type Delivery = { id: string; event: string; status: string; attemptLog: Array<{ httpStatus: number | null }> };
 const deliveries = async (orderId: string) => (await call('GET', `/order-out/deliveries?orderId=${orderId}`)).body.deliveries as Delivery[];

@@ -14,6 +14,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { workflowBundle } from '../support/workflow-bundle';
 import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type YahooTestShop } from '../support/yahoo-fixtures';
+import { until } from '../support/until';
 
 /**
  * Yahoo's payment-method-change window through the real Temporal dev server, PostgreSQL, the sandbox and the API:
@@ -61,16 +62,6 @@ const call = async (method: string, path: string, body?: unknown) => {
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const windowOf = (orderId: string) => call('GET', `/shops/${SHOP_ID}/yahoo/orders/${orderId}`);
 const statusIs = (orderId: string, status: string) => async () => {

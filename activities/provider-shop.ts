@@ -1,0 +1,23 @@
+import { ApplicationFailure } from '@temporalio/activity';
+
+/**
+ * The shop's client for one provider, or a non-retryable failure naming the shop and the provider, which the
+ * workflow records where the operator sees it.
+ */
+export function providerShop<S>(lookup: (shopId: string) => S | undefined, provider: string): (shopId: string) => S {
+  return (shopId) => {
+    const shop = lookup(shopId);
+    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no ${provider} account configured`, 'UnknownShop');
+    return shop;
+  };
+}
+
+/** Runs provider calls, turning each error into the Temporal failure `toFailure` decides (retryable or not). */
+export const failingAs = (toFailure: (err: unknown) => unknown) =>
+  async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toFailure(err);
+    }
+  };
