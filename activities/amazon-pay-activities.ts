@@ -8,7 +8,7 @@ import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
 import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
 import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
 import type { Mailer } from '../mail/mailer';
-import { failingAs, providerShop } from './provider-shop';
+import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 export interface AmazonPayShop {
   client: AmazonPayClient;
@@ -19,7 +19,7 @@ export interface AmazonPayActivityDeps {
   db: Pool;
   mailer: Mailer;
   /** The shop's Amazon Pay client, built by the worker from its account; undefined when the shop has none. */
-  amazonPayShop(shopId: string): AmazonPayShop | undefined;
+  amazonPayShop: ShopLookup<AmazonPayShop>;
 }
 
 /** What the workflow needs of a charge: plain data, no secrets. */
@@ -50,7 +50,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
   return {
     /** createCharge with pending authorization allowed; a synchronous decline comes back as a Declined view. */
     async requestAuthorization(i: { shopId: string; orderId: string; chargePermissionId: string; amountJpy: number; idempotencyKey: string }): Promise<ChargeView> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       try {
         const charge = await client.createCharge(
           {
@@ -69,12 +69,12 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     },
 
     async readCharge(i: { shopId: string; chargeId: string }): Promise<ChargeView> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       return view(await call(() => client.getCharge(i.chargeId)));
     },
 
     async captureCharge(i: { shopId: string; chargeId: string; amountJpy: number; idempotencyKey: string }): Promise<ChargeView> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       return view(await call(() => client.captureCharge(i.chargeId, { captureAmount: jpy(i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey))));
     },
 
@@ -84,13 +84,13 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     },
 
     async sendAuthorizationFailureMail(i: { shopId: string; orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean }): Promise<void> {
-      const { notifyEmail } = shopOf(i.shopId);
+      const { notifyEmail } = await shopOf(i.shopId);
       await deps.mailer.send({ ...authorizationFailureMail(notifyEmail, i), shopId: i.shopId });
     },
 
     /** The periodic 審査結果取得 report; no mail when there is nothing to report. */
     async sendReviewReport(i: { shopId: string }): Promise<{ ok: number; errors: number }> {
-      const { notifyEmail } = shopOf(i.shopId);
+      const { notifyEmail } = await shopOf(i.shopId);
       const results = await listUnreportedReviewResults(deps.db, i.shopId);
       const ok = results.filter((r) => r.outcome === 'OK');
       const errors = results.filter((r) => r.outcome === 'ERROR');

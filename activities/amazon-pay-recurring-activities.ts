@@ -33,7 +33,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
       shopId: string; parentOrderId: string; cycle: number; scheduledAt: string; chargePermissionId: string;
       amountJpy: number; captureNow: boolean; idempotencyKey: string;
     }): Promise<ChildResult> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       let result: ChildResult;
       try {
         const charge = await client.createCharge(
@@ -69,7 +69,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     async captureRecurringChild(i: {
       shopId: string; parentOrderId: string; cycle: number; scheduledAt: string; chargeId: string; amountJpy: number; idempotencyKey: string;
     }): Promise<string> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       let state: string;
       try {
         state = (await client.captureCharge(i.chargeId, { captureAmount: jpy(i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey))).statusDetails.state;
@@ -83,7 +83,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     },
 
     async readChargePermission(i: { shopId: string; chargePermissionId: string }): Promise<{ state: string; reasonCodes: string[]; expiresAt: string | null }> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       try {
         const cp = await client.getChargePermission(i.chargePermissionId);
         return {
@@ -97,7 +97,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     },
 
     async closeChargePermission(i: { shopId: string; chargePermissionId: string; reason: string }): Promise<string> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       try {
         const cp = await client.closeChargePermission(i.chargePermissionId, { closureReason: i.reason.slice(0, 255), cancelPendingCharges: true });
         return cp.statusDetails.state;
@@ -108,7 +108,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     },
 
     async cancelChildCharge(i: { shopId: string; chargeId: string; reason: string }): Promise<string> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       try {
         return (await client.cancelCharge(i.chargeId, { cancellationReason: i.reason.slice(0, 255) })).statusDetails.state;
       } catch (err) {
@@ -121,7 +121,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     },
 
     async sendRecurringMail(i: { shopId: string; parentOrderId: string; chargePermissionId: string; kind: RecurringMailKind; detail: string }): Promise<void> {
-      const { notifyEmail } = shopOf(i.shopId);
+      const { notifyEmail } = await shopOf(i.shopId);
       await deps.mailer.send({ ...recurringMail(notifyEmail, i.kind, i), shopId: i.shopId });
     },
   };

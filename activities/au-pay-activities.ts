@@ -6,7 +6,7 @@ import { insertCallHistory, setLinkStatus } from '../db/au-pay-orders';
 import { auPayErrorMail } from '../mail/au-pay-error-mail';
 import type { Mailer } from '../mail/mailer';
 import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
-import { providerShop } from './provider-shop';
+import { providerShop, type ShopLookup } from './provider-shop';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -17,7 +17,7 @@ export interface AuPayActivityDeps {
   db: Pool;
   mailer: Mailer;
   /** The shop's au PAY client and addresses; built by the worker from configuration, never from workflow input. */
-  shop(shopId: string): AuPayShop | undefined;
+  shop: ShopLookup<AuPayShop>;
 }
 
 interface OrderRef {
@@ -68,7 +68,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
 
   return {
     async pushShippingInfo(input: PushShippingInput): Promise<{ alreadyApplied: boolean }> {
-      const { client } = shopOf(input.shopId);
+      const { client } = await shopOf(input.shopId);
       const wanted = { shippingDate: AU_DATE(input.shipDate), shippingCarrier: input.carrier, shippingNumber: input.trackingNumber };
       let alreadyApplied = false;
       if (isRetry()) {
@@ -84,7 +84,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
     },
 
     async pushCompletion(input: PushCompletionInput): Promise<{ alreadyApplied: boolean }> {
-      const { client } = shopOf(input.shopId);
+      const { client } = await shopOf(input.shopId);
       let alreadyApplied = false;
       if (isRetry()) {
         const trade = await tracked(input, 'searchTradeInfoProc', input.idempotencyKey, () => client.searchTradeInfo(input.auPayOrderId));
@@ -106,7 +106,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
     },
 
     async sendLinkErrorMail(input: OrderRef & { phase: 'shipping' | 'completion'; message: string }): Promise<void> {
-      const { notifyEmail } = shopOf(input.shopId);
+      const { notifyEmail } = await shopOf(input.shopId);
       await deps.mailer.send({ ...auPayErrorMail({ to: notifyEmail, ...input }), shopId: input.shopId });
     },
   };

@@ -10,7 +10,7 @@ import type { Mailer } from '../mail/mailer';
 import { opluxErrorMail } from '../mail/oplux-error-mail';
 import type { FraudReviewOrder, ReviewItem, ReviewParty } from '../workflows/oplux-fraud-review-messages';
 import { planReview, ruleDescription, type OpluxReviewSettings, type ProductKey, type ReviewPlan } from '../workflows/oplux-review-rules';
-import { failingAs, providerShop } from './provider-shop';
+import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 /** The shop's O-PLUX account (its client holds the secret) and its review settings. */
 export interface OpluxShop {
@@ -23,7 +23,7 @@ export interface OpluxActivityDeps {
   db: Pool;
   mailer: Mailer;
   /** The shop's O-PLUX client and settings, built by the worker from its account; undefined when the shop has none. */
-  opluxShop(shopId: string): OpluxShop | undefined;
+  opluxShop: ShopLookup<OpluxShop>;
 }
 
 /** What the workflow keeps of a registration: plain data, no personal data, no secrets. */
@@ -93,7 +93,7 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
     /** Stores the order (a repeat keeps the first) and decides from the shop's settings whether and how it is reviewed. */
     async openOpluxReview(o: FraudReviewOrder): Promise<ReviewPlan> {
       await insertOpluxOrder(deps.db, o);
-      const shop = shopOf(o.shopId);
+      const shop = await shopOf(o.shopId);
       return planReview(shop.settings, { paymentMethodId: o.paymentMethodId, recurring: o.recurring });
     },
 
@@ -103,7 +103,7 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
      * worker killed mid-call, retries spent) the order's event is looked up by event_id_for_shop before registering.
      */
     async registerOpluxEvent(i: { order: FraudReviewOrder; plan: Extract<ReviewPlan, { target: true }> }): Promise<RegistrationView> {
-      const shop = shopOf(i.order.shopId);
+      const shop = await shopOf(i.order.shopId);
       const { stored, earlierAttempts } = await beginRegistration(deps.db, i.order.shopId, i.order.orderId);
       if (stored) return { eventId: stored.eventId!, review: stored.reviewResult as OpluxReview, ruleDescription: stored.ruleDescription, source: 'stored' };
       if (earlierAttempts > 0 || Context.current().info.attempt > 1) {
@@ -118,7 +118,7 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
 
     /** Sends an operator's change (目視審査結果 and メモ, or the black flag) with the event update API. */
     async updateOpluxEvent(i: { shopId: string; eventId: string; change: EventChange }): Promise<void> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       const c = i.change;
       await call(() => client.updateEvent(i.eventId, c.kind === 'manual'
         ? { maResult: c.result, memo: c.memo ?? '' }
@@ -127,8 +127,8 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
 
     /** Tells the shop that a call failed for good and waits for its 手動再連携. */
     async sendOpluxErrorMail(i: { shopId: string; orderId: string; result: '審査エラー' | '更新エラー'; message: string }): Promise<void> {
-      const shop = deps.opluxShop(i.shopId);
-      if (shop) await deps.mailer.send(opluxErrorMail({ to: shop.notifyEmail, ...i }));
+      const shop = await deps.opluxShop(i.shopId);
+      if (shop) await deps.mailer.send({ ...opluxErrorMail({ to: shop.notifyEmail, ...i }), shopId: i.shopId });
     },
 
     /** The order's O-PLUX fields and, when the update releases the order, its order data OUT row: one statement. */

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { Mailer } from '../mail/mailer';
 import type { AccountStore } from '../db/provider-accounts';
 import type { AmazonPayShop } from './amazon-pay-activities';
+import type { ShopLookup } from './provider-shop';
 import { AmazonPayApiError } from '../amazon-pay/errors';
 import { createGmoPgClient, type GmoPgClient, type GmoTrade } from '../gmo-pg/client';
 import { planCancel } from '../gmo-pg/cancel-plan';
@@ -24,7 +25,7 @@ export interface OrderCancelActivityDeps {
   mailer: Mailer;
   /** sealed provider accounts (GMO-PG shop/site credentials among them) */
   accounts?: AccountStore;
-  amazonPayShop(shopId: string): AmazonPayShop | undefined;
+  amazonPayShop: ShopLookup<AmazonPayShop>;
   notifyEmail(shopId: string): string | undefined;
   /** where GMO-PG is (https://p01.mul-pay.jp/payment/, or the sandbox's /gmo-pg/payment/); absent: GMO-PG cancels fail, named */
   gmoPg?: { baseUrl: string; timeoutMs?: number; now?: () => Date };
@@ -142,7 +143,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
      * touched). Already Canceled is success; Declined took no money; Captured cannot be canceled (a refund is needed).
      */
     async cancelAmazonPayCharge(i: { shopId: string; chargeId: string }): Promise<ProviderResult> {
-      const shop = deps.amazonPayShop(i.shopId);
+      const shop = await deps.amazonPayShop(i.shopId);
       if (!shop) throw refused(`shop ${i.shopId} has no Amazon Pay account configured`);
       const settle = async (): Promise<ProviderResult | undefined> => {
         const charge = await shop.client.getCharge(i.chargeId);
@@ -178,7 +179,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
       if (i.reminder > 0) await countReminder(deps.db, i.shopId, i.orderId, i.reminder);
       const to = deps.notifyEmail(i.shopId);
       if (!to) return;
-      await deps.mailer.send(i.reminder > 0 ? providerCancelReminderMail({ ...i, to }) : providerCancelFailedMail({ ...i, to }));
+      await deps.mailer.send({ ...(i.reminder > 0 ? providerCancelReminderMail({ ...i, to }) : providerCancelFailedMail({ ...i, to })), shopId: i.shopId });
     },
 
     async cancelLeaveOrder(i: { shopId: string; orderId: string }): Promise<void> {

@@ -1,12 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
 
+/** Finds a shop's client for one provider: from its sealed account (a database read) or from configuration. */
+export type ShopLookup<S> = (shopId: string) => S | undefined | Promise<S | undefined>;
+
 /**
  * The shop's client for one provider, or a non-retryable failure naming the shop and the provider, which the
  * workflow records where the operator sees it.
  */
-export function providerShop<S>(lookup: (shopId: string) => S | undefined, provider: string): (shopId: string) => S {
-  return (shopId) => {
-    const shop = lookup(shopId);
+export function providerShop<S>(lookup: ShopLookup<S>, provider: string): (shopId: string) => Promise<S> {
+  return async (shopId) => {
+    const shop = await lookup(shopId);
     if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no ${provider} account configured`, 'UnknownShop');
     return shop;
   };

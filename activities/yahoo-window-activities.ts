@@ -13,7 +13,7 @@ import { orderSeenSignal, type OrderSighting } from '../workflows/yahoo-pay-meth
 import { WINDOW_STATUS, type WindowOrderView } from '../workflows/yahoo-window-status';
 import { yahooPayMethodWindowWorkflowId } from '../workflows/workflow-ids';
 import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID, YAHOO_WINDOW_STATUS } from '../workflows/search-attributes';
-import { failingAs, providerShop } from './provider-shop';
+import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 /** What the shop does when the buyer lets the deadline pass. */
 export interface YahooWindowSettings {
@@ -48,7 +48,7 @@ export interface YahooActivityDeps {
   db: Pool;
   mailer: Mailer;
   /** The shop's Yahoo client and settings, built by the worker from its account; undefined when the shop has none. */
-  yahooShop(shopId: string): YahooShop | undefined;
+  yahooShop: ShopLookup<YahooShop>;
 }
 
 export interface SweepResult {
@@ -100,16 +100,16 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
   return {
     /** orderInfo: where the order stands now (the only source of PayMethodChangeDoneDate). */
     async yahooReadOrder(i: { shopId: string; orderId: string }): Promise<WindowOrderView> {
-      return readView(shopOf(i.shopId).client, i.orderId);
+      return readView((await shopOf(i.shopId)).client, i.orderId);
     },
 
     async yahooWindowSettings(i: { shopId: string }): Promise<YahooWindowSettings> {
-      return shopOf(i.shopId).window;
+      return (await shopOf(i.shopId)).window;
     },
 
     /** ShipStatus → 1 出荷可 (IsPointFix true, A.6). od91705 (already 1) is a success. */
     async yahooReleaseForShipping(i: { shopId: string; orderId: string }): Promise<{ warnings: string[] }> {
-      const { client } = shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
       const warnings = await call(() => client.orderShipStatusChange({ orderId: i.orderId, shipStatus: '1', operationUser: 'renkei' }));
       return { warnings: warnings.map((w) => w.code) };
     },
@@ -119,7 +119,7 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
      * od91704 (accepted asynchronously) is reported so the workflow reads until OrderStatus shows 4.
      */
     async yahooCancelOrder(i: { shopId: string; orderId: string }): Promise<{ accepted: 'done' | 'async' | 'alreadyCanceled'; warnings: string[] }> {
-      const { client, window } = shopOf(i.shopId);
+      const { client, window } = await shopOf(i.shopId);
       try {
         const warnings = await client.orderStatusChange({
           orderId: i.orderId, status: '4', isPointFix: false, cancelReason: window.cancelReason,
@@ -142,12 +142,12 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
     },
 
     async sendYahooDeadlineMail(i: { shopId: string; orderId: string; deadline: string; payMethod: string | null }): Promise<void> {
-      const { notifyEmail } = shopOf(i.shopId);
+      const { notifyEmail } = await shopOf(i.shopId);
       await deps.mailer.send({ ...deadlineMail(notifyEmail, i), shopId: i.shopId });
     },
 
     async sendYahooLinkErrorMail(i: { shopId: string; orderId: string; step: string; message: string }): Promise<void> {
-      const { notifyEmail } = shopOf(i.shopId);
+      const { notifyEmail } = await shopOf(i.shopId);
       await deps.mailer.send({ ...linkErrorMail(notifyEmail, i), shopId: i.shopId });
     },
 
@@ -158,7 +158,7 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
      * heartbeated, so a retried attempt goes on from the last page done. Known orders cost no Temporal call.
      */
     async sweepYahooWindows(i: { shopId: string; at: string }): Promise<SweepResult> {
-      const { client, sweep } = shopOf(i.shopId);
+      const { client, sweep } = await shopOf(i.shopId);
       const ctx = Context.current();
       const temporal: Client = ctx.client;
       const taskQueue = ctx.info.taskQueue;

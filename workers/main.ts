@@ -9,9 +9,10 @@ import { createLogger } from '../common/logger';
 import { createPool } from '../db/pool';
 import { createMailer } from '../mail/mailer';
 import { createRenkeiWorker } from './create-worker';
-import { amazonPayShopsFromConfig, auPayShopsFromConfig } from './shops';
-import { yahooShopsFromConfig } from './yahoo-shop';
-import { opluxShopsFromConfig } from './oplux-shop';
+import { amazonPayShop, amazonPayShopsFromConfig, auPayShop, auPayShopsFromConfig } from './shops';
+import { yahooShop, yahooShopsFromConfig } from './yahoo-shop';
+import { opluxShop, opluxShopsFromConfig } from './oplux-shop';
+import { shopsFromAccounts } from './account-shops';
 import { ensureSchedules } from './schedules';
 
 const log = createLogger('worker');
@@ -22,6 +23,7 @@ runMain(async () => {
   const db = createPool(config.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const keyRing = keyRingFromConfig(config);
+  const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   // the dispatcher's signal-with-start and the schedules go through a plain client connection
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -30,9 +32,12 @@ runMain(async () => {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: {
-      db, mailer, shop: auPayShopsFromConfig(config), amazonPayShop: amazonPayShopsFromConfig(config),
-      yahooShop: yahooShopsFromConfig(config), opluxShop: opluxShopsFromConfig(config),
-      accounts: keyRing ? createAccountStore(db, keyRing) : undefined,
+      db, mailer, accounts,
+      // each shop's sealed account first; the environment's configured shop otherwise
+      shop: shopsFromAccounts({ accounts, provider: 'au-pay', build: (a) => auPayShop(config, a), fallback: auPayShopsFromConfig(config) }),
+      amazonPayShop: shopsFromAccounts({ accounts, provider: 'amazon-pay', build: (a) => amazonPayShop(config, a), fallback: amazonPayShopsFromConfig(config) }),
+      yahooShop: shopsFromAccounts({ accounts, provider: 'yahoo', build: (a) => yahooShop(config, a), fallback: yahooShopsFromConfig(config) }),
+      opluxShop: shopsFromAccounts({ accounts, provider: 'oplux', build: (a) => opluxShop(config, a), fallback: opluxShopsFromConfig(config) }),
       notifyEmail: (shopId) => (shopId === config.SHOP_ID ? config.SHOP_NOTIFY_EMAIL : undefined),
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
       gmoPg: config.GMO_PG_BASE_URL ? { baseUrl: config.GMO_PG_BASE_URL, timeoutMs: config.GMO_PG_TIMEOUT_MS } : undefined,

@@ -15,7 +15,8 @@ import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
 
 /**
- * Secrets never enter workflow history or logs (issue 6 §5): the real worker process runs au PAY, Amazon Pay,
+ * Secrets never enter workflow history or logs (issue 6 §5): the real worker process runs au PAY (its key from the
+ * shop's sealed account), Amazon Pay,
  * O-PLUX, order data OUT and a GMO-PG cancel with freshly made secrets; then every workflow's history is exported,
  * its payloads decoded, and neither the histories nor anything the worker wrote holds any secret.
  */
@@ -55,6 +56,8 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 test('no secret in any exported history or in the worker’s output', async () => {
   sandbox.auPay.market.registerShop(AU_SHOP_ID, S.auPayKey);
+  // the au PAY key comes from the shop's sealed account; the environment's is wrong, so only the account can work
+  await accounts.put(SHOP_ID, 'au-pay', { shopId: AU_SHOP_ID, apiKey: S.auPayKey, apiKeyIssuedOn: '2026-11-01' });
   await sandbox.control('POST', '/oplux/_sandbox/merchants', { shopId: 'OPLUXNOSECRET', connectionId: 'CONN-NS', secretKey: S.opluxSecret });
   await sandbox.control('POST', '/external-system/_sandbox/endpoints', { name: 'ns', secret: S.signing });
   expect((await call('PUT', '/accounts/external-system', { url: `${sandbox.url}/external-system/receive/ns`, signingSecret: S.signing })).status).toBe(200);
@@ -66,7 +69,7 @@ test('no secret in any exported history or in the worker’s output', async () =
   const lines: string[] = [];
   const worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, SHOP_ID, SHOP_NOTIFY_EMAIL: NOTIFY_EMAIL,
-    SMTP_URL: sandbox.smtpUrl, AUPAY_BASE_URL: sandbox.auPayBaseUrl, AUPAY_SHOP_ID: AU_SHOP_ID, AUPAY_API_KEY: S.auPayKey,
+    SMTP_URL: sandbox.smtpUrl, AUPAY_BASE_URL: sandbox.auPayBaseUrl, AUPAY_SHOP_ID: AU_SHOP_ID, AUPAY_API_KEY: 'not-the-key-from-the-environment',
     AMAZONPAY_BASE_URL: sandbox.amazonPayBaseUrl, AMAZONPAY_PUBLIC_KEY_ID: AMAZON_KEY_ID, AMAZONPAY_PRIVATE_KEY_FILE: keyFile,
     OPLUX_EVENT_URL: `${sandbox.url}/oplux/v2/event`, OPLUX_NORMALIZER_URL: `${sandbox.url}/oplux/name-normalizer/`,
     OPLUX_SHOP_ID: 'OPLUXNOSECRET', OPLUX_CONNECTION_ID: 'CONN-NS', OPLUX_SECRET_KEY: S.opluxSecret,
