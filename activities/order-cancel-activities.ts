@@ -167,6 +167,11 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
       }
     },
 
+    /** 与信NG時自動受注取消 (#187): whether an NG authorization of this payment method cancels the order. */
+    async cancelAutoOnNgSetting(i: { shopId: string; paymentMethod: string }): Promise<boolean> {
+      return (await getPaymentMethodSetting(deps.db, i.shopId, i.paymentMethod))?.autoCancelOnNg ?? false;
+    },
+
     async cancelRecordProvider(i: { shopId: string; orderId: string; failed: boolean; result: { outcome: ProviderOutcome; detail: string | null; flagged: boolean } }): Promise<void> {
       await recordProviderOutcome(deps.db, {
         shopId: i.shopId, orderId: i.orderId, status: i.failed ? 'provider-failed' : 'canceling',

@@ -1,14 +1,18 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
 import type { AmazonPayActivities, ChargeView } from '../activities/amazon-pay-activities';
 import { PAYMENT_STATUS, reviewOutcome, UNEXPECTED_STATE_MESSAGE, type AuthorizationRequest, type PaymentStatus } from './amazon-pay-review';
 import { authorizationStateQuery, chargeNotifiedSignal } from './amazon-pay-authorization-messages';
 import { localIo, paymentApi } from './retry-policies';
-import { stepKey } from './workflow-ids';
+import { orderCancelWorkflowId, stepKey } from './workflow-ids';
+import { orderCancelWorkflow } from './order-cancel';
+import type { createOrderCancelActivities } from '../activities/order-cancel-activities';
 
 const amazon = proxyActivities<AmazonPayActivities>(paymentApi);
 const local = proxyActivities<AmazonPayActivities>(localIo);
+const cancelSettings = proxyActivities<ReturnType<typeof createOrderCancelActivities>>(localIo);
 
 export interface AuthorizationOptions {
   /** how often to read the charge when no IPN comes (Amazon recommends hourly) */
@@ -82,6 +86,7 @@ export async function amazonPayAuthorizationWorkflow(req: AuthorizationRequest, 
         outboxEvent: 'amazon-pay.declined', review: { outcome: 'OK', message: null }, dedupeKey: step('declined'),
       });
       await local.sendAuthorizationFailureMail({ ...order, reasonCode: charge.reasonCode, cancelRequested: req.cancelOnDecline });
+      await cancelIfNgSaysSo(req, charge.chargeId);
       break;
     }
     case 'unexpected':
@@ -100,4 +105,22 @@ export async function amazonPayAuthorizationWorkflow(req: AuthorizationRequest, 
     }
   }
   return { paymentStatus, chargeState: charge.state, reasonCode: charge.reasonCode };
+}
+
+/**
+ * 与信NG時自動受注取消 (#187): the order's cancellation saga starts as an abandoned child (it outlives this
+ * workflow), under the order's own cancel id, so a cancel the shop asks for later finds it instead of a twin.
+ */
+async function cancelIfNgSaysSo(req: AuthorizationRequest, chargeId: string | null): Promise<void> {
+  const paymentMethod = req.paymentMethod ?? 'amazon-pay';
+  if (!req.cancelOnDecline && !(await cancelSettings.cancelAutoOnNgSetting({ shopId: req.shopId, paymentMethod }))) return;
+  try {
+    await startChild(orderCancelWorkflow, {
+      workflowId: orderCancelWorkflowId(req.shopId, req.orderId),
+      args: [{ shopId: req.shopId, orderId: req.orderId, source: 'authorization-ng', payment: { method: paymentMethod, amazonPayChargeId: chargeId ?? undefined } }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // already being canceled: nothing to add
+  }
 }

@@ -38,4 +38,6 @@ export interface AuthorizationRequest {
   captureOnAuthorization: boolean;
   /** the payment method's setting: cancel the order when the authorization is declined (#187) */
   cancelOnDecline: boolean;
+  /** the 決済方法 code whose settings apply (payment_method_settings; its 与信NG時自動受注取消 too); 'amazon-pay' by default */
+  paymentMethod?: string;
 }

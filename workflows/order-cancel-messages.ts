@@ -7,7 +7,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 /** Who asked: the shop's admin (受注データ管理) or the buyer (購入履歴). Both start the same saga (#98, #296). */
 export const CANCEL_SOURCES = ['shop-admin', 'buyer'] as const;
-export type CancelSource = (typeof CANCEL_SOURCES)[number];
+/** …or renkei itself, when an authorization came back NG and the payment method says 与信NG時自動受注取消 (#187). */
+export type CancelSource = (typeof CANCEL_SOURCES)[number] | 'authorization-ng';
 
 /** The order as the shop sees it. */
 export type OrderStatus = '受注' | 'キャンセル中' | 'キャンセル';

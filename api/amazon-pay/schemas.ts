@@ -9,6 +9,8 @@ export const authorizationBody = z.object({
   amountJpy: z.number().int('whole yen').min(1).max(10_000_000, 'at most ¥10,000,000 per charge'),
   captureOnAuthorization: z.boolean().default(false),
   cancelOnDecline: z.boolean().default(false),
+  /** the 決済方法 code whose settings apply (e.g. its 与信NG時自動受注取消); 'amazon-pay' by default */
+  paymentMethod: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a payment method code').optional(),
 });
 
 export const amazonOrderParams = z.object({ shopId: z.string(), orderId: orderNumber });

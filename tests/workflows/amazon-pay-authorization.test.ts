@@ -5,7 +5,10 @@ import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-autho
 import { authorizationStateQuery, chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
 import { amazonPayReviewReportWorkflow } from '../../workflows/amazon-pay-review-report';
 import type { AuthorizationRequest } from '../../workflows/amazon-pay-review';
-import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
+import { amazonPayAuthorizationWorkflowId, orderCancelWorkflowId } from '../../workflows/workflow-ids';
+import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
+import { getCancelRecord, putPaymentMethodSetting } from '../../db/order-cancel';
+import { until } from '../support/until';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import type { TestDatabase } from '../support/database';
@@ -142,12 +145,36 @@ test('declined: 審査NG, the authorization-failure mail, the order marked for c
   const [mail] = sandbox.sink.messages();
   expect(mail).toMatchObject({ subject: AMAZON_PAY_SUBJECTS.authorizationFailure, to: [NOTIFY_EMAIL] });
   expect(mail!.text).toContain(req.orderId);
+
+  // 与信NG時自動受注取消 (#187): the order's cancellation saga runs on its own, under the order's cancel id
+  const cancel = env.client.workflow.getHandle(orderCancelWorkflowId(SHOP_ID, req.orderId));
+  const state = await until(async () => {
+    const s = await cancel.query(orderCancelStateQuery).catch(() => undefined);
+    return s?.orderStatus === 'キャンセル' ? s : undefined;
+  });
+  expect(state.providerOutcome).not.toBe('failed');
+  expect(await getCancelRecord(db.pool, SHOP_ID, req.orderId)).toMatchObject({ sources: ['authorization-ng'], orderStatus: 'キャンセル' });
 });
 
 test('a synchronous decline: no charge, 審査NG at once', async () => {
   const req = await newOrder({}, false);
   await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'decline', operation: 'createCharge', chargePermissionId: req.chargePermissionId, reasonCode: 'SoftDeclined' });
   expect(await (await start(req)).result()).toEqual({ paymentStatus: '審査NG', chargeState: 'Declined', reasonCode: 'SoftDeclined' });
+  // neither the request nor the payment method asks for an automatic cancel: none starts
+  await expect(env.client.workflow.getHandle(orderCancelWorkflowId(SHOP_ID, req.orderId)).describe()).rejects.toThrow(/not found/i);
+});
+
+test('a payment method set to 与信NG時自動受注取消 cancels the order on a decline, without the request asking', async () => {
+  await putPaymentMethodSetting(db.pool, { shopId: SHOP_ID, paymentMethod: 'amazon-pay-auto', provider: 'amazon-pay', cancelApi: true, amountChangeApi: false, autoCancelOnNg: true });
+  const req = await newOrder({ paymentMethod: 'amazon-pay-auto' }, false);
+  await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'decline', operation: 'createCharge', chargePermissionId: req.chargePermissionId, reasonCode: 'HardDeclined' });
+  expect((await (await start(req)).result()).paymentStatus).toBe('審査NG');
+  const record = await until(async () => {
+    const r = await getCancelRecord(db.pool, SHOP_ID, req.orderId);
+    return r?.orderStatus === 'キャンセル' ? r : undefined;
+  });
+  // a synchronous decline made no charge: nothing to cancel at Amazon
+  expect(record).toMatchObject({ sources: ['authorization-ng'], providerOutcome: 'not-charged' });
 });
 
 test('canceled at Amazon before the result (#1352): 審査完了, the ERROR list, a mail naming the order', async () => {
