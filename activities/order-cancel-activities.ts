@@ -6,13 +6,15 @@ import type { AccountStore } from '../db/provider-accounts';
 import type { AmazonPayShop } from './amazon-pay-activities';
 import type { ShopLookup } from './provider-shop';
 import { AmazonPayApiError } from '../amazon-pay/errors';
+import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
+import { jpy } from '../amazon-pay/schemas';
 import { createGmoPgClient, type GmoPgClient, type GmoTrade } from '../gmo-pg/client';
 import { planCancel } from '../gmo-pg/cancel-plan';
 import { GmoPgApiError } from '../gmo-pg/errors';
 import { isCancelStatus } from '../gmo-pg/schemas';
 import {
   beginCancel, cancelOrderWithOutbox, countReminder, getPaymentMethodSetting, leaveOrder, outboxProgress, recordExternalOutcome,
-  recordProviderOutcome, type CancelRecord,
+  recordAmountChange, recordProviderOutcome, type CancelRecord,
 } from '../db/order-cancel';
 import { providerCancelFailedMail, providerCancelReminderMail } from '../mail/order-cancel-mails';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
@@ -64,6 +66,12 @@ const stateOf = (r: CancelRecord): OrderCancelState => ({
 
 /** A provider cancel that cannot succeed by retrying: the operator reads the message and decides. */
 const refused = (message: string) => ApplicationFailure.nonRetryable(message, 'ProviderCancelRefused');
+
+/** What an amount change did at the provider. */
+export interface AmountChangeResult {
+  outcome: 'changed' | 'unchanged' | 'capture-less' | 'refunded' | 'not-linked' | 'manual' | 'failed';
+  detail: string | null;
+}
 
 export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
   async function gmoPgClient(shopId: string): Promise<GmoPgClient> {
@@ -165,6 +173,62 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
         if (done) return done;
         throw refused(`Amazon Pay cancelCharge failed: ${err.reasonCode} ${err.message}`);
       }
+    },
+
+    /** 金額変更API連携フラグ: whether an amount change of this payment method is sent to the provider. */
+    async amountChangeLinked(i: { shopId: string; paymentMethod: string }): Promise<boolean> {
+      return (await getPaymentMethodSetting(deps.db, i.shopId, i.paymentMethod))?.amountChangeApi ?? false;
+    },
+
+    /**
+     * GMO-PG 金額変更: ChangeTran to the new amount, keeping the trade's kind (AUTH stays AUTH, CAPTURE and SALES
+     * become CAPTURE). SearchTrade first, so a retry after a lost answer finds the amount already changed.
+     */
+    async amountChangeGmoPg(i: { shopId: string; gmoPgOrderId: string; amountJpy: number }): Promise<AmountChangeResult> {
+      const client = await gmoPgClient(i.shopId);
+      const trade = await search(client, i.gmoPgOrderId);
+      if (!trade) throw refused(`GMO-PG knows no trade ${i.gmoPgOrderId} (E01110002)`);
+      if (trade.amount === i.amountJpy) return { outcome: 'unchanged', detail: `${trade.status} ¥${trade.amount}` };
+      const jobCd = trade.status === 'AUTH' || trade.status === 'SAUTH' ? trade.status : trade.status === 'CAPTURE' || trade.status === 'SALES' ? 'CAPTURE' : null;
+      if (!jobCd) throw refused(`GMO-PG: the trade ${i.gmoPgOrderId} is ${trade.status}: its amount cannot be changed`);
+      try {
+        await client.changeTran({ accessId: trade.accessId, accessPass: trade.accessPass, jobCd, amount: i.amountJpy });
+        return { outcome: 'changed', detail: `${jobCd} ¥${trade.amount} → ¥${i.amountJpy}` };
+      } catch (err) {
+        if (!(err instanceof GmoPgApiError)) throw err;
+        const after = await client.searchTrade(i.gmoPgOrderId).catch(() => undefined);
+        if (after && after.amount === i.amountJpy) return { outcome: 'changed', detail: `${after.status} ¥${after.amount}` };
+        if (err.retryable || err.stateUnknown) throw err;
+        throw refused(`GMO-PG ChangeTran failed: ${err.message}`);
+      }
+    },
+
+    /**
+     * Amazon Pay's rules for an amount change: an Authorized charge may be captured for less later (nothing to send
+     * now), never for more; a Captured one gets the difference refunded; anything more needs a new authorization.
+     */
+    async amountChangeAmazonPay(i: { shopId: string; chargeId: string; amountJpy: number; idempotencyKey: string }): Promise<AmountChangeResult> {
+      const shop = await deps.amazonPayShop(i.shopId);
+      if (!shop) throw refused(`shop ${i.shopId} has no Amazon Pay account configured`);
+      const charge = await shop.client.getCharge(i.chargeId);
+      const state = charge.statusDetails.state;
+      const authorized = Number(charge.chargeAmount.amount);
+      if (state === 'Authorized') {
+        if (i.amountJpy > authorized) throw refused(`Amazon Pay captures at most the ¥${authorized} authorized: ¥${i.amountJpy} needs a new authorization`);
+        return { outcome: 'capture-less', detail: `capture ¥${i.amountJpy} of the ¥${authorized} authorized` };
+      }
+      if (state === 'Captured') {
+        const net = Number(charge.captureAmount?.amount ?? authorized) - Number(charge.refundedAmount?.amount ?? 0);
+        if (i.amountJpy === net) return { outcome: 'unchanged', detail: `¥${net} captured` };
+        if (i.amountJpy > net) throw refused(`Amazon Pay cannot charge more after capture (¥${net} captured): a new charge is needed`);
+        const refund = await shop.client.createRefund({ chargeId: i.chargeId, refundAmount: jpy(net - i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey));
+        return { outcome: 'refunded', detail: `¥${net - i.amountJpy} refunded (${refund.refundId})` };
+      }
+      throw refused(`Amazon Pay: the charge ${i.chargeId} is ${state}: its amount cannot be changed`);
+    },
+
+    async amountChangeRecord(i: { shopId: string; orderId: string; amountJpy: number; outcome: string; detail: string | null }): Promise<void> {
+      await recordAmountChange(deps.db, i);
     },
 
     /** 与信NG時自動受注取消 (#187): whether an NG authorization of this payment method cancels the order. */

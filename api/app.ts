@@ -14,6 +14,7 @@ import { createAccountRoutes } from './accounts/routes';
 import { createMailRoutes } from './mail/routes';
 import { createOrderOutRoutes } from './order-out/routes';
 import { createOrderCancelRoutes } from './cancel/routes';
+import { createAmountChangeRoutes } from './cancel/amount-change-routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 
@@ -46,6 +47,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/accounts', createAccountRoutes(deps));
   app.use('/shops/:shopId/order-out', createOrderOutRoutes(deps));
   app.use('/shops/:shopId/cancellations', createOrderCancelRoutes(deps));
+  app.use('/shops/:shopId/amount-changes', createAmountChangeRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

@@ -207,3 +207,19 @@ export async function recordExternalOutcome(
     [r.shopId, r.orderId, r.status, r.error],
   );
 }
+
+/** An amount change and its outcome at the provider, kept per order. */
+export async function recordAmountChange(pool: Pool, c: { shopId: string; orderId: string; amountJpy: number; outcome: string; detail: string | null }): Promise<void> {
+  await pool.query(
+    `INSERT INTO order_amount_changes (shop_id, order_id, amount_jpy, outcome, detail) VALUES ($1, $2, $3, $4, $5)`,
+    [c.shopId, c.orderId, c.amountJpy, c.outcome, c.detail],
+  );
+}
+
+export async function listAmountChanges(pool: Pool, shopId: string, orderId: string) {
+  const { rows } = await pool.query(
+    `SELECT amount_jpy AS "amountJpy", outcome, detail, created_at AS "createdAt" FROM order_amount_changes WHERE shop_id = $1 AND order_id = $2 ORDER BY id`,
+    [shopId, orderId],
+  );
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })) as Array<{ amountJpy: number; outcome: string; detail: string | null; createdAt: string }>;
+}

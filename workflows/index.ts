@@ -11,3 +11,4 @@ export { orderOutDeliveryWorkflow } from './order-out-delivery';
 export { orderOutDispatcherWorkflow } from './order-out-dispatcher';
 export { orderCancelWorkflow } from './order-cancel';
 export { apiKeyRemindersWorkflow } from './api-key-reminders';
+export { orderAmountChangeWorkflow } from './order-amount-change';

@@ -25,6 +25,17 @@ export const cancelRequestBody = z
     }
   });
 
+/** An amount change after authorization: the order, its payment's provider ids and the new total. */
+export const amountChangeBody = z.object({
+  orderId: orderNumber,
+  payment: z.object({
+    method: methodCode,
+    gmoPgOrderId: gmoOrderIdSchema.optional(),
+    amazonPayChargeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an Amazon Pay chargeId').optional(),
+  }),
+  amountJpy: z.number().int('whole yen').min(1).max(9_999_999, 'GMO-PG and Amazon Pay take at most 7 digits'),
+});
+
 export const decisionBody = z.object({ choice: z.enum(CANCEL_DECISIONS) });
 
 export const orderParams = z.object({ shopId: z.string(), orderId: orderNumber });

@@ -1,0 +1,31 @@
+import express, { type Router } from 'express';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { listAmountChanges } from '../../db/order-cancel';
+import { orderAmountChangeWorkflow } from '../../workflows/order-amount-change';
+import { orderAmountChangeWorkflowId } from '../../workflows/workflow-ids';
+import { amountChangeBody, orderParams } from './schemas';
+import type { ApiDeps } from '../app';
+
+/**
+ * /shops/:shopId/amount-changes: an order's amount changed after authorization. The change goes to the payment
+ * provider per the payment method's 金額変更API連携フラグ; the order keeps every change and its outcome.
+ */
+export function createAmountChangeRoutes(deps: ApiDeps): Router {
+  const router = express.Router({ mergeParams: true });
+
+  router.post('/', async (req, res) => {
+    const { shopId } = req.params as { shopId: string };
+    const body = amountChangeBody.parse(req.body ?? {});
+    const workflowId = orderAmountChangeWorkflowId(shopId, body.orderId, body.amountJpy);
+    await deps.temporal.workflow.start(orderAmountChangeWorkflow, {
+      workflowId, taskQueue: deps.taskQueue, args: [{ shopId, ...body }], workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    res.status(202).json({ workflowId });
+  });
+
+  router.get('/:orderId', async (req, res) => {
+    const { shopId, orderId } = orderParams.parse(req.params);
+    res.json({ orderId, changes: await listAmountChanges(deps.db, shopId, orderId) });
+  });
+  return router;
+}
