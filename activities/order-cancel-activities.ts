@@ -8,6 +8,7 @@ import type { ShopLookup } from './provider-shop';
 import { AmazonPayApiError } from '../amazon-pay/errors';
 import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
 import { jpy } from '../amazon-pay/schemas';
+import { markChildChargeCanceled } from '../db/amazon-pay-recurring';
 import { createGmoPgClient, type GmoPgClient, type GmoTrade } from '../gmo-pg/client';
 import { planCancel } from '../gmo-pg/cancel-plan';
 import { GmoPgApiError } from '../gmo-pg/errors';
@@ -165,6 +166,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
         const done = await settle();
         if (done) return done;
         const charge = await shop.client.cancelCharge(i.chargeId, { cancellationReason: 'order canceled' });
+        await markChildChargeCanceled(deps.db, i.shopId, i.chargeId, 'order canceled'); // a recurring child's row, if it is one
         return { outcome: 'canceled', detail: charge.statusDetails.state, flagged: false };
       } catch (err) {
         if (!(err instanceof AmazonPayApiError)) throw err;

@@ -72,3 +72,11 @@ export async function listRecurringChildren(pool: Pool, shopId: string, parentOr
   );
   return rows;
 }
+
+/** A recurring child canceled by the order's cancellation saga: its row shows the charge's new state. */
+export async function markChildChargeCanceled(pool: Pool, shopId: string, chargeId: string, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE amazon_pay_recurring_children SET outcome = 'canceled', charge_state = 'Canceled', reason = $3 WHERE shop_id = $1 AND charge_id = $2`,
+    [shopId, chargeId, reason],
+  );
+}

@@ -228,6 +228,7 @@ test('Amazon Pay recurring: a child\'s charge is canceled while the parent goes 
   const canceled = await (await start(childOrder, { method: METHODS.amazon, amazonPayChargeId: child!.chargeId!, recurringRole: 'child' })).result();
   expect(canceled).toMatchObject({ status: 'canceled', providerOutcome: 'canceled', providerDetail: 'Canceled', external: 'delivered' });
   expect((await rig.amazonPay.getCharge(child!.chargeId!)).statusDetails.state).toBe('Canceled');
+  expect((await listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId))[0]).toMatchObject({ cycle: 1, outcome: 'canceled', chargeState: 'Canceled' });
 
   // the parent goes on: its permission is still chargeable and the next child is charged a month later
   expect((await rig.amazonPay.getChargePermission(chargePermissionId)).statusDetails.state).toBe('Chargeable');
