@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, sleep as activitySleep } from '@temporalio
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AccountStore } from '../db/provider-accounts';
-import { claimUndispatched, getOrderOutFields, getOutboxRow, markDelivered, markFailed, nextUndelivered, recordAttempt } from '../db/order-out';
+import { claimUndispatched, getOutboxDelivery, getOutboxRow, markFailed, nextUndelivered, recordAttempt, recordDelivered } from '../db/order-out';
 import { orderOutFailedMail } from '../mail/order-out-mails';
 import type { Mailer } from '../mail/mailer';
 import { pickFields, type OrderOutMessage } from '../order-out/payload';
@@ -32,11 +32,19 @@ const attemptTime = (): Date => {
   }
 };
 
+/** The shop's external-system account (a read and a decryption) is kept this long: a changed URL or secret applies within it. */
+const ACCOUNT_TTL_MS = 5_000;
+
 export function createOrderOutActivities(deps: OrderOutActivityDeps) {
+  const endpoints = new Map<string, { readAt: number; url: string; secret: string }>();
   async function externalSystem(shopId: string) {
+    const cached = endpoints.get(shopId);
+    if (cached && Date.now() - cached.readAt < ACCOUNT_TTL_MS) return cached;
     const account = await deps.accounts?.load(shopId, 'external-system');
     if (!account) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount');
-    return account;
+    const fresh = { readAt: Date.now(), url: account.url, secret: account.signingSecret };
+    endpoints.set(shopId, fresh);
+    return fresh;
   }
 
   return {
@@ -47,22 +55,22 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
 
     /** One attempt, recorded whatever happens; Temporal's retry policy makes the next. */
     async deliverOrderOut(i: { outboxId: string }): Promise<{ httpStatus: number }> {
-      const row = await getOutboxRow(deps.db, i.outboxId);
+      const row = await getOutboxDelivery(deps.db, i.outboxId);
       if (!row) throw ApplicationFailure.nonRetryable(`order OUT ${i.outboxId} does not exist`, 'NotFound');
       if (row.status === 'delivered') return { httpStatus: 200 }; // a retry after the answer was recorded
-      const account = await externalSystem(row.shopId);
+      const shop = await externalSystem(row.shopId);
       const now = attemptTime();
       const message: OrderOutMessage = {
         id: `renkei-out-${row.id}`, event: row.event, shopId: row.shopId, orderId: row.orderId, occurredAt: row.createdAt,
-        order: pickFields(row.payload, await getOrderOutFields(deps.db, row.shopId)),
+        order: pickFields(row.payload, row.fields),
       };
-      const outcome = await sendOrderOut({ url: account.url, secret: account.signingSecret, message, timeoutMs: deps.orderOutTimeoutMs ?? 10_000, now });
-      await recordAttempt(deps.db, { outboxId: row.id, at: now, ...outcome });
+      const outcome = await sendOrderOut({ url: shop.url, secret: shop.secret, message, timeoutMs: deps.orderOutTimeoutMs ?? 10_000, now });
       const verdict = deliveryVerdict(outcome.httpStatus);
       if (verdict === 'delivered') {
-        await markDelivered(deps.db, row.id, now);
+        await recordDelivered(deps.db, { outboxId: row.id, at: now, ...outcome });
         return { httpStatus: outcome.httpStatus! };
       }
+      await recordAttempt(deps.db, { outboxId: row.id, at: now, ...outcome });
       const reason = outcome.error ?? `HTTP ${outcome.httpStatus}: ${(outcome.responseExcerpt ?? '').slice(0, 200)}`;
       if (verdict === 'rejected') throw ApplicationFailure.nonRetryable(`the external system refused it: ${reason}`, 'Rejected');
       throw ApplicationFailure.retryable(reason, 'DeliveryFailed');

@@ -33,6 +33,14 @@ export async function getOutboxRow(pool: Pool, id: string): Promise<OutboxRow | 
   return rows[0] ? row(rows[0]) : undefined;
 }
 
+/** A row with the shop's chosen fields, read together: one query per delivery, and a field change applies at once. */
+export async function getOutboxDelivery(pool: Pool, id: string): Promise<(OutboxRow & { fields: string[] | null }) | undefined> {
+  const { rows } = await pool.query(
+    `SELECT o.*, s.fields FROM order_outbox o LEFT JOIN order_out_settings s ON s.shop_id = o.shop_id WHERE o.id = $1`, [id],
+  );
+  return rows[0] ? { ...row(rows[0]), fields: rows[0].fields ?? null } : undefined;
+}
+
 export async function recordAttempt(
   pool: Pool, a: { outboxId: string; at: Date; httpStatus: number | null; responseExcerpt: string | null; error: string | null; durationMs: number },
 ): Promise<void> {
@@ -43,9 +51,17 @@ export async function recordAttempt(
   );
 }
 
-export async function markDelivered(pool: Pool, id: string, at: Date): Promise<void> {
-  await pool.query(`UPDATE order_outbox SET status = 'delivered', delivered_at = $2, last_error = NULL WHERE id = $1`, [id, at]);
+/** A successful attempt, recorded and the row marked delivered in one statement. */
+export async function recordDelivered(
+  pool: Pool, a: { outboxId: string; at: Date; httpStatus: number | null; responseExcerpt: string | null; durationMs: number },
+): Promise<void> {
+  await pool.query(
+    `WITH done AS (UPDATE order_outbox SET attempts = attempts + 1, status = 'delivered', delivered_at = $2, last_error = NULL WHERE id = $1)
+     INSERT INTO order_out_attempts (outbox_id, attempted_at, http_status, response_excerpt, error, duration_ms) VALUES ($1, $2, $3, $4, NULL, $5)`,
+    [a.outboxId, a.at, a.httpStatus, a.responseExcerpt, a.durationMs],
+  );
 }
+
 
 export async function markFailed(pool: Pool, id: string, error: string): Promise<void> {
   await pool.query(`UPDATE order_outbox SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, [id, error]);
