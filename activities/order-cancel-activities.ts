@@ -15,7 +15,7 @@ import { GmoPgApiError } from '../gmo-pg/errors';
 import { isCancelStatus } from '../gmo-pg/schemas';
 import {
   beginCancel, cancelOrderWithOutbox, countReminder, getPaymentMethodSetting, leaveOrder, outboxProgress, recordExternalOutcome,
-  recordAmountChange, recordProviderOutcome, type CancelRecord,
+  lastRefundedTotal, recordAmountChange, recordProviderOutcome, type CancelRecord,
 } from '../db/order-cancel';
 import { providerCancelFailedMail, providerCancelReminderMail } from '../mail/order-cancel-mails';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
@@ -209,7 +209,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
      * Amazon Pay's rules for an amount change: an Authorized charge may be captured for less later (nothing to send
      * now), never for more; a Captured one gets the difference refunded; anything more needs a new authorization.
      */
-    async amountChangeAmazonPay(i: { shopId: string; chargeId: string; amountJpy: number; idempotencyKey: string }): Promise<AmountChangeResult> {
+    async amountChangeAmazonPay(i: { shopId: string; orderId: string; chargeId: string; amountJpy: number; idempotencyKey: string }): Promise<AmountChangeResult> {
       const shop = await deps.amazonPayShop(i.shopId);
       if (!shop) throw refused(`shop ${i.shopId} has no Amazon Pay account configured`);
       const charge = await shop.client.getCharge(i.chargeId);
@@ -220,7 +220,9 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
         return { outcome: 'capture-less', detail: `capture ¥${i.amountJpy} of the ¥${authorized} authorized` };
       }
       if (state === 'Captured') {
-        const net = Number(charge.captureAmount?.amount ?? authorized) - Number(charge.refundedAmount?.amount ?? 0);
+        // a refund still RefundInitiated is not in refundedAmount yet: our own record of the last refunded total counts too
+        const ours = await lastRefundedTotal(deps.db, i.shopId, i.orderId);
+        const net = Math.min(Number(charge.captureAmount?.amount ?? authorized) - Number(charge.refundedAmount?.amount ?? 0), ours ?? Infinity);
         if (i.amountJpy === net) return { outcome: 'unchanged', detail: `¥${net} captured` };
         if (i.amountJpy > net) throw refused(`Amazon Pay cannot charge more after capture (¥${net} captured): a new charge is needed`);
         const refund = await shop.client.createRefund({ chargeId: i.chargeId, refundAmount: jpy(net - i.amountJpy) }, amazonIdempotencyKey(i.idempotencyKey));

@@ -223,3 +223,11 @@ export async function listAmountChanges(pool: Pool, shopId: string, orderId: str
   );
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })) as Array<{ amountJpy: number; outcome: string; detail: string | null; createdAt: string }>;
 }
+
+/** The order's total after the last refund renkei asked Amazon Pay for, if any. */
+export async function lastRefundedTotal(pool: Pool, shopId: string, orderId: string): Promise<number | undefined> {
+  const { rows } = await pool.query(
+    `SELECT amount_jpy FROM order_amount_changes WHERE shop_id = $1 AND order_id = $2 AND outcome = 'refunded' ORDER BY id DESC LIMIT 1`, [shopId, orderId],
+  );
+  return rows[0]?.amount_jpy;
+}

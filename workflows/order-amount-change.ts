@@ -30,7 +30,7 @@ export async function orderAmountChangeWorkflow(req: AmountChangeRequest): Promi
       result = await provider.amountChangeGmoPg({ shopId: req.shopId, gmoPgOrderId: req.payment.gmoPgOrderId, amountJpy: req.amountJpy });
     } else if (req.payment.amazonPayChargeId) {
       result = await provider.amountChangeAmazonPay({
-        shopId: req.shopId, chargeId: req.payment.amazonPayChargeId, amountJpy: req.amountJpy, idempotencyKey: stepKey(workflowInfo().workflowId, 'refund', 0),
+        shopId: req.shopId, orderId: req.orderId, chargeId: req.payment.amazonPayChargeId, amountJpy: req.amountJpy, idempotencyKey: stepKey(workflowInfo().workflowId, 'refund', 0),
       });
     } else {
       result = { outcome: 'manual', detail: 'renkei has no client for this payment method: change the amount at the provider by hand' };

@@ -65,7 +65,10 @@ test('Amazon Pay: less on an Authorized charge is a smaller capture later, more 
   expect(await change(payment, 12000)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('needs a new authorization') });
 
   await rig.amazonPay.captureCharge(charge.chargeId, { captureAmount: jpy(10000) }, 'amount-change-test-capture-0001');
-  expect(await change(payment, 7000)).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/^¥3000 refunded/) });
+  const orderId = `AMT-AMZ-${Date.now()}`;
+  expect(await change(payment, 7000, orderId)).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/^¥3000 refunded/) });
+  // a second change while the first refund may still be RefundInitiated: only the new difference is refunded
+  expect(await change(payment, 5000, orderId)).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/^¥2000 refunded/) });
   const refunds = rig.sandbox.amazonPay.kit.ledger.list({ operation: 'createRefund' }).filter((e) => e.applied);
-  expect(refunds).toHaveLength(1);
+  expect(refunds).toHaveLength(2);
 });
