@@ -20,8 +20,9 @@ import { startTestDatabase, type TestDatabase } from '../tests/support/database'
 import { AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
 import { parseArgs, type BenchArgs } from './args';
 import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
-import { historyStats, spread, ACTION_EVENTS, type ActionEvent, type HistoryStats } from './history-stats';
-import { percentile, runPhase, type PhaseResult } from './run-phase';
+import { historyStats, spread } from './history-stats';
+import { runPhase, type PhaseResult } from './run-phase';
+import { printComparison } from './comparison-table';
 
 const TASK_QUEUE = 'bench';
 /** The chain's happy path runs two activities: pushShippingInfo, pushCompletion. */
@@ -102,7 +103,7 @@ async function main(): Promise<number> {
       await historyStats(spread(a.results, HISTORY_SAMPLE).map((r) => r.handle)),
       await historyStats(spread(b.results, HISTORY_SAMPLE).map((r) => r.handle)),
     ];
-    printResults(a, b, historyA, historyB);
+    printComparison({ unit: 'orders', columns: ['au PAY chain', `baseline(${BASELINE_STEPS})`, 'chain/baseline'] }, a, b, historyA, historyB);
     console.log(`\nbench process RSS (worker + client + sandbox + in-process PGlite): before ${MiB(rssBefore)}, after chain ${MiB(rssAfterA)}, after baseline ${MiB(rssAfterB)}`);
     return 0;
   } finally {
@@ -192,28 +193,6 @@ function printHeader(args: BenchArgs, cli: string, worker: Worker) {
       + `maxConcurrentActivityTaskExecutions=${slots(tuner.activityTaskSlotSupplier)} maxCachedWorkflows=${maxCachedWorkflows}`,
   );
   console.log('baseline measured in the same run\n');
-}
-
-function printResults(a: PhaseResult<unknown>, b: PhaseResult<unknown>, ha: HistoryStats, hb: HistoryStats) {
-  const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
-  const rows: Array<[string, number, number, number]> = [
-    ['orders/s', rate(a), rate(b), 1],
-    ['wall time (s)', a.wallMs / 1000, b.wallMs / 1000, 1],
-    ['latency p50 (ms)', percentile(a.latencies, 50), percentile(b.latencies, 50), 0],
-    ['latency p95 (ms)', percentile(a.latencies, 95), percentile(b.latencies, 95), 0],
-    [`actions/order (${ha.sampled} + ${hb.sampled} histories)`, ha.actions, hb.actions, 2],
-    ...Object.keys(ACTION_EVENTS).map((k): [string, number, number, number] => [`  ${k}`, ha.actionsByType[k as ActionEvent], hb.actionsByType[k as ActionEvent], 2]),
-    ['activity retries/order', ha.retries, hb.retries, 2],
-    ['history events/workflow', ha.events, hb.events, 1],
-    ['history bytes/workflow', ha.bytes, hb.bytes, 0],
-  ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  const cell = (s: string) => s.padStart(14);
-  console.log(`\n${''.padEnd(width)} ${cell('au PAY chain')} ${cell('baseline(2)')} ${cell('chain/baseline')}`);
-  for (const [label, x, y, digits] of rows) {
-    const ratio = y === 0 ? (x === 0 ? '-' : 'n/a') : `${(x / y).toFixed(2)}x`;
-    console.log(`${label.padEnd(width)} ${cell(x.toFixed(digits))} ${cell(y.toFixed(digits))} ${cell(ratio)}`);
-  }
 }
 
 void main().then(

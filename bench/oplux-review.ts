@@ -22,8 +22,9 @@ import { startTestSandbox } from '../tests/support/sandbox';
 import { newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../tests/support/oplux-fixtures';
 import { parseIntFlags } from './args';
 import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
-import { historyStats, spread, ACTION_EVENTS, type ActionEvent, type HistoryStats } from './history-stats';
-import { percentile, runPhase, type PhaseResult } from './run-phase';
+import { historyStats, spread } from './history-stats';
+import { runPhase, type PhaseResult } from './run-phase';
+import { printComparison } from './comparison-table';
 
 const TASK_QUEUE = 'bench-oplux';
 /** The review's auto-OK path runs three activities: openReview, registerEvent, recordReview. */
@@ -108,7 +109,7 @@ async function main(): Promise<number> {
       await historyStats(spread(a.results, HISTORY_SAMPLE).map((r) => r.handle)),
       await historyStats(spread(b.results, HISTORY_SAMPLE).map((r) => r.handle)),
     ];
-    printResults(a, b, ha, hb);
+    printComparison({ unit: 'reviews', columns: ['fraud review', `baseline(${BASELINE_STEPS})`, 'review/base'] }, a, b, ha, hb);
     console.log(`\nbench process RSS (worker + client + sandbox + in-process PGlite): before ${MiB(rssBefore)}, after reviews ${MiB(rssAfterA)}, after baseline ${MiB(rssAfterB)}`);
     return 0;
   } finally {
@@ -149,28 +150,6 @@ function printHeader(args: { orders: number; concurrency: number }, cli: string,
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${MiB(os.totalmem())} RAM, Node ${process.version}`);
   console.log(`temporal: ${cliVersion} (dev server, in-memory), one worker in this process (SDK defaults: workflow tasks ${slots(worker.options.tuner.workflowTaskSlotSupplier)}, activities ${slots(worker.options.tuner.activityTaskSlotSupplier)})`);
   console.log('baseline measured in the same run\n');
-}
-
-function printResults(a: PhaseResult<unknown>, b: PhaseResult<unknown>, ha: HistoryStats, hb: HistoryStats) {
-  const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
-  const rows: Array<[string, number, number, number]> = [
-    ['reviews/s (workflows/s)', rate(a), rate(b), 1],
-    ['wall time (s)', a.wallMs / 1000, b.wallMs / 1000, 1],
-    ['latency p50 (ms)', percentile(a.latencies, 50), percentile(b.latencies, 50), 0],
-    ['latency p95 (ms)', percentile(a.latencies, 95), percentile(b.latencies, 95), 0],
-    [`actions/workflow (${ha.sampled} + ${hb.sampled} histories)`, ha.actions, hb.actions, 2],
-    ...Object.keys(ACTION_EVENTS).map((k): [string, number, number, number] => [`  ${k}`, ha.actionsByType[k as ActionEvent], hb.actionsByType[k as ActionEvent], 2]),
-    ['activity retries/workflow', ha.retries, hb.retries, 2],
-    ['history events/workflow', ha.events, hb.events, 1],
-    ['history bytes/workflow', ha.bytes, hb.bytes, 0],
-  ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  const cell = (s: string) => s.padStart(14);
-  console.log(`\n${''.padEnd(width)} ${cell('fraud review')} ${cell(`baseline(${BASELINE_STEPS})`)} ${cell('review/base')}`);
-  for (const [label, x, y, digits] of rows) {
-    const ratio = y === 0 ? (x === 0 ? '-' : 'n/a') : `${(x / y).toFixed(2)}x`;
-    console.log(`${label.padEnd(width)} ${cell(x.toFixed(digits))} ${cell(y.toFixed(digits))} ${cell(ratio)}`);
-  }
 }
 
 void main().then(
