@@ -3,7 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -45,12 +45,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${api}${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${api}${path}`, method, body);
 
 test('a pending authorization approved at Amazon: the signed IPN reaches the API and the order is 審査完了 at once', async () => {
   const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });

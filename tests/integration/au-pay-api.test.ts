@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -33,14 +33,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown, token: string | null = API_TOKEN) => {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { issues?: Array<{ field: string; reason: string }> } };
-};
+const call = (method: string, path: string, body?: unknown, token?: string | null) => callApi<Record<string, unknown> & { issues?: Array<{ field: string; reason: string }> }>(`${api}${path}`, method, body, token);
 
 const shipment = (orderId: string, auPayOrderId: string) => ({
   orderId, auPayOrderId, managementClass: '通常', shipDate: '2026/11/20', carrier: '6', trackingNumber: `T-${auPayOrderId}`,

@@ -10,7 +10,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { newReviewOrder } from '../support/oplux-fixtures';
 import { gmoAuthorize, gmoPgBaseUrl, METHODS, newGmoOrderId, setUpCancelShop } from '../support/order-cancel-fixtures';
 import { AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
 
@@ -47,12 +47,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${api.url}/shops/${SHOP_ID}${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, text: await res.text() };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${api.url}/shops/${SHOP_ID}${path}`, method, body);
 
 test('no secret in any exported history or in the worker’s output', async () => {
   sandbox.auPay.market.registerShop(AU_SHOP_ID, S.auPayKey);

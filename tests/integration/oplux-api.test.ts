@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getOpluxOrder } from '../../db/oplux-orders';
 import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { API_TOKEN, callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -37,14 +37,7 @@ afterAll(async () => {
 });
 
 type Body = Record<string, unknown> & { issues?: Array<{ field: string; reason: string }>; error?: string };
-const call = async (method: string, path: string, body?: unknown, token: string | null = API_TOKEN) => {
-  const res = await fetch(`${api}/shops/${SHOP_ID}/oplux${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Body };
-};
+const call = (method: string, path: string, body?: unknown, token?: string | null) => callApi<Body>(`${api}/shops/${SHOP_ID}/oplux${path}`, method, body, token);
 /** The order as the shop's system reports it (the shop id comes from the path). */
 const report = (o: ReturnType<typeof newReviewOrder>) => {
   const { shopId: _shopId, ...body } = o;

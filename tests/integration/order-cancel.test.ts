@@ -12,7 +12,7 @@ import {
 } from '../support/order-cancel-fixtures';
 import { connectExternalSystem } from '../support/order-out-fixtures';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
 
@@ -44,12 +44,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${api.url}/shops/${SHOP_ID}/cancellations${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${api.url}/shops/${SHOP_ID}/cancellations${path}`, method, body);
 
 test('the API refuses bad input with reasons, an unknown order with 404', async () => {
   const bad = await call('POST', '/', { orderId: 'no spaces', source: 'phone', payment: { method: 'credit-gmo-pg', gmoPgOrderId: 'x'.repeat(30) } });

@@ -7,7 +7,7 @@ import { ORDER_OUT_FAILED_SUBJECT } from '../../mail/order-out-mails';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import { testAccounts } from '../support/order-out-fixtures';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -54,12 +54,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${testApi.url}/shops/${SHOP_ID}${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${testApi.url}/shops/${SHOP_ID}${path}`, method, body);
 
 type Delivery = { id: string; event: string; status: string; attemptLog: Array<{ httpStatus: number | null }> };
 const deliveries = async (orderId: string) => (await call('GET', `/order-out/deliveries?orderId=${orderId}`)).body.deliveries as Delivery[];

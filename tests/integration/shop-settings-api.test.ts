@@ -4,7 +4,7 @@ import { parseKeyRing } from '../../accounts/account-crypto';
 import { createAccountStore } from '../../db/provider-accounts';
 import { SHOP_ID } from '../support/au-pay-fixtures';
 import { startTestDatabase, type TestDatabase } from '../support/database';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { API_TOKEN, callApi, startTestApi } from '../support/test-api';
 
 /**
  * Provider accounts through the real API and PostgreSQL. These routes never reach Temporal, so the API's client is
@@ -26,12 +26,7 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${api.url}/shops/${SHOP_ID}/accounts${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, text: await res.text() };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${api.url}/shops/${SHOP_ID}/accounts${path}`, method, body);
 
 const gmo = { shopId: 'tshop00012345', shopPass: 'pw9x7y6z5w', siteId: 'tsite0001', sitePass: 'sitepass-1234' };
 

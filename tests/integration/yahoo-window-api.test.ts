@@ -8,7 +8,7 @@ import { yahooPayMethodWindowWorkflow } from '../../workflows/yahoo-pay-method-w
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
 import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
 import { activityDeps, SHOP_ID } from '../support/au-pay-fixtures';
-import { API_TOKEN, startTestApi } from '../support/test-api';
+import { callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
@@ -56,12 +56,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${api}${path}`, {
-    method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(`${api}${path}`, method, body);
 
 const windowOf = (orderId: string) => call('GET', `/shops/${SHOP_ID}/yahoo/orders/${orderId}`);
 const statusIs = (orderId: string, status: string) => async () => {

@@ -23,3 +23,28 @@ export async function startTestApi(o: { temporal: Client; db: Pool; taskQueue: s
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export interface ApiAnswer<B> {
+  status: number;
+  /** the JSON answer (the text when it is not JSON) */
+  body: B;
+  /** the raw answer; unlisted, so a test comparing the whole answer compares status and body */
+  text: string;
+}
+
+/** One call to the API under test as a client makes it: bearer token (or none), JSON in, JSON out. */
+export async function callApi<B = Record<string, unknown>>(url: string, method: string, body?: unknown, token: string | null = API_TOKEN): Promise<ApiAnswer<B>> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: the text is the body
+  }
+  return Object.defineProperty({ status: res.status, body: parsed as B }, 'text', { value: text, enumerable: false }) as ApiAnswer<B>;
+}
