@@ -63,10 +63,10 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
   while (status !== LINK_STATUS.completed) {
     if (isErrorStatus(status)) {
       await condition(() => requested !== undefined); // an operator's reset (seed 004 section 6)
-      const next: LinkStatus = requested!;
-      requested = undefined;
       cycle += 1;
-      await enter(next, null);
+      await enter(requested!, null);
+      // cleared only once the reset is stored: until then a second reset is refused, never accepted and then lost
+      requested = undefined;
       continue;
     }
     if (status === LINK_STATUS.blank) {

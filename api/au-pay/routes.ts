@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { getAuPayOrder, listCallHistory, upsertShipmentReport } from '../../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
@@ -8,6 +8,7 @@ import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-at
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { HttpError } from '../http-error';
+import { runOperatorAction } from '../operator-action';
 import { historyQuery, orderParams, resetBody, shipmentReportBody } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -62,26 +63,11 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   router.post('/orders/:orderId/link-status', async (req, res) => {
     const { shopId, orderId } = orderParams.parse(req.params);
     const { status } = resetBody.parse(req.body);
-    const order = await getAuPayOrder(deps.db, shopId, orderId);
-    if (!order) throw new HttpError(404, `unknown order ${orderId}`);
-    const handle = deps.temporal.workflow.getHandle(auPayShipmentWorkflowId(shopId, orderId));
-    try {
-      const result = await handle.executeUpdate(resetLinkStatusUpdate, { args: [status] });
-      res.json(result);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        throw new HttpError(409, err.cause?.message ?? err.message, { linkStatus: order.linkStatus });
-      }
-      if (err instanceof WorkflowNotFoundError || isCompletedWorkflowError(err)) {
-        throw new HttpError(409, `the chain for order ${orderId} has finished (status ${order.linkStatus})`, { linkStatus: order.linkStatus });
-      }
-      throw err;
-    }
+    res.json(await runOperatorAction(deps.temporal, {
+      workflowId: auPayShipmentWorkflowId(shopId, orderId), what: `order ${orderId}`,
+      readStatus: async () => (await getAuPayOrder(deps.db, shopId, orderId))?.linkStatus,
+    }, (h) => h.executeUpdate(resetLinkStatusUpdate, { args: [status] })));
   });
 
   return router;
-}
-
-function isCompletedWorkflowError(err: unknown): boolean {
-  return err instanceof Error && /already completed|workflow execution already completed/i.test(err.message);
 }

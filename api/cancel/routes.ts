@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { getCancelRecord, listPaymentMethodSettings, outboxProgress, putPaymentMethodSetting } from '../../db/order-cancel';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
@@ -7,6 +6,7 @@ import { decideProviderFailureUpdate } from '../../workflows/order-cancel-messag
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
+import { runOperatorAction } from '../operator-action';
 import { cancelRequestBody, decisionBody, methodParams, orderParams, paymentMethodBody } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -62,18 +62,10 @@ export function createOrderCancelRoutes(deps: ApiDeps): Router {
   router.post('/:orderId/decision', async (req, res) => {
     const { shopId, orderId } = orderParams.parse(req.params);
     const { choice } = decisionBody.parse(req.body);
-    const record = await getCancelRecord(deps.db, shopId, orderId);
-    if (!record) throw new HttpError(404, `no cancel for order ${orderId}`);
-    try {
-      const state = await deps.temporal.workflow.getHandle(orderCancelWorkflowId(shopId, orderId)).executeUpdate(decideProviderFailureUpdate, { args: [choice] });
-      res.json(state);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message, { status: record.status });
-      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
-        throw new HttpError(409, `no decision is awaited: the cancel of order ${orderId} is ${record.status}`, { status: record.status });
-      }
-      throw err;
-    }
+    res.json(await runOperatorAction(deps.temporal, {
+      workflowId: orderCancelWorkflowId(shopId, orderId), what: `cancel for order ${orderId}`,
+      readStatus: async () => (await getCancelRecord(deps.db, shopId, orderId))?.status,
+    }, (h) => h.executeUpdate(decideProviderFailureUpdate, { args: [choice] })));
   });
 
   return router;

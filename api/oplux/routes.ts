@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { getOpluxOrder, insertOpluxOrder, listOpluxOutbox, type OpluxOrderRow } from '../../db/oplux-orders';
 import { opluxFraudReviewWorkflow } from '../../workflows/oplux-fraud-review';
@@ -8,6 +8,7 @@ import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
 import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
+import { runOperatorAction } from '../operator-action';
 import { blackFlagBody, manualReviewBody, opluxOrderParams, orderCompletedBody } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -71,18 +72,12 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
     return order;
   }
 
-  /** An operator's action as a Temporal update: refused by the workflow → 409 with its reason; review over → 409. */
-  async function operatorAction<T>(shopId: string, orderId: string, run: (h: WorkflowHandle) => Promise<T>): Promise<T> {
-    const order = await orderOr404(shopId, orderId);
-    try {
-      return await run(deps.temporal.workflow.getHandle(opluxFraudReviewWorkflowId(shopId, orderId)));
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message, { status: order.status });
-      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
-        throw new HttpError(409, `the fraud review of order ${orderId} has finished (status ${order.status})`, { status: order.status });
-      }
-      throw err;
-    }
+  /** An operator's action as a Temporal update on the order's review (see runOperatorAction for the answers). */
+  function operatorAction<T>(shopId: string, orderId: string, run: (h: WorkflowHandle) => Promise<T>): Promise<T> {
+    return runOperatorAction(deps.temporal, {
+      workflowId: opluxFraudReviewWorkflowId(shopId, orderId), what: `order ${orderId}`,
+      readStatus: async () => (await getOpluxOrder(deps.db, shopId, orderId))?.status,
+    }, run);
   }
 
   return router;

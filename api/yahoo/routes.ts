@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { getWindow, listWindows } from '../../db/yahoo-orders';
 import { listOutbox } from '../../db/amazon-pay-orders';
 import { windowDecisionUpdate, windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
+import { isClosedWorkflowError, runOperatorAction } from '../operator-action';
 import { decisionBody, windowListQuery, yahooOrderParams } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -28,7 +28,8 @@ export function createYahooRoutes(deps: ApiDeps): Router {
     if (!window) throw new HttpError(404, `unknown order ${orderId}: no payment-method-change window`);
     const workflowId = yahooPayMethodWindowWorkflowId(shopId, orderId);
     // the running workflow's view adds what is pending (a decision) and its checks; a closed one has nothing more
-    const live: WindowState | null = await deps.temporal.workflow.getHandle(workflowId).query(windowStateQuery).catch(() => null);
+    const live: WindowState | null = await deps.temporal.workflow.getHandle(workflowId).query(windowStateQuery)
+      .catch((err: unknown) => { if (isClosedWorkflowError(err)) return null; throw err; });
     res.json({
       ...window, workflowId, pendingDecision: live?.pending ?? null, checks: live?.checks ?? null,
       outbox: await listOutbox(deps.db, shopId, orderId),
@@ -38,21 +39,10 @@ export function createYahooRoutes(deps: ApiDeps): Router {
   router.post('/orders/:orderId/decision', async (req, res) => {
     const { shopId, orderId } = yahooOrderParams.parse(req.params);
     const body = decisionBody.parse(req.body);
-    const window = await getWindow(deps.db, shopId, orderId);
-    if (!window) throw new HttpError(404, `unknown order ${orderId}: no payment-method-change window`);
-    const handle = deps.temporal.workflow.getHandle(yahooPayMethodWindowWorkflowId(shopId, orderId));
-    try {
-      const result = await handle.executeUpdate(windowDecisionUpdate, { args: [body] });
-      res.json(result);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        throw new HttpError(409, err.cause?.message ?? err.message, { windowStatus: window.windowStatus });
-      }
-      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) {
-        throw new HttpError(409, `no decision is pending: the window of order ${orderId} has closed (${window.windowStatus})`, { windowStatus: window.windowStatus });
-      }
-      throw err;
-    }
+    res.json(await runOperatorAction(deps.temporal, {
+      workflowId: yahooPayMethodWindowWorkflowId(shopId, orderId), what: `order ${orderId}: no payment-method-change window`,
+      readStatus: async () => (await getWindow(deps.db, shopId, orderId))?.windowStatus,
+    }, (h) => h.executeUpdate(windowDecisionUpdate, { args: [body] })));
   });
 
   return router;

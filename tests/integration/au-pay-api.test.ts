@@ -120,3 +120,62 @@ describe('crash in the middle', () => {
   }, 300_000);
 });
 
+
+describe('operator resets racing each other', () => {
+  test('50 orders in 出荷情報反映エラー, 受注完了ステータス反映済み and 空欄 sent together: every 200 is applied, every other answer is a 409 with the reason', async () => {
+    const N = 50;
+    const orders = Array.from({ length: N }, (_, i) => `RACE-${i + 1}`);
+    const workerEnv = {
+      TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, SHOP_ID, SHOP_NOTIFY_EMAIL: NOTIFY_EMAIL,
+      AUPAY_BASE_URL: sandbox.auPayBaseUrl, AUPAY_SHOP_ID: AU_SHOP_ID, AUPAY_API_KEY: AU_API_KEY, SMTP_URL: sandbox.smtpUrl,
+    };
+    const worker = await startWorkerProcess(workerEnv);
+    try {
+      // no ship date: each chain stops at 出荷情報反映エラー without a call, and every 空欄 reset brings it back there
+      for (const orderId of orders) {
+        expect((await call('POST', `/shops/${SHOP_ID}/au-pay/shipments`, { ...shipment(orderId, '1'), shipDate: null })).status).toBe(202);
+      }
+      const errorRows = async () => {
+        const { rows } = await db.pool.query<{ orderId: string; n: string }>(
+          `SELECT order_id AS "orderId", count(*) AS n FROM au_pay_call_history WHERE shop_id = $1 AND order_id LIKE 'RACE-%' AND result = 'エラー' GROUP BY order_id`, [SHOP_ID]);
+        return new Map(rows.map((r) => [r.orderId, Number(r.n)]));
+      };
+      const statuses = async () => {
+        const { rows } = await db.pool.query<{ orderId: string; linkStatus: string }>(
+          `SELECT order_id AS "orderId", link_status AS "linkStatus" FROM au_pay_orders WHERE shop_id = $1 AND order_id LIKE 'RACE-%'`, [SHOP_ID]);
+        return new Map(rows.map((r) => [r.orderId, r.linkStatus]));
+      };
+      await until(async () => [...(await statuses()).values()].filter((s) => s === LINK_STATUS.shipError).length === N, 60_000);
+
+      // both resets of an order leave back to back, all 50 orders at once
+      const answers = await Promise.all(orders.map(async (orderId) => {
+        const path = `/shops/${SHOP_ID}/au-pay/orders/${orderId}/link-status`;
+        const [complete, blank] = await Promise.all([
+          call('POST', path, { status: LINK_STATUS.completed }),
+          call('POST', path, { status: LINK_STATUS.blank }),
+        ]);
+        return { orderId, complete, blank };
+      }));
+      for (const a of answers) {
+        for (const r of [a.complete, a.blank]) {
+          expect([200, 409]).toContain(r.status);
+          if (r.status === 409) expect(r.body.error).toEqual(expect.any(String));
+        }
+        expect([a.complete.status, a.blank.status]).toContain(200); // the first to arrive is always taken
+      }
+      // what each 200 promised has happened: a 空欄 re-ran the push (one more error row), a 受注完了 ended the chain
+      await until(async () => {
+        const [errors, links] = await Promise.all([errorRows(), statuses()]);
+        return answers.every((a) => {
+          const blanks = a.blank.status === 200 ? 1 : 0;
+          const completed = a.complete.status === 200;
+          return errors.get(a.orderId) === 1 + blanks && (links.get(a.orderId) === LINK_STATUS.completed) === completed;
+        });
+      }, 60_000);
+      const applied = answers.filter((a) => a.complete.status === 200 && a.blank.status === 200).length;
+      process.stdout.write(`reset race: ${applied} of ${N} orders had both resets applied, the rest one applied and one refused\n`);
+    } finally {
+      await worker.stop();
+    }
+  }, 240_000);
+});

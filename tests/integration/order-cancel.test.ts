@@ -15,6 +15,7 @@ import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { callApi, startTestApi } from '../support/test-api';
 import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
+import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 
 /**
  * The cancellation saga on the real dev server, PostgreSQL and the sandboxes, driven through the API, with a worker
@@ -99,10 +100,11 @@ test('a worker killed during the GMO-PG cancel: the restarted one finishes it wi
     expect(['canceled', 'already-canceled']).toContain(state.body.providerOutcome);
     expect(await listDeliveries(db.pool, SHOP_ID, { orderId, limit: 10 })).toHaveLength(1);
 
-    // a decision when none is awaited: 409 with the reason; a repeated request: 200, nothing new
+    // a decision once the saga has ended: 409 with its final status; a repeated request: 200, nothing new
+    await env.client.workflow.getHandle(orderCancelWorkflowId(SHOP_ID, orderId)).result();
     const decision = await call('POST', `/${orderId}/decision`, { choice: 'cancel-locally' });
+    expect(decision.body).toEqual({ error: 'finished: canceled', status: 'canceled' });
     expect(decision.status).toBe(409);
-    expect(decision.body.error).toMatch(/no decision is awaited/);
     const again = await call('POST', '/', { orderId, source: 'buyer', payment: { method: METHODS.gmo, gmoPgOrderId: trade } });
     expect(again.status).toBe(200);
     expect(again.body.note).toMatch(/already canceled/);
