@@ -35,6 +35,12 @@ export interface ApiDeps {
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    // every answer, errors included: no content sniffing, and no cache keeps an order or an account
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: '256kb' }));
   app.use(createHealthRoutes(deps));
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token

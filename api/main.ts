@@ -28,8 +28,9 @@ runMain(async () => {
       allowCertUrl: hostPatternPolicy(new RegExp(config.AMAZONPAY_IPN_CERT_HOST), { allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
     }),
   });
-  const server = await listen(app, config.API_PORT, '0.0.0.0', 'API_PORT');
-  log.info('api listening', { port: config.API_PORT });
+  // loopback unless API_HOST says otherwise: the API is reached through a proxy or, in compose, its container's port
+  const server = await listen(app, config.API_PORT, config.API_HOST, 'API_PORT');
+  log.info('api listening', { host: config.API_HOST, port: config.API_PORT });
   const stop = () => {
     server.close(() => {
       void Promise.all([db.end(), connection.close()]).then(() => process.exit(0));

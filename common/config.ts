@@ -3,10 +3,11 @@ import { nonEmpty, parseEnv, port } from './env';
 import { yahooShape } from './yahoo-config';
 import { opluxShape } from './oplux-config';
 import { accountsShape } from './accounts-config';
+import { DEFAULT_PORTS, DEFAULT_URLS } from './local-urls';
 
 /** Variables every process that talks to Temporal shares. */
 export const temporalShape = {
-  TEMPORAL_ADDRESS: nonEmpty().default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: nonEmpty().default(DEFAULT_URLS.TEMPORAL_ADDRESS),
   TEMPORAL_NAMESPACE: nonEmpty().default('default'),
   TEMPORAL_TASK_QUEUE: nonEmpty().default('renkei'),
 };
@@ -22,7 +23,7 @@ export const shopShape = {
 };
 
 export const auPayShape = {
-  AUPAY_BASE_URL: z.string().url().default('http://127.0.0.1:7480/au-pay/wmshopapi'),
+  AUPAY_BASE_URL: z.string().url().default(DEFAULT_URLS.AUPAY_BASE_URL),
   AUPAY_SHOP_ID: z.string().regex(/^\d{1,20}$/, 'the numeric au PAY store id').default('12345678'),
   AUPAY_API_KEY: nonEmpty().default('sandbox-api-key'),
   AUPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -33,7 +34,7 @@ export const auPayShape = {
  * listing or a log). Without AMAZONPAY_PRIVATE_KEY_FILE the shop has no Amazon Pay.
  */
 export const amazonPayShape = {
-  AMAZONPAY_BASE_URL: z.string().url().default('http://127.0.0.1:7480/amazon-pay'),
+  AMAZONPAY_BASE_URL: z.string().url().default(DEFAULT_URLS.AMAZONPAY_BASE_URL),
   AMAZONPAY_HOST: nonEmpty().default('pay-api.amazon.jp'),
   AMAZONPAY_REGION: z.enum(['jp', 'us', 'na', 'eu', 'de', 'uk']).default('jp'),
   AMAZONPAY_ENVIRONMENT: z.enum(['sandbox', 'live']).default('sandbox'),
@@ -52,7 +53,7 @@ export const gmoPgShape = {
 };
 
 export const mailShape = {
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default(DEFAULT_URLS.SMTP_URL),
   MAIL_FROM: z.string().email().default('renkei@example.jp'),
 };
 
@@ -62,7 +63,9 @@ export const apiShape = {
   ...shopShape,
   AMAZONPAY_IPN_CERT_HOST: amazonPayShape.AMAZONPAY_IPN_CERT_HOST,
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: amazonPayShape.AMAZONPAY_IPN_ALLOW_HTTP_CERT,
-  API_PORT: port(3000),
+  API_PORT: port(DEFAULT_PORTS.API_PORT),
+  /** The address the API listens on: loopback unless set (compose sets 0.0.0.0 inside its container). */
+  API_HOST: nonEmpty().default('127.0.0.1'),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   ...accountsShape,
 };

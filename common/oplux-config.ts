@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nonEmpty } from './env';
+import { DEFAULT_URLS } from './local-urls';
 import { SETTLE_METHODS, type OpluxSettleMethod } from '../oplux/schemas';
 import { ORDER_OUT_CONTROLS, PRODUCT_KEYS, RECURRING_REVIEW_MODES } from '../workflows/oplux-review-rules';
 
@@ -49,8 +50,8 @@ const settingsJson = z
 
 /** The shop's O-PLUX account and fraud review settings. Defaults point at the sandbox that `npm start` runs. */
 export const opluxShape = {
-  OPLUX_EVENT_URL: z.string().url().default('http://127.0.0.1:7480/oplux/v2/event'),
-  OPLUX_NORMALIZER_URL: z.string().url().default('http://127.0.0.1:7480/oplux/name-normalizer/'),
+  OPLUX_EVENT_URL: z.string().url().default(DEFAULT_URLS.OPLUX_EVENT_URL),
+  OPLUX_NORMALIZER_URL: z.string().url().default(DEFAULT_URLS.OPLUX_NORMALIZER_URL),
   /** Without a shop id the shop has no O-PLUX integration. */
   OPLUX_SHOP_ID: z.string().min(1).optional(),
   OPLUX_CONNECTION_ID: nonEmpty().default('renkei-sandbox-connection'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nonEmpty } from './env';
+import { DEFAULT_URLS } from './local-urls';
 import { STORE_CANCEL_REASONS } from '../yahoo/schemas';
 
 /**
@@ -7,8 +8,8 @@ import { STORE_CANCEL_REASONS } from '../yahoo/schemas';
  * sandbox that `npm start` runs.
  */
 export const yahooShape = {
-  YAHOO_API_BASE_URL: z.string().url().default('http://127.0.0.1:7480/yahoo/ShoppingWebService/V1'),
-  YAHOO_TOKEN_URL: z.string().url().default('http://127.0.0.1:7480/yahoo/yconnect/v2'),
+  YAHOO_API_BASE_URL: z.string().url().default(DEFAULT_URLS.YAHOO_API_BASE_URL),
+  YAHOO_TOKEN_URL: z.string().url().default(DEFAULT_URLS.YAHOO_TOKEN_URL),
   YAHOO_SELLER_ID: nonEmpty().default('renkei-sandbox-store'),
   YAHOO_CLIENT_ID: nonEmpty().default('renkei-sandbox-app'),
   YAHOO_CLIENT_SECRET: nonEmpty().default('renkei-sandbox-secret'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseEnv, port, runMain } from '../common/env';
+import { parseEnv, runMain } from '../common/env';
+import { portsShape } from '../common/local-urls';
 import { amazonPayShape, auPayShape } from '../common/config';
 import { yahooShape } from '../common/yahoo-config';
 import { opluxShape } from '../common/oplux-config';
@@ -16,8 +17,8 @@ const log = createLogger('sandbox');
 /** The sandbox host: every emulator on one HTTP port, and the SMTP sink. */
 runMain(async () => {
   const env = parseEnv({
-    SANDBOX_PORT: port(7480),
-    SMTP_PORT: port(2525),
+    SANDBOX_PORT: portsShape.SANDBOX_PORT,
+    SMTP_PORT: portsShape.SMTP_PORT,
     SANDBOX_HOST: z.string().default('127.0.0.1'),
     AUPAY_SHOP_ID: auPayShape.AUPAY_SHOP_ID,
     AUPAY_API_KEY: auPayShape.AUPAY_API_KEY,

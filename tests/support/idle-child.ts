@@ -1,0 +1,7 @@
+/** A child for the supervisor tests: says it is ready (its preloads have run), then idles, or exits if told to. */
+process.stdout.write(`idle child ready pid=${process.pid}\n`);
+if (process.env.IDLE_CHILD_EXIT_CODE) {
+  process.exit(Number(process.env.IDLE_CHILD_EXIT_CODE));
+}
+setInterval(() => undefined, 60_000);
+process.once('SIGTERM', () => process.exit(0));
