@@ -6,7 +6,7 @@ import { createYahooEmulator, type YahooEmulator } from '../yahoo/emulator';
 import { createOpluxEmulator } from '../oplux/emulator';
 import { createGmoPgEmulator, type GmoPgEmulator } from '../gmo-pg/emulator';
 import { createExternalSystemEmulator, type ExternalSystemEmulator } from '../external-system/emulator';
-import { createIpnSender, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
+import { createIpnSender, SANDBOX_MERCHANT_ID, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
 import { createSnsSigner } from '../amazon-pay/sns/sns-signer';
 import type { SmtpSink } from '../mail/smtp-sink';
 
@@ -40,8 +40,10 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   const auPay = createAuPayEmulator();
   const sns = `${options.publicUrl.replace(/\/+$/, '')}/amazon-pay/__sns`;
   const ipn = createIpnSender({
-    merchantId: options.amazonPayMerchantId ?? 'RENKEISANDBOXMERCHANT', certUrl: `${sns}/${SNS_CERT_FILE}`, unsubscribeBaseUrl: `${sns}/`,
+    merchantId: options.amazonPayMerchantId ?? SANDBOX_MERCHANT_ID, certUrl: `${sns}/${SNS_CERT_FILE}`, unsubscribeBaseUrl: `${sns}/`,
     signer: createSnsSigner(), clock: () => amazonPay.kit.clock.now(), // called only after both exist
+    // SNS stamps Timestamp with its own (real) clock: moving Amazon Pay's clock must not make IPNs look stale
+    snsClock: () => new Date(),
   });
   const amazonPay = createAmazonPayEmulator({ onStateChange: (change) => ipn.notify(change), onReset: () => ipn.reset() });
   app.get('/', (_req, res) => {

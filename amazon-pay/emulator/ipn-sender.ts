@@ -12,8 +12,20 @@ export { createCertRoute, SNS_CERT_FILE } from './sns-cert-route';
 /**
  * The emulator's IPN delivery (specs/amazon-pay-v2.md §7.2, §11): each change becomes a signed SNS Notification POSTed
  * to the shop's endpoint, with the misbehaviour a shop must survive, as settings: lost, duplicated, late and out of
- * order messages, and retries. Amazon's v2 retry rule is not public, so the schedule is a setting and is empty by
- * default. Nothing here throws into the emulator's request path: every outcome lands in the delivery log.
+ * order messages, and retries. Nothing here throws into the emulator's request path: every outcome lands in the
+ * delivery log.
+ *
+ * Retries, by default as SNS retries an HTTP/S subscription (its documented default delivery policy: "up to three
+ * retries with a delay between failed attempts set at 20 seconds", i.e. numRetries 3, minDelayTarget = maxDelayTarget
+ * = 20 s, no immediate, pre- or post-backoff retries):
+ *
+ *   attempt 1 at 0 s → retry 1 at 20 s → retry 2 at 40 s → retry 3 at 60 s, then the message is discarded.
+ *
+ * As SNS does, only a server-side failure is retried: a 5xx answer, no answer within `timeoutMs` (SNS's own limit is
+ * 15 s), or a network error; any other answer (2xx, and 4xx: the endpoint refused it) ends the delivery. Every retry
+ * sends the same body: same MessageId, same Timestamp, same signature. Amazon's own v2 rule is not public (one account
+ * says hourly for 3 hours), and an HTTP/S delivery policy can stretch retries to at most 3,600 s in all, so the
+ * schedule is a setting: `retryDelaysMs` (waits before each retry; [] = none).
  */
 export const ipnSettingsSchema = z.object({
   /** where IPNs go; null: they are only logged */
@@ -27,7 +39,7 @@ export const ipnSettingsSchema = z.object({
   delayMs: z.number().int().min(0).max(600_000),
   /** hold one message back and send it right after the next one */
   reorder: z.boolean(),
-  /** waits before each retry after a non-2xx answer, a timeout or a network error; [] = no retry */
+  /** waits before each retry after a 5xx answer, a timeout or a network error; [] = no retry (default: SNS's 3 × 20 s) */
   retryDelaysMs: z.array(z.number().int().min(0).max(86_400_000)).max(50),
   /** how long an attempt may take before it counts as a timeout */
   timeoutMs: z.number().int().min(1).max(120_000),
@@ -38,6 +50,12 @@ export type IpnSettings = z.infer<typeof ipnSettingsSchema>;
 export const ipnSettingsPatchSchema = ipnSettingsSchema.partial().strict();
 export type IpnSettingsPatch = z.input<typeof ipnSettingsPatchSchema>;
 
+/** SNS's default HTTP/S delivery policy: 3 retries, 20 s apart (linear backoff with min = max = 20 s). */
+export const SNS_DEFAULT_RETRY_DELAYS_MS: readonly number[] = [20_000, 20_000, 20_000];
+
+/** The sandbox's Amazon Pay merchant: the MerchantID of every IPN it sends, unless the sandbox is given another. */
+export const SANDBOX_MERCHANT_ID = 'RENKEISANDBOXMERCHANT';
+
 export const DEFAULT_IPN_SETTINGS: IpnSettings = {
   targetUrl: null,
   signatureVersion: '2',
@@ -45,7 +63,7 @@ export const DEFAULT_IPN_SETTINGS: IpnSettings = {
   duplicateRate: 0,
   delayMs: 0,
   reorder: false,
-  retryDelaysMs: [],
+  retryDelaysMs: [...SNS_DEFAULT_RETRY_DELAYS_MS],
   timeoutMs: 5000,
 };
 
@@ -59,7 +77,7 @@ export type IpnChange = z.input<typeof changeSchema>;
 
 export type IpnOutcome =
   | 'delivered' // a 2xx answer
-  | 'failed' // non-2xx, timeout or network error (a retry follows if the schedule has one left)
+  | 'failed' // 5xx, timeout or network error (a retry follows if the schedule has one left), or a 4xx (final, never retried)
   | 'dropped' // the dropRate chose it
   | 'held' // reorder: waits for the next message
   | 'not-sent' // no targetUrl
@@ -91,8 +109,12 @@ export interface IpnSenderOptions {
   unsubscribeBaseUrl: string;
   signer: SnsSigner;
   topicArn?: string;
-  /** the emulator's now, for Timestamp and the log */
+  /** the emulator's now, for the log (and Timestamp, unless `snsClock`) */
   clock?: () => Date;
+  /** SNS's now, for Timestamp: real time in the sandbox, where Amazon Pay's clock can be moved */
+  snsClock?: () => Date;
+  /** waits between retries (default: real timers); a test may record the schedule instead of waiting it out */
+  sleep?: (ms: number) => Promise<void>;
   /** in [0, 1); two draws per notify, drop first, then duplicate */
   random?: () => number;
   /** delivery log entries kept (default 1000) */
@@ -124,10 +146,24 @@ interface Outgoing {
   duplicate: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** Real time, cut short when `signal` aborts (reset() abandons the waits of pending retries). */
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  if (signal?.aborted) return resolve();
+  const timer = setTimeout(done, ms).unref();
+  signal?.addEventListener('abort', done, { once: true });
+  function done() {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', done);
+    resolve();
+  }
+});
 
 export function createIpnSender(options: IpnSenderOptions): IpnSender {
   const clock = options.clock ?? (() => new Date());
+  const snsClock = options.snsClock ?? clock;
+  // reset() aborts it: pending retries stop waiting and end
+  let abandon = new AbortController();
+  const wait = (ms: number) => (options.sleep ? options.sleep(ms) : sleep(ms, abandon.signal));
   const random = options.random ?? Math.random;
   const topicArn = options.topicArn ?? DEFAULT_SNS_TOPIC_ARN;
   const subscriptionArn = `${topicArn}:${randomUUID()}`;
@@ -175,8 +211,8 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
     });
   }
 
-  /** One POST, logged; true on a 2xx answer. */
-  async function attempt(out: Outgoing, body: string, target: string, n: number, s: IpnSettings): Promise<boolean> {
+  /** One POST, logged: 'delivered' on a 2xx, 'final' on any other answer SNS does not retry, 'retry' otherwise. */
+  async function attempt(out: Outgoing, body: string, target: string, n: number, s: IpnSettings): Promise<'delivered' | 'final' | 'retry'> {
     const at = clock();
     const base = { attempt: n, targetUrl: target, ...(out.duplicate ? { duplicate: true } : {}) };
     try {
@@ -196,18 +232,19 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
       });
       await res.body?.cancel();
       record(out, { ...base, at: at.toISOString(), outcome: res.ok ? 'delivered' : 'failed', status: res.status });
-      return res.ok;
+      if (res.ok) return 'delivered';
+      return res.status >= 500 ? 'retry' : 'final';
     } catch (err) {
       record(out, { ...base, at: at.toISOString(), outcome: 'failed', error: describeFetchError(err, s.timeoutMs) });
-      return false;
+      return 'retry';
     }
   }
 
   async function retry(out: Outgoing, body: string, target: string, s: IpnSettings, gen: number): Promise<void> {
     for (const [i, delay] of s.retryDelaysMs.entries()) {
-      await sleep(delay);
+      await wait(delay);
       if (gen !== generation) return;
-      if (await attempt(out, body, target, i + 2, s)) return;
+      if ((await attempt(out, body, target, i + 2, s)) !== 'retry') return;
     }
   }
 
@@ -216,7 +253,7 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
     const target = s.targetUrl;
     if (!target) return;
     const gen = generation;
-    if (s.delayMs > 0) await sleep(s.delayMs);
+    if (s.delayMs > 0) await sleep(s.delayMs); // a setting of the test, not of SNS: always real time
     if (gen !== generation) return; // reset() while it waited
     for (const out of batch) {
       let body: string;
@@ -226,7 +263,7 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
         record(out, { outcome: 'error', error: `signing failed: ${messageOf(err)}` });
         continue;
       }
-      if (!(await attempt(out, body, target, 1, s)) && s.retryDelaysMs.length) track(retry(out, body, target, s, gen));
+      if ((await attempt(out, body, target, 1, s)) === 'retry' && s.retryDelaysMs.length) track(retry(out, body, target, s, gen));
     }
   }
 
@@ -241,7 +278,7 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
       const out: Outgoing = {
         messageId,
         change,
-        timestamp: clock(),
+        timestamp: snsClock(),
         duplicate: false,
         message: formatAmazonPayIpnMessage({
           merchantId: options.merchantId,
@@ -292,6 +329,8 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
     held = undefined;
     log = [];
     generation += 1;
+    abandon.abort();
+    abandon = new AbortController();
   }
 
   const router = express.Router();

@@ -13,6 +13,7 @@ import {
   createSnsVerifier, fetchCertificatePem, hostPatternPolicy, parseAmazonPayIpnMessage, type SnsVerifier,
 } from '../../amazon-pay/sns/sns-verifier';
 import type { SnsEnvelope } from '../../amazon-pay/sns/envelope';
+import { until } from '../support/until';
 
 /**
  * The emulator's IPN delivery over real HTTP: a shop endpoint on node:http receives the POSTs, our verifier fetches the
@@ -68,6 +69,7 @@ beforeAll(async () => {
   verifier = createSnsVerifier({
     allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }),
     allowedTopicArns: [DEFAULT_SNS_TOPIC_ARN],
+    now: () => NOW.getTime(), // the messages carry the emulator's fixed clock
     fetchCert: (url) => {
       fetchedCerts.push(url);
       return fetchCertificatePem(url);
@@ -94,7 +96,7 @@ const control = async (method: string, p: string, body?: unknown) => {
 };
 const change = (objectId: string) => ({ objectType: 'CHARGE' as const, objectId, chargePermissionId: 'S01-0000000-0000000' });
 const objectIds = () => shop.received.map((r) => parseAmazonPayIpnMessage((JSON.parse(r.body) as SnsEnvelope).Message).objectId);
-const outcomes = () => sender.deliveries().map((d) => [d.objectId, d.outcome, d.attempt, d.status ?? d.error]);
+const outcomes = (s: IpnSender = sender) => s.deliveries().map((d) => [d.objectId, d.outcome, d.attempt, d.status ?? d.error]);
 
 test.each(['2', '1'] as const)('SignatureVersion %s: one signed Notification with the SNS headers, which our verifier accepts', async (version) => {
   sender.configure({ signatureVersion: version });
@@ -197,29 +199,60 @@ test('delayMs holds the first attempt', async () => {
   expect(objectIds()).toEqual(['C1']);
 });
 
-test('no retry by default; with a schedule, non-2xx and timeouts are retried with the same message', async () => {
-  shop.answers = [500];
-  sender.notify(change('C1'));
-  await sender.flush();
-  expect(outcomes()).toEqual([['C1', 'failed', 1, 500]]);
+test("by default SNS's HTTP/S delivery policy: a 503 is retried after 20 s, 20 s and 20 s until delivered, then given up", async () => {
+  expect(sender.settings.retryDelaysMs).toEqual([20_000, 20_000, 20_000]);
+  const waits: number[] = [];
+  const sns = createIpnSender({
+    merchantId: 'A3SANDBOXMERCHANT', certUrl: `${emulatorUrl}/__sns/${SNS_CERT_FILE}`, unsubscribeBaseUrl: `${emulatorUrl}/__sns/`, signer,
+    clock: () => NOW, sleep: async (ms) => void waits.push(ms), // the schedule is recorded, not waited out
+  });
+  sns.configure({ targetUrl: shop.url });
+  shop.answers = [503, 503, 503];
+  sns.notify(change('C1'));
+  await sns.flush();
+  expect(outcomes(sns)).toEqual([['C1', 'failed', 1, 503], ['C1', 'failed', 2, 503], ['C1', 'failed', 3, 503], ['C1', 'delivered', 4, 200]]);
+  expect(waits).toEqual([20_000, 20_000, 20_000]);
+  expect(new Set(shop.received.map((r) => r.body)).size).toBe(1); // the same MessageId, Timestamp and signature each time
 
-  sender.reset();
-  sender.configure({ targetUrl: shop.url, retryDelaysMs: [10, 10, 10], timeoutMs: 300 });
-  shop.received = [];
-  shop.answers = [503, 'hang', 404];
+  // a fourth 503: the schedule is spent and the message discarded, as SNS does without a dead-letter queue
+  sns.reset();
+  sns.configure({ targetUrl: shop.url });
+  shop.answers = [503, 500, 502, 504];
+  sns.notify(change('C2'));
+  await sns.flush();
+  expect(outcomes(sns).map((o) => o[1])).toEqual(['failed', 'failed', 'failed', 'failed']);
+});
+
+test('with a schedule, 5xx, timeouts and network errors are retried with the same message; a 4xx is final, as at SNS', async () => {
+  sender.configure({ retryDelaysMs: [10, 10, 10], timeoutMs: 300 });
+  shop.answers = [503, 'hang', 502];
   sender.notify(change('C2'));
   await sender.flush();
   expect(outcomes()).toEqual([
-    ['C2', 'failed', 1, 503], ['C2', 'failed', 2, 'no answer within 300 ms'], ['C2', 'failed', 3, 404], ['C2', 'delivered', 4, 200],
+    ['C2', 'failed', 1, 503], ['C2', 'failed', 2, 'no answer within 300 ms'], ['C2', 'failed', 3, 502], ['C2', 'delivered', 4, 200],
   ]);
   expect(new Set(shop.received.map((r) => r.body)).size).toBe(1);
+
+  shop.answers = [403];
+  sender.notify(change('C3'));
+  await sender.flush();
+  expect(outcomes().filter((o) => o[0] === 'C3')).toEqual([['C3', 'failed', 1, 403]]);
+});
+
+test('reset() abandons the waits of pending retries', async () => {
+  shop.answers = [503];
+  sender.notify(change('C1')); // the default schedule: the retry would come in 20 s
+  await until(() => sender.deliveries().length === 1, 5000, 10);
+  sender.reset();
+  await sender.flush(); // returns at once, not after 20 s
+  expect(shop.received).toHaveLength(1);
 });
 
 test('an unreachable endpoint is a logged failure', async () => {
   const dead = http.createServer();
   const host = await listen(dead);
   await close(dead);
-  sender.configure({ targetUrl: `http://${host}/ipn` });
+  sender.configure({ targetUrl: `http://${host}/ipn`, retryDelaysMs: [] });
   sender.notify(change('C1'));
   await sender.flush();
   expect(outcomes()).toEqual([['C1', 'failed', 1, 'network error: ECONNREFUSED']]);

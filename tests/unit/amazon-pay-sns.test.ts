@@ -2,10 +2,12 @@ import { createSelfSignedCertificate } from '../../amazon-pay/sns/self-signed';
 import { createSnsSigner, DEFAULT_SNS_TOPIC_ARN, type SnsSigner } from '../../amazon-pay/sns/sns-signer';
 import { snsStringToSign } from '../../amazon-pay/sns/string-to-sign';
 import {
-  AmazonPayIpnMessageError, createSnsVerifier, hostPatternPolicy, parseAmazonPayIpnMessage, productionCertUrlPolicy,
-  SnsVerificationError, type SnsVerificationReason,
+  AmazonPayIpnMessageError, AWS_SNS_HOST_PATTERN, CertFetchError, certUrlPolicyFromConfig, checkTimestamp, createSnsVerifier,
+  DEFAULT_TIMESTAMP_WINDOW, fetchCertificatePem, hostPatternPolicy, MAX_CERT_BYTES, parseAmazonPayIpnMessage, parseSnsTimestamp,
+  productionCertUrlPolicy, SnsVerificationError, type SnsVerificationReason,
 } from '../../amazon-pay/sns/sns-verifier';
 import type { SnsEnvelope } from '../../amazon-pay/sns/envelope';
+import { until } from '../support/until';
 
 /** SNS signatures: the string-to-sign, our signer against our verifier, the trust policies and the IPN message. */
 const CERT_URL = 'https://sns.ap-northeast-1.amazonaws.com/SimpleNotificationService-abc.pem';
@@ -65,7 +67,7 @@ describe('sign and verify', () => {
       Type: 'SubscriptionConfirmation', MessageId: 'm-1', TopicArn: DEFAULT_SNS_TOPIC_ARN, Message: 'You have chosen to subscribe',
       Timestamp: '2026-11-22T03:04:05.678Z', SigningCertURL: CERT_URL, SubscribeURL: 'https://example.test/confirm', Token: 'tok',
     }, '1');
-    await expect(verifierWith().verifier.verify(env)).resolves.toMatchObject({ Token: 'tok' });
+    await expect(verifierWith({ now: () => Date.parse('2026-11-22T03:05:00Z') }).verifier.verify(env)).resolves.toMatchObject({ Token: 'tok' });
   });
 
   const tampered: Array<[string, (e: SnsEnvelope) => SnsEnvelope]> = [
@@ -74,7 +76,7 @@ describe('sign and verify', () => {
     ['Subject (removed)', ({ Subject: _s, ...e }) => e],
     ['TopicArn', (e) => ({ ...e, TopicArn: `${e.TopicArn}-evil` })],
     ['MessageId', (e) => ({ ...e, MessageId: 'replayed' })],
-    ['Timestamp', (e) => ({ ...e, Timestamp: '2030-01-01T00:00:00.000Z' })],
+    ['Timestamp', (e) => ({ ...e, Timestamp: new Date(Date.parse(e.Timestamp) + 1000).toISOString() })],
     ['SignatureVersion', (e) => ({ ...e, SignatureVersion: e.SignatureVersion === '2' ? '1' : '2' })],
   ];
   test.each(tampered)('%s tampered with: a bad signature', async (_name, change) => {
@@ -188,13 +190,17 @@ describe('certificate cache', () => {
   });
 
   test('a failed fetch is not cached; a body that is not a certificate is refused', async () => {
-    const fetchCert = jest.fn<Promise<string>, [string]>().mockRejectedValueOnce(new Error('HTTP 503')).mockResolvedValueOnce('<html>').mockResolvedValue(pem);
+    const fetchCert = jest.fn<Promise<string>, [string]>()
+      .mockRejectedValueOnce(new CertFetchError('HTTP 503')).mockRejectedValueOnce(new Error('connect to 10.0.0.1: secret banner'))
+      .mockResolvedValueOnce('<html>').mockResolvedValue(pem);
     const verifier = createSnsVerifier({ fetchCert, allowCertUrl: productionCertUrlPolicy });
     const env = await notification();
     await expect(verifier.verify(env)).rejects.toMatchObject({ reason: 'cert-unavailable', message: expect.stringContaining('HTTP 503') });
+    // an error in words we did not write is not repeated: it may quote the far side
+    await expect(verifier.verify(env)).rejects.toMatchObject({ reason: 'cert-unavailable', message: expect.not.stringContaining('banner') });
     expect(await reasonOf(verifier.verify(env))).toBe('cert-unavailable');
     await expect(verifier.verify(env)).resolves.toBeDefined();
-    expect(fetchCert).toHaveBeenCalledTimes(3);
+    expect(fetchCert).toHaveBeenCalledTimes(4);
   });
 });
 
@@ -215,5 +221,152 @@ describe('the Amazon Pay IPN message', () => {
     expect((err as AmazonPayIpnMessageError).issues.map((i) => i.field)).toEqual(['objectId', 'chargePermissionId', 'notificationType']);
     expect(() => parseAmazonPayIpnMessage('not json')).toThrow('the IPN Message is not JSON');
     expect(() => parseAmazonPayIpnMessage('[]')).toThrow('not a JSON object');
+  });
+});
+
+describe('the Timestamp window', () => {
+  const NOW = Date.parse('2026-11-22T03:04:05.678Z');
+  const at = (ms: number) => new Date(NOW + ms).toISOString();
+  const reason = (timestamp: string): SnsVerificationReason | 'ok' => {
+    try {
+      checkTimestamp(timestamp, NOW);
+      return 'ok';
+    } catch (e) {
+      if (!(e instanceof SnsVerificationError)) throw e;
+      return e.reason;
+    }
+  };
+
+  test('inside the window: now, 4 hours old (SNS retry schedules), up to 5 minutes ahead (clock skew)', () => {
+    expect(DEFAULT_TIMESTAMP_WINDOW).toEqual({ maxAgeMs: 4 * 3_600_000, maxSkewMs: 5 * 60_000 });
+    for (const t of [at(0), at(-3_600_000), at(-4 * 3_600_000), at(5 * 60_000), '2026-11-22T03:04:05Z', '2026-11-22T03:04:05.678901Z']) expect([t, reason(t)]).toEqual([t, 'ok']);
+  });
+
+  test('older than the window or too far ahead: stale', () => {
+    for (const t of [at(-4 * 3_600_000 - 1), at(-86_400_000 * 30), at(5 * 60_000 + 1), '2030-01-01T00:00:00.000Z']) expect([t, reason(t)]).toEqual([t, 'stale']);
+  });
+
+  test('not an ISO 8601 UTC instant as SNS writes it: malformed', () => {
+    for (const t of [
+      '', 'yesterday', '1764471845678', '2026-11-22 03:04:05Z', '2026-11-22T03:04:05', '2026-11-22T03:04:05+09:00', '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T03:60:00Z', ' 2026-11-22T03:04:05Z', '2026-11-22T03:04:05.Z',
+    ]) expect([t, reason(t)]).toEqual([t, 'malformed']);
+    expect(parseSnsTimestamp('2026-11-22T03:04:05.678Z')).toBe(NOW);
+  });
+
+  test('the verifier refuses a stale or malformed Timestamp before fetching anything; a fresh one passes', async () => {
+    const env = await signer.notification({ message: MESSAGE, signatureVersion: '2', signingCertUrl: CERT_URL, unsubscribeUrl: UNSUBSCRIBE_URL, timestamp: new Date(NOW) });
+    const later = (ms: number) => verifierWith({ now: () => NOW + ms });
+    const stale = later(4 * 3_600_000 + 1);
+    expect(await reasonOf(stale.verifier.verify(env))).toBe('stale');
+    expect(stale.fetchCert).not.toHaveBeenCalled();
+    const early = later(-5 * 60_000 - 1);
+    expect(await reasonOf(early.verifier.verify(env))).toBe('stale');
+    const malformed = later(0);
+    expect(await reasonOf(malformed.verifier.verify({ ...env, Timestamp: 'Sun, 22 Nov 2026 03:04:05 GMT' }))).toBe('malformed');
+    expect(malformed.fetchCert).not.toHaveBeenCalled();
+    await expect(later(3_600_000).verifier.verify(env)).resolves.toEqual(env);
+  });
+
+  test('the topics a call expects: any other TopicArn is refused before any fetch', async () => {
+    const { verifier, fetchCert } = verifierWith();
+    const env = await notification();
+    expect(await reasonOf(verifier.verify(env, { topicArns: ['arn:aws:sns:ap-northeast-1:1:other'] }))).toBe('topic-not-allowed');
+    expect(await reasonOf(verifier.verify(env, { topicArns: [] }))).toBe('topic-not-allowed');
+    expect(fetchCert).not.toHaveBeenCalled();
+    await expect(verifier.verify(env, { topicArns: [DEFAULT_SNS_TOPIC_ARN] })).resolves.toEqual(env);
+  });
+});
+
+describe('the certificate fetch', () => {
+  const http = jest.requireActual<typeof import('node:http')>('node:http');
+  let server: import('node:http').Server;
+  let base = '';
+  /** bytes each path sends; "endless" writes until the client goes away; "liar" declares a small length */
+  const sent: Record<string, number> = {};
+  const closed: Record<string, boolean> = {};
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const path = req.url ?? '';
+      sent[path] = 0;
+      const write = (chunk: string) => {
+        sent[path] = (sent[path] ?? 0) + chunk.length;
+        return res.write(chunk);
+      };
+      if (path === '/ok.pem') return void res.end(pem);
+      if (path === '/big.pem') {
+        res.writeHead(200, { 'content-length': String(MAX_CERT_BYTES + 1) });
+        return void res.end('x'.repeat(MAX_CERT_BYTES + 1));
+      }
+      if (path === '/endless.pem') {
+        res.writeHead(200, { 'content-type': 'application/x-pem-file' });
+        // never ends: only a reader that stops can finish
+        res.once('close', () => (closed[path] = true));
+        const pump = () => {
+          while (!res.destroyed && write(`SECRET-FAR-SIDE-${'y'.repeat(1000)}\n`));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        return pump();
+      }
+      if (path === '/error.pem') return void res.writeHead(500).end('SECRET-FAR-SIDE stack trace');
+      if (path === '/html.pem') return void res.end('<html>SECRET-FAR-SIDE</html>');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('a certificate is read', async () => {
+    expect(await fetchCertificatePem(`${base}/ok.pem`)).toBe(pem);
+  });
+
+  test('over 64 KB: refused by its declared length, or by counting when it streams without one, and the stream stops', async () => {
+    await expect(fetchCertificatePem(`${base}/big.pem`)).rejects.toThrow(`larger than ${MAX_CERT_BYTES} bytes`);
+    // an endless body: reading it all would end in the 5 s timeout, never in this refusal
+    await expect(fetchCertificatePem(`${base}/endless.pem`)).rejects.toThrow(`larger than ${MAX_CERT_BYTES} bytes`);
+    await until(() => closed['/endless.pem'], 5000, 20); // the connection was dropped, not left draining
+  });
+
+  test('through the verifier: refused as cert-unavailable, and no refusal echoes what the far side sent', async () => {
+    const verifier = createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) });
+    for (const file of ['endless.pem', 'big.pem', 'error.pem', 'html.pem']) {
+      const env = await signer.notification({ message: MESSAGE, signatureVersion: '2', signingCertUrl: `${base}/${file}`, unsubscribeUrl: UNSUBSCRIBE_URL });
+      const err = (await verifier.verify(env).catch((e: unknown) => e)) as SnsVerificationError;
+      expect([file, err.reason]).toEqual([file, 'cert-unavailable']);
+      expect(err.message).not.toContain('SECRET');
+      expect(err.message).not.toContain('yyyy');
+    }
+  });
+
+  test('the injected fetcher is held to 64 KB too', async () => {
+    const verifier = createSnsVerifier({ allowCertUrl: productionCertUrlPolicy, fetchCert: async () => `${pem}${' '.repeat(MAX_CERT_BYTES)}` });
+    expect(await reasonOf(verifier.verify(await notification()))).toBe('cert-unavailable');
+  });
+});
+
+describe('the configured policy honours the port', () => {
+  const url = (s: string) => new URL(s);
+  test('production (no plain http): https on 443 only, AWS hosts by default', () => {
+    const policy = certUrlPolicyFromConfig({ hostPattern: AWS_SNS_HOST_PATTERN, allowHttp: false });
+    expect(policy).toBe(productionCertUrlPolicy);
+    expect(policy(url(CERT_URL))).toBe(true);
+    expect(policy(url('https://sns.ap-northeast-1.amazonaws.com:443/SimpleNotificationService-abc.pem'))).toBe(true);
+    expect(policy(url('https://sns.ap-northeast-1.amazonaws.com:8443/SimpleNotificationService-abc.pem'))).toBe(false);
+    const custom = certUrlPolicyFromConfig({ hostPattern: '^certs\\.example\\.jp$', allowHttp: false });
+    expect(custom(url('https://certs.example.jp/a.pem'))).toBe(true);
+    expect(custom(url('https://certs.example.jp:8443/a.pem'))).toBe(false);
+    expect(custom(url('http://certs.example.jp/a.pem'))).toBe(false);
+  });
+
+  test('hostPatternPolicy with ports: only those, a default port as itself', () => {
+    const policy = hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true, ports: [7480] });
+    expect(policy(url('http://127.0.0.1:7480/a.pem'))).toBe(true);
+    expect(policy(url('http://127.0.0.1:7481/a.pem'))).toBe(false);
+    expect(policy(url('http://127.0.0.1/a.pem'))).toBe(false);
+    expect(hostPatternPolicy(/^h$/, { allowHttp: false, ports: [443] })(url('https://h/a.pem'))).toBe(true);
   });
 });
