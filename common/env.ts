@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exitWithSupervisor } from './parent-watch';
 
 /** Thrown when the environment does not configure a process correctly; the message names each bad variable. */
 export class ConfigError extends Error {
@@ -20,8 +21,13 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessE
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
 
-/** Runs a process's main, turning a ConfigError into a clear message and exit code 2 instead of a stack trace. */
+/**
+ * Runs a process's main, turning a ConfigError into a clear message and exit code 2 instead of a stack trace. A process
+ * started by `npm start`'s supervisor also stops when the supervisor dies.
+ */
 export function runMain(main: () => Promise<void>): void {
+  // under `npm start`: stop with the supervisor, even when it is killed outright
+  exitWithSupervisor();
   main().catch((err: unknown) => {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -3,7 +3,7 @@
  * a terminal's Ctrl-C reaches only the supervisor, which stops the children in order); if the supervisor is killed
  * outright (SIGKILL), nothing would stop them. So each child checks every second that its parent is still the process
  * that started it (on Linux an orphan is re-parented to init or a subreaper, so `process.ppid` changes) and, once it
- * is not, stops itself as on SIGTERM: graceful first, then a hard exit after `graceMs`.
+ * is not, stops itself as on SIGTERM: graceful first, then a hard exit after a grace period.
  */
 export function watchParent(onParentGone: () => void, o: { everyMs?: number; parentPid?: number } = {}): () => void {
   const parent = o.parentPid ?? process.ppid;
@@ -43,8 +43,12 @@ export function supervisorPid(): number {
   return Number.isInteger(given) && given > 0 ? given : process.ppid;
 }
 
-/** This process stops itself when its parent dies: SIGTERM to itself (its own shutdown path), then exit. */
-export function exitWithParent(graceMs = 15_000): void {
+/**
+ * When a supervisor started this process (it passes its pid in SUPERVISOR_PID_VARIABLE), this process stops itself
+ * when the supervisor dies: SIGTERM to itself (its own shutdown path), then exit. Every entry point's runMain calls it.
+ */
+export function exitWithSupervisor(graceMs = 15_000): void {
+  if (!process.env[SUPERVISOR_PID_VARIABLE]) return;
   watchParent(() => {
     process.stderr.write(`parent process gone: stopping (pid ${process.pid})\n`);
     setTimeout(() => process.exit(1), graceMs).unref();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import { SUPERVISOR_PID_VARIABLE } from './parent-watch';
+import { SUPERVISOR_PID_VARIABLE } from '../common/parent-watch';
 
 /** A child process whose output is prefixed with its name, so the run command's console stays readable. */
 export interface Child {
@@ -11,7 +11,6 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-const PRELOAD_EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.ts');
 const GUARD = path.join(__dirname, 'guard-child.ts');
 
 /**
@@ -40,11 +39,11 @@ export function startChild(name: string, command: string, args: string[], env: N
 }
 
 /**
- * Runs a TypeScript entry point with node and tsx's loader (one process, so signals reach it directly), with the
- * parent-death check preloaded: it stops itself when this process dies, even by SIGKILL.
+ * Runs a TypeScript entry point with node and tsx's loader (one process, so signals reach it directly). Its runMain
+ * finds this process's pid in the environment and stops the child when this process dies, even by SIGKILL.
  */
 export const startTsChild = (name: string, entry: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void) =>
-  spawnChild(name, process.execPath, ['--import', 'tsx', '--import', PRELOAD_EXIT_WITH_PARENT, entry], env, onLine);
+  spawnChild(name, process.execPath, ['--import', 'tsx', entry], env, onLine);
 
 const hasExited = (child: Child) => child.process.exitCode !== null || child.process.signalCode !== null;
 

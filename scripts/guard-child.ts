@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { supervisorPid, watchParent } from './parent-watch';
+import { supervisorPid, watchParent } from '../common/parent-watch';
 
 /**
  * `node --import tsx scripts/guard-child.ts <command> [args...]`: runs a program that cannot check its parent itself

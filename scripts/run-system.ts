@@ -13,7 +13,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { assertPortFree, startChild, startTsChild, supervise, waitFor, type Child, type Supervised } from './child-processes';
-import { watchParent } from './parent-watch';
+import { watchParent } from '../common/parent-watch';
 
 const ROOT = path.resolve(__dirname, '..');
 const step = (message: string) => process.stdout.write(`▶ ${message}\n`);
