@@ -17,6 +17,8 @@ export const PROVIDER_ACCOUNTS = {
     fields: z.object({
       merchantId: text(32), publicKeyId: text(64), privateKey: z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }),
       region: z.enum(['jp', 'us', 'na', 'eu', 'de', 'uk']).default('jp'), environment: z.enum(['sandbox', 'live']).default('sandbox'),
+      // the SNS topics this merchant's IPNs come from: an IPN from any other topic is refused
+      ipnTopicArns: z.array(z.string().trim().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')).min(1).max(20).optional(),
     }),
     secret: ['privateKey'],
   },
@@ -50,7 +52,7 @@ export type ProviderAccount<P extends Provider> = z.infer<(typeof PROVIDER_ACCOU
 export const isProvider = (p: string): p is Provider => p in PROVIDER_ACCOUNTS;
 
 /** What an operator may see of an account: the settings as they are, each secret as set or not and its last 4. */
-export type MaskedAccount = Record<string, string | { set: boolean; last4: string | null }>;
+export type MaskedAccount = Record<string, string | string[] | { set: boolean; last4: string | null }>;
 
 export function maskAccount(provider: Provider, account: Record<string, unknown>): MaskedAccount {
   const secret = new Set<string>(PROVIDER_ACCOUNTS[provider].secret);
@@ -63,6 +65,8 @@ export function maskAccount(provider: Provider, account: Record<string, unknown>
       // a PEM's last 4 are its footer: show the last 4 of the key body instead
       const body = s.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
       masked[name] = { set: s.length > 0, last4: body.length >= 8 ? body.slice(-4) : null };
+    } else if (Array.isArray(value)) {
+      masked[name] = value.map(String);
     } else if (value !== undefined) {
       masked[name] = String(value);
     }

@@ -17,6 +17,7 @@ import { createOrderCancelRoutes } from './cancel/routes';
 import { createAmountChangeRoutes } from './cancel/amount-change-routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
+import type { AmazonPayIpnAccountLookup } from './amazon-pay/ipn-account';
 
 export interface ApiDeps {
   temporal: Client;
@@ -27,6 +28,8 @@ export interface ApiDeps {
   isKnownShop(shopId: string): boolean;
   /** Verifies Amazon Pay IPNs (SNS signatures); its certificate-host policy comes from configuration. */
   ipnVerifier: SnsVerifier;
+  /** Each shop's Amazon Pay merchant and IPN topics, which an IPN must match; absent, every IPN is refused. */
+  amazonPayIpnAccount?: AmazonPayIpnAccountLookup;
   /** Sealed provider accounts; absent when this deployment has no ACCOUNTS_KEYS. */
   accounts?: AccountStore;
 }

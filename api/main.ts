@@ -8,7 +8,8 @@ import { createPool } from '../db/pool';
 import { createApiApp } from './app';
 import { keyRingFromConfig } from '../common/accounts-config';
 import { createAccountStore } from '../db/provider-accounts';
-import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
+import { certUrlPolicyFromConfig, createSnsVerifier } from '../amazon-pay/sns/sns-verifier';
+import { amazonPayIpnAccounts } from './amazon-pay/ipn-account';
 
 const log = createLogger('api');
 
@@ -20,12 +21,19 @@ runMain(async () => {
   if (applied.length) log.info('migrations applied', { names: applied.join(',') });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   const app = createApiApp({
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
     isKnownShop: (shopId) => shopId === config.SHOP_ID,
-    accounts: keyRing ? createAccountStore(db, keyRing) : undefined,
+    accounts,
     ipnVerifier: createSnsVerifier({
-      allowCertUrl: hostPatternPolicy(new RegExp(config.AMAZONPAY_IPN_CERT_HOST), { allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
+      // https on port 443 only unless plain http is allowed (the sandbox on loopback)
+      allowCertUrl: certUrlPolicyFromConfig({ hostPattern: config.AMAZONPAY_IPN_CERT_HOST, allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
+    }),
+    // the shop's sealed account first, the environment's for the configured shop otherwise
+    amazonPayIpnAccount: amazonPayIpnAccounts({
+      accounts,
+      fallback: (shopId) => (shopId === config.SHOP_ID ? { merchantId: config.AMAZONPAY_MERCHANT_ID, topicArns: config.AMAZONPAY_IPN_TOPIC_ARNS } : undefined),
     }),
   });
   // loopback unless API_HOST says otherwise: the API is reached through a proxy or, in compose, its container's port

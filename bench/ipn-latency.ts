@@ -21,6 +21,7 @@ import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fix
 import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
 import { startTestDatabase } from '../tests/support/database';
 import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
+import { SANDBOX_IPN_ACCOUNT } from '../tests/support/test-api';
 import { harvestDeliveries, type DeliverySummary } from './ipn-deliveries';
 import { percentile, runPhase, type PhaseResult } from './run-phase';
 import { SetPoller } from './set-poller';
@@ -74,6 +75,7 @@ export async function ipnLatencyBench(o: IpnLatencyOptions): Promise<string[]> {
     const app = createApiApp({
       temporal: env.client, db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
       ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+      amazonPayIpnAccount: async () => SANDBOX_IPN_ACCOUNT,
     });
     const apiServer = await listen(app);
     later(() => close(apiServer));

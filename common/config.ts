@@ -44,6 +44,11 @@ export const amazonPayShape = {
   /** Host names allowed to serve the SNS signing certificate of IPNs, as a regular expression */
   AMAZONPAY_IPN_CERT_HOST: z.string().default('^sns\\.[a-zA-Z0-9\\-]{3,}\\.amazonaws\\.com(\\.cn)?$'),
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The configured shop's merchant id (the sandbox's by default): an IPN for any other merchant is refused */
+  AMAZONPAY_MERCHANT_ID: nonEmpty().default('RENKEISANDBOXMERCHANT'),
+  /** The SNS topics the configured shop's IPNs come from, comma-separated (the sandbox's by default); others are refused */
+  AMAZONPAY_IPN_TOPIC_ARNS: nonEmpty().default('arn:aws:sns:ap-northeast-1:000000000000:renkei-sandbox-amazon-pay-ipn')
+    .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean)),
 };
 
 /** GMO-PG's protocol-type endpoint; the shop's credentials are its sealed `gmo-pg` account. */
@@ -63,6 +68,8 @@ export const apiShape = {
   ...shopShape,
   AMAZONPAY_IPN_CERT_HOST: amazonPayShape.AMAZONPAY_IPN_CERT_HOST,
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: amazonPayShape.AMAZONPAY_IPN_ALLOW_HTTP_CERT,
+  AMAZONPAY_MERCHANT_ID: amazonPayShape.AMAZONPAY_MERCHANT_ID,
+  AMAZONPAY_IPN_TOPIC_ARNS: amazonPayShape.AMAZONPAY_IPN_TOPIC_ARNS,
   API_PORT: port(DEFAULT_PORTS.API_PORT),
   /** The address the API listens on: loopback unless set (compose sets 0.0.0.0 inside its container). */
   API_HOST: nonEmpty().default('127.0.0.1'),

@@ -1,7 +1,8 @@
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { findOrderByChargeId } from '../../db/amazon-pay-orders';
 import { findParentByChargePermission } from '../../db/amazon-pay-recurring';
+import { createIpnMessageStore } from '../../db/ipn-messages';
 import { chargePermissionNotifiedSignal } from '../../workflows/amazon-pay-recurring-messages';
 import { AmazonPayIpnMessageError, parseAmazonPayIpnMessage, SnsVerificationError, type SnsVerifier } from '../../amazon-pay/sns/sns-verifier';
 import { chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
@@ -9,25 +10,63 @@ import { amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId } from '
 import { createLogger } from '../../common/logger';
 import { HttpError } from '../http-error';
 import type { ApiDeps } from '../app';
+import type { AmazonPayIpnAccountLookup } from './ipn-account';
 
 const log = createLogger('ipn');
 
-/** A failed verification: the sender's fault is 4xx (never retried into success); our cert fetch failing is 503. */
-const STATUS_OF: Record<string, number> = { malformed: 400, 'missing-key': 400, 'unknown-signature-version': 400, 'cert-unavailable': 503 };
+/** A failed verification: the sender's fault is 4xx (SNS never retries it); our cert fetch failing is 503. */
+const STATUS_OF: Record<string, number> = { malformed: 400, 'missing-key': 400, 'unknown-signature-version': 400, stale: 400, 'cert-unavailable': 503 };
+
+/** How long PostgreSQL and Temporal get per step before the IPN answers 503 (SNS waits 15 s for an answer). */
+export const IPN_DEPENDENCY_DEADLINE_MS = 3000;
+/** Seconds a 503 asks the sender to wait: SNS keeps its own schedule, other callers may read it. */
+const RETRY_AFTER_SECONDS = '20';
+
+/** PostgreSQL or Temporal did not answer: 503, so SNS delivers the message again. */
+class Unavailable extends Error {}
+
+export interface IpnRouteDeps extends Pick<ApiDeps, 'db' | 'temporal' | 'isKnownShop'> {
+  ipnVerifier: SnsVerifier;
+  /** absent: no shop has an account, every IPN is refused */
+  amazonPayIpnAccount?: AmazonPayIpnAccountLookup;
+}
 
 /**
  * POST /shops/:shopId/amazon-pay/ipn: Amazon Pay's IPNs (SNS HTTP POSTs). Authenticated by the SNS signature, not by
- * our bearer token. The message names an object and carries no state, so the owning workflow is only told to look:
- * it reads the object with a GET. Duplicates are harmless (one more look); unknown objects are acknowledged.
+ * our bearer token, and taken in once: the signature, the shop's topics, a fresh Timestamp and the shop's merchant are
+ * checked, then the MessageId is claimed (a replay answers 200 and signals nothing). The message names an object and
+ * carries no state, so the owning workflow is only told to look: it reads the object with a GET.
+ *
+ * Never dropped: when PostgreSQL or Temporal does not answer within a few seconds the answer is 503 and the claim is
+ * released, so SNS's retry is taken as new, not as a replay.
  */
-export function createAmazonPayIpnRoutes(deps: Pick<ApiDeps, 'db' | 'temporal' | 'isKnownShop'> & { ipnVerifier: SnsVerifier }): Router {
+export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
   const router = express.Router({ mergeParams: true });
+  const messages = createIpnMessageStore(deps.db);
+
   router.post('/', express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    if (!deps.isKnownShop(shopId)) throw new HttpError(404, `unknown shop ${shopId}`);
+    if (!deps.isKnownShop(shopId)) throw new HttpError(404, 'unknown shop');
+    try {
+      await handle(shopId, req.body, res);
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err;
+      log.warn('IPN not taken in, the sender will retry', { shopId, error: err.message });
+      res.set('Retry-After', RETRY_AFTER_SECONDS);
+      throw new HttpError(503, `IPN not taken in: ${err.message}; retry later`);
+    }
+  });
+  return router;
+
+  async function handle(shopId: string, body: unknown, res: Response): Promise<void> {
+    const account = deps.amazonPayIpnAccount ? await ours('the account', deps.amazonPayIpnAccount(shopId)) : undefined;
+    if (!account) {
+      log.warn('IPN refused, the shop has no Amazon Pay account', { shopId });
+      throw new HttpError(403, 'IPN rejected: the shop has no Amazon Pay account', { reason: 'no-account' });
+    }
     let envelope;
     try {
-      envelope = await deps.ipnVerifier.verify(req.body);
+      envelope = await deps.ipnVerifier.verify(body, { topicArns: account.topicArns });
     } catch (err) {
       if (!(err instanceof SnsVerificationError)) throw err;
       log.warn('IPN rejected', { shopId, reason: err.reason });
@@ -44,38 +83,84 @@ export function createAmazonPayIpnRoutes(deps: Pick<ApiDeps, 'db' | 'temporal' |
       if (err instanceof AmazonPayIpnMessageError) throw new HttpError(400, 'IPN message is not an Amazon Pay notification', { issues: err.issues });
       throw err;
     }
-    const fields = { shopId, messageId: envelope.MessageId, objectType: message.objectType, objectId: message.objectId };
-    const target = await owningWorkflow(message.objectType, message.objectId);
-    if (!target) {
-      log.info('IPN acknowledged, no workflow waits on this object', fields);
-      return void res.status(200).json({ ignored: `no workflow waits on ${message.objectType} ${message.objectId}` });
+    if (message.merchantId !== account.merchantId) {
+      log.warn('IPN rejected, another merchant', { shopId, messageId: envelope.MessageId });
+      throw new HttpError(403, "IPN rejected: the message is not for this shop's merchant", { reason: 'merchant-mismatch' });
     }
-    try {
-      await target.signal();
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      log.info('IPN acknowledged, the workflow has finished', { ...fields, workflowId: target.workflowId });
-      return void res.status(200).json({ ignored: 'the workflow has finished' });
-    }
-    log.info('IPN routed', { ...fields, workflowId: target.workflowId });
-    res.status(200).json({ routed: target.workflowId });
 
-    /** A charge belongs to an order under review; a permission to a recurring parent. */
-    async function owningWorkflow(objectType: string, objectId: string) {
-      if (objectType === 'CHARGE') {
-        const order = await findOrderByChargeId(deps.db, shopId, objectId);
-        if (!order) return undefined;
-        const workflowId = amazonPayAuthorizationWorkflowId(shopId, order.orderId);
-        return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargeNotifiedSignal, { chargeId: objectId }) };
-      }
-      if (objectType === 'CHARGE_PERMISSION') {
-        const parent = await findParentByChargePermission(deps.db, shopId, objectId);
-        if (!parent) return undefined;
-        const workflowId = amazonPayRecurringWorkflowId(shopId, parent.parentOrderId);
-        return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargePermissionNotifiedSignal) };
-      }
-      return undefined;
+    const messageId = envelope.MessageId;
+    const fields = { shopId, messageId, objectType: message.objectType, objectId: message.objectId };
+    const claim = await ours('the MessageId store', messages.claim(shopId, messageId));
+    if (claim === 'done') {
+      log.info('IPN replay acknowledged, nothing signalled', fields);
+      return void res.status(200).json({ ignored: 'already taken in (same MessageId)' });
     }
-  });
-  return router;
+    // Another request holds it: if that one fails, this answer makes the sender come back.
+    if (claim === 'in-flight') throw new Unavailable('the same MessageId is being taken in');
+
+    let answer: { status: number; body: Record<string, string> };
+    try {
+      answer = await route(message.objectType, message.objectId, fields);
+    } catch (err) {
+      await messages.release(shopId, messageId).catch((e: unknown) => log.warn('IPN claim not released; it is taken over once abandoned', { ...fields, error: String(e) }));
+      throw err;
+    }
+    await messages.complete(shopId, messageId).catch((e: unknown) => log.warn('IPN taken in but not marked done', { ...fields, error: String(e) }));
+    res.status(answer.status).json(answer.body);
+
+    /** Signals the owning workflow; throws Unavailable when PostgreSQL or Temporal does not answer. */
+    async function route(objectType: string, objectId: string, f: typeof fields): Promise<{ status: number; body: Record<string, string> }> {
+      const target = await ours('the order lookup', owningWorkflow(shopId, objectType, objectId));
+      if (!target) {
+        log.info('IPN acknowledged, no workflow waits on this object', f);
+        return { status: 200, body: { ignored: `no workflow waits on ${objectType} ${objectId}` } };
+      }
+      try {
+        await deps.temporal.withDeadline(Date.now() + IPN_DEPENDENCY_DEADLINE_MS, target.signal);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          log.info('IPN acknowledged, the workflow has finished', { ...f, workflowId: target.workflowId });
+          return { status: 200, body: { ignored: 'the workflow has finished' } };
+        }
+        throw new Unavailable(`Temporal did not take the signal (${err instanceof Error ? err.name : 'error'})`);
+      }
+      log.info('IPN routed', { ...f, workflowId: target.workflowId });
+      return { status: 200, body: { routed: target.workflowId } };
+    }
+  }
+
+  /** A charge belongs to an order under review; a permission to a recurring parent. */
+  async function owningWorkflow(shopId: string, objectType: string, objectId: string) {
+    if (objectType === 'CHARGE') {
+      const order = await findOrderByChargeId(deps.db, shopId, objectId);
+      if (!order) return undefined;
+      const workflowId = amazonPayAuthorizationWorkflowId(shopId, order.orderId);
+      return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargeNotifiedSignal, { chargeId: objectId }) };
+    }
+    if (objectType === 'CHARGE_PERMISSION') {
+      const parent = await findParentByChargePermission(deps.db, shopId, objectId);
+      if (!parent) return undefined;
+      const workflowId = amazonPayRecurringWorkflowId(shopId, parent.parentOrderId);
+      return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargePermissionNotifiedSignal) };
+    }
+    return undefined;
+  }
+}
+
+/** A step on PostgreSQL (or another of our dependencies): its failure or silence is ours, so the answer is 503. */
+async function ours<T>(what: string, work: Promise<T>, ms = IPN_DEPENDENCY_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Unavailable(`${what} did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof Unavailable || err instanceof HttpError) throw err;
+    throw new Unavailable(`${what} failed (${err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'error'})`);
+  } finally {
+    clearTimeout(timer);
+  }
 }

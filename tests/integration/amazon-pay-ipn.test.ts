@@ -71,7 +71,7 @@ test('forged, tampered or unsigned IPNs are refused with 4xx; an unknown object 
   // A genuine envelope from the sandbox's signer, then altered.
   const signer = (await import('../../amazon-pay/sns/sns-signer')).createSnsSigner();
   const certUrl = `${sandbox.url}/amazon-pay/__sns/SimpleNotificationService-renkei-sandbox.pem`;
-  const message = JSON.stringify({ MerchantID: 'M', ObjectType: 'CHARGE', ObjectId: 'S01-0000000-0000000-C000001', ChargePermissionId: 'S01-0000000-0000000', NotificationType: 'STATE_CHANGE', NotificationVersion: 'V2' });
+  const message = JSON.stringify({ MerchantID: 'RENKEISANDBOXMERCHANT', ObjectType: 'CHARGE', ObjectId: 'S01-0000000-0000000-C000001', ChargePermissionId: 'S01-0000000-0000000', NotificationType: 'STATE_CHANGE', NotificationVersion: 'V2' });
   const genuine = await signer.notification({ message, signatureVersion: '2', signingCertUrl: certUrl, unsubscribeUrl: `${sandbox.url}/x` });
   const post = (body: unknown) => fetch(`${api}/shops/${SHOP_ID}/amazon-pay/ipn`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
 

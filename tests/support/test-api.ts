@@ -5,14 +5,26 @@ import { createApiApp } from '../../api/app';
 import { createSnsVerifier, hostPatternPolicy } from '../../amazon-pay/sns/sns-verifier';
 import { SHOP_ID } from './au-pay-fixtures';
 import type { AccountStore } from '../../db/provider-accounts';
+import { amazonPayIpnAccounts, type AmazonPayIpnAccount } from '../../api/amazon-pay/ipn-account';
+import { SANDBOX_MERCHANT_ID } from '../../amazon-pay/emulator/ipn-sender';
+import { DEFAULT_SNS_TOPIC_ARN } from '../../amazon-pay/sns/sns-signer';
 
 export const API_TOKEN = 'integration-test-token-0123456789';
 
+/** The sandbox's IPNs: its merchant, its topic. */
+export const SANDBOX_IPN_ACCOUNT: AmazonPayIpnAccount = { merchantId: SANDBOX_MERCHANT_ID, topicArns: [DEFAULT_SNS_TOPIC_ARN] };
+
 /** The real API on a free loopback port, trusting IPN certificates from the sandbox on 127.0.0.1. */
-export async function startTestApi(o: { temporal: Client; db: Pool; taskQueue: string; accounts?: AccountStore }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTestApi(o: {
+  temporal: Client; db: Pool; taskQueue: string; accounts?: AccountStore;
+  /** the shop's IPN account; by default the sandbox's merchant and topic */
+  ipnAccount?: AmazonPayIpnAccount;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const ipnAccount = o.ipnAccount ?? SANDBOX_IPN_ACCOUNT;
   const app = createApiApp({
     temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => s === SHOP_ID,
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
+    amazonPayIpnAccount: amazonPayIpnAccounts({ accounts: o.accounts, fallback: (s) => (s === SHOP_ID ? ipnAccount : undefined) }),
     accounts: o.accounts,
   });
   const server: Server = await new Promise((resolve) => {
