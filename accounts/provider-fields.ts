@@ -49,7 +49,8 @@ export type Provider = keyof typeof PROVIDER_ACCOUNTS;
 export const PROVIDERS = Object.keys(PROVIDER_ACCOUNTS) as Provider[];
 export type ProviderAccount<P extends Provider> = z.infer<(typeof PROVIDER_ACCOUNTS)[P]['fields']>;
 
-export const isProvider = (p: string): p is Provider => p in PROVIDER_ACCOUNTS;
+/** An own key only: `constructor` or `__proto__` is no provider. */
+export const isProvider = (p: string): p is Provider => Object.hasOwn(PROVIDER_ACCOUNTS, p);
 
 /** What an operator may see of an account: the settings as they are, each secret as set or not and its last 4. */
 export type MaskedAccount = Record<string, string | string[] | { set: boolean; last4: string | null }>;

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { requireBearer } from './auth';
 import { requireKnownShop } from './known-shop';
 import { errorHandler } from './http-error';
+import { jsonInput } from './json-input';
 import { createHealthRoutes } from './health';
 import { createAuPayRoutes } from './au-pay/routes';
 import { createAmazonPayRoutes } from './amazon-pay/routes';
@@ -44,7 +45,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(express.json({ limit: '256kb' }));
+  app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query
   app.use(createHealthRoutes(deps));
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(requireBearer(deps.apiToken));

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { badRequestBody } from '../common/request-errors';
+import { clientError } from '../common/request-errors';
 import { createLogger } from '../common/logger';
 
 const log = createLogger('api');
@@ -11,11 +11,14 @@ export class HttpError extends Error {
   }
 }
 
-/** The one error handler: validation → 400 with field and reason, HttpError → its status, anything else → 500. */
+/**
+ * The one error handler: the caller's mistakes (validation, body, path) → 4xx with the field and reason, HttpError →
+ * its status, anything else → 500.
+ */
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) return next(err);
-  const bad = badRequestBody(err);
-  if (bad) return void res.status(400).json(bad);
+  const bad = clientError(err);
+  if (bad) return void res.status(bad.status).json(bad.body);
   if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, ...err.details });
   log.error('request failed', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });
   res.status(500).json({ error: 'internal error' });

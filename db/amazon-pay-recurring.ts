@@ -21,7 +21,8 @@ export interface RecurringChildRow {
   reason: string | null;
 }
 
-export async function insertRecurringParent(pool: Pool, p: Omit<RecurringParentRow, 'status' | 'expiresAt'>): Promise<RecurringParentRow> {
+/** The parent's row: the new one, or the one already stored for this order; undefined when the charge permission backs another parent. */
+export async function insertRecurringParent(pool: Pool, p: Omit<RecurringParentRow, 'status' | 'expiresAt'>): Promise<RecurringParentRow | undefined> {
   const { rows } = await pool.query<RecurringParentRow>(
     `WITH ins AS (
        INSERT INTO amazon_pay_recurring_parents (shop_id, parent_order_id, charge_permission_id, amount_jpy, interval_unit, interval_value)
@@ -31,7 +32,7 @@ export async function insertRecurringParent(pool: Pool, p: Omit<RecurringParentR
        FROM (SELECT * FROM ins UNION ALL SELECT * FROM amazon_pay_recurring_parents WHERE shop_id = $1 AND parent_order_id = $2) p LIMIT 1`,
     [p.shopId, p.parentOrderId, p.chargePermissionId, p.amountJpy, p.intervalUnit, p.intervalValue],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
 export async function findParentByChargePermission(pool: Pool, shopId: string, chargePermissionId: string): Promise<{ parentOrderId: string } | undefined> {

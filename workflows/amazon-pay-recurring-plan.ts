@@ -33,8 +33,12 @@ export interface Plan {
   firstChargeAt: string;
 }
 
-/** Why Amazon Pay V2 cannot back this plan (seed #1139: set 利用制限決済 on such 定期商品), or undefined. */
-export function planRefusal(plan: Plan): string | undefined {
+/**
+ * Why Amazon Pay V2 cannot back this plan (seed #1139: set 利用制限決済 on such 定期商品), or undefined. Given `now`
+ * (an ISO instant: the parent is created then), a first charge after the 13-month expiry that a new Recurring
+ * ChargePermission starts with is refused too: the permission would expire before it is ever charged.
+ */
+export function planRefusal(plan: Plan, now?: string): string | undefined {
   const { amountJpy, interval } = plan;
   if (!Number.isSafeInteger(amountJpy) || amountJpy <= 0) return `amount must be a positive whole number of yen, got ${amountJpy}`;
   if (amountJpy > MAX_CHARGE_JPY) return `amount ${yen(amountJpy)} is above Amazon Pay's ${yen(MAX_CHARGE_JPY)} per charge`;
@@ -45,6 +49,12 @@ export function planRefusal(plan: Plan): string | undefined {
     first = parseInstant(plan.firstChargeAt);
   } catch (e) {
     return (e as Error).message;
+  }
+  if (now !== undefined) {
+    const expiry = addJstMonthsMs(parseInstant(now), EXPIRY_MONTHS);
+    if (first > expiry) {
+      return `the first charge ${iso(first)} is after ${iso(expiry)}, when a Recurring ChargePermission not charged for ${EXPIRY_MONTHS} months expires`;
+    }
   }
 
   // Span: the next charge must land no later than the expiry the previous charge set (13 months after it).

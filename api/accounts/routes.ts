@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isProvider, PROVIDER_ACCOUNTS, PROVIDERS, type Provider } from '../../accounts/provider-fields';
 import type { AccountStore } from '../../db/provider-accounts';
 import { HttpError } from '../http-error';
+import { echoId } from '../../common/safe-text';
 import type { ApiDeps } from '../app';
 
 /**
@@ -17,7 +18,7 @@ export function createAccountRoutes(deps: ApiDeps): Router {
     return deps.accounts;
   };
   const providerOf = (p: string): Provider => {
-    if (!isProvider(p)) throw new HttpError(404, `unknown provider ${p}; one of ${PROVIDERS.join(', ')}`);
+    if (!isProvider(p)) throw new HttpError(404, `unknown provider ${echoId(p)}; one of ${PROVIDERS.join(', ')}`);
     return p;
   };
 

@@ -21,12 +21,17 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
     const { shopId } = req.params as { shopId: string };
     const b = recurringBody.parse(req.body);
     const plan = { amountJpy: b.amountJpy, interval: b.interval, firstChargeAt: new Date(b.firstChargeAt).toISOString() };
-    const refusal = planRefusal(plan);
+    const refusal = planRefusal(plan, new Date().toISOString());
     if (refusal) throw new HttpError(422, `plan refused: ${refusal}`);
-    await insertRecurringParent(deps.db, {
+    const row = await insertRecurringParent(deps.db, {
       shopId, parentOrderId: b.parentOrderId, chargePermissionId: b.chargePermissionId, amountJpy: b.amountJpy,
       intervalUnit: b.interval.unit, intervalValue: b.interval.value,
     });
+    // a repeated start is harmless only with the same permission and plan (as an authorization's is)
+    if (!row) throw new HttpError(409, `charge permission ${b.chargePermissionId} already backs another recurring parent`);
+    if (row.chargePermissionId !== b.chargePermissionId || row.amountJpy !== b.amountJpy || row.intervalUnit !== b.interval.unit || row.intervalValue !== b.interval.value) {
+      throw new HttpError(409, `recurring parent ${b.parentOrderId} was started before with another charge permission or plan`, { status: row.status });
+    }
     const workflowId = amazonPayRecurringWorkflowId(shopId, b.parentOrderId);
     await deps.temporal.workflow.start(amazonPayRecurringWorkflow, {
       workflowId, taskQueue: deps.taskQueue, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -32,7 +32,7 @@ export const historyQuery = z.object({
   orderId: orderNumber.optional(),
   result: z.enum(['成功', 'エラー']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  beforeId: z.string().regex(/^\d+$/).optional(),
+  beforeId: z.string().regex(/^\d{1,18}$/, 'a history entry id: digits, at most 18').optional(),
 });
 
 export const orderParams = z.object({ shopId: z.string(), orderId: orderNumber });

@@ -5,6 +5,7 @@ import { orderOutDeliveryWorkflow } from '../../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../../workflows/order-out-messages';
 import { orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
+import { echoId } from '../../common/safe-text';
 import type { ApiDeps } from '../app';
 
 const listQuery = z.object({
@@ -29,7 +30,7 @@ export function createOrderOutRoutes(deps: ApiDeps): Router {
 
   router.post('/deliveries/:id/redeliver', async (req, res) => {
     const { shopId, id } = req.params as { shopId: string; id: string };
-    if (!/^\d{1,18}$/.test(id)) throw new HttpError(400, `delivery id ${id} is not a number`);
+    if (!/^\d{1,18}$/.test(id)) throw new HttpError(400, `delivery id ${echoId(id)} is not a number`);
     const row = await reopenFailed(deps.db, shopId, id);
     if (!row) {
       const [found] = (await listDeliveries(deps.db, shopId, { limit: 500 })).filter((d) => d.id === id);

@@ -150,6 +150,18 @@ describe('planRefusal (seed #1139: 月額10万円, 13ヶ月)', () => {
   });
 });
 
+describe('planRefusal given when the parent is created', () => {
+  const now = '2026-01-31T10:00:00+09:00';
+  test('a first charge up to the 13-month expiry of the new permission is accepted, after it refused', () => {
+    expect(planRefusal(plan(5_000, month(), '2027-02-28T10:00:00+09:00'), now)).toBeUndefined();
+    expect(planRefusal(plan(5_000, month(), '2027-02-28T10:00:01+09:00'), now)).toMatch(/after 2027-02-28T01:00:00.000Z, when a Recurring ChargePermission not charged for 13 months expires/);
+    expect(planRefusal(plan(5_000, month(), '9999-12-31T23:59:59Z'), now)).toMatch(/expires/);
+  });
+  test('without it, only the plan itself is checked', () => {
+    expect(planRefusal(plan(5_000, month(), '9999-12-31T23:59:59Z'))).toBeUndefined();
+  });
+});
+
 describe('expiry', () => {
   test('13 months after the last success, same JST day and time', () => {
     expect(expiryAfter('2026-05-15T23:30:00+09:00')).toBe('2027-06-15T14:30:00.000Z');
