@@ -11,6 +11,8 @@ import { listen } from '../common/listen';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { startAmazonPayTls } from './tls-listener';
 import { createPublicKey } from 'node:crypto';
+import express, { type RequestHandler } from 'express';
+import { persistSandboxState } from './state-snapshot';
 
 const log = createLogger('sandbox');
 
@@ -36,10 +38,23 @@ runMain(async () => {
     OPLUX_SHOP_ID: opluxShape.OPLUX_SHOP_ID,
     OPLUX_CONNECTION_ID: opluxShape.OPLUX_CONNECTION_ID,
     OPLUX_SECRET_KEY: opluxShape.OPLUX_SECRET_KEY,
+    /** Where the emulators' state is kept across restarts (`npm start`: .data/sandbox); unset, it lives in memory only */
+    SANDBOX_STATE_DIR: z.string().min(1).optional(),
   });
   const sink = await startSmtpSink({ port: env.SMTP_PORT, host: env.SANDBOX_HOST });
   const publicUrl = env.SANDBOX_PUBLIC_URL ?? `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`;
-  const { app, auPay, amazonPay, amazonPayIpn, yahoo, oplux } = createSandboxApp({ smtpSink: sink, publicUrl });
+  const { app, auPay, amazonPay, amazonPayIpn, yahoo, oplux, gmoPg, externalSystem } = createSandboxApp({ smtpSink: sink, publicUrl });
+  // the state of the last run first, so orders in flight find their trades, charges and tokens after a restart
+  const persistence = env.SANDBOX_STATE_DIR
+    ? persistSandboxState({
+      dir: env.SANDBOX_STATE_DIR, roots: { auPay, amazonPay, yahoo, oplux, gmoPg, externalSystem }, log: (message, fields) => log.info(message, fields),
+    })
+    : undefined;
+  // every answered request may have changed something: snapshot soon after
+  const markChanged: RequestHandler = (_req, res, next) => {
+    res.once('finish', () => persistence?.changed());
+    next();
+  };
   // The configured store is known to the market from the start, so a fresh `npm start` works end to end.
   auPay.market.registerShop(env.AUPAY_SHOP_ID, env.AUPAY_API_KEY);
   // The dev Amazon Pay key: the sandbox learns its public half, the worker signs with the private half.
@@ -55,14 +70,21 @@ runMain(async () => {
   // The dev O-PLUX merchant, with the worker's id and secret, so a fresh `npm start` reviews orders end to end.
   if (env.OPLUX_SHOP_ID) oplux.detector.registerMerchant({ shopId: env.OPLUX_SHOP_ID, connectionId: env.OPLUX_CONNECTION_ID, secretKey: env.OPLUX_SECRET_KEY });
   if (env.SANDBOX_IPN_TARGET) amazonPayIpn.configure({ targetUrl: env.SANDBOX_IPN_TARGET });
-  const server = await listen(app, env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
+  persistence?.changed();
+  const server = await listen(express().use(markChanged, app), env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
   if (env.SANDBOX_TLS_PORT) {
-    const tls = await startAmazonPayTls(amazonPay.router, env.SANDBOX_TLS_PORT, env.SANDBOX_HOST);
+    const tls = await startAmazonPayTls(express.Router().use(markChanged, amazonPay.router), env.SANDBOX_TLS_PORT, env.SANDBOX_HOST);
     if (env.SANDBOX_TLS_CERT_FILE) writeFileSync(env.SANDBOX_TLS_CERT_FILE, tls.certificatePem);
     log.info('Amazon Pay over TLS', { https: `https://${env.SANDBOX_HOST}:${tls.port}`, certificate: env.SANDBOX_TLS_CERT_FILE });
   }
-  log.info('sandbox ready', { http: `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`, smtp: env.SMTP_PORT });
+  log.info('sandbox ready', { http: `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`, smtp: env.SMTP_PORT, state: persistence?.file });
   const stop = () => {
+    try {
+      persistence?.flush();
+    } catch (err) {
+      log.error('sandbox state not saved', { error: (err as Error).message });
+    }
+    persistence?.stop();
     server.close();
     void sink.close().then(() => process.exit(0));
   };

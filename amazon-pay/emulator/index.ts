@@ -28,6 +28,8 @@ export interface AmazonPayEmulator {
   keys: PublicKeys;
   outcomes: ScriptedOutcomes;
   lifecycle: Lifecycle;
+  /** The idempotency keys it remembers (the sandbox keeps them across restarts with the rest of its state). */
+  idempotency: IdempotencyKeys;
   /** Adds a listener of state changes (besides `onStateChange`); returns its removal. */
   onStateChange(listener: (change: AmazonPayStateChange) => void): () => void;
   /** Applies the time-driven changes due by the emulator's now; returns how many. */
@@ -67,7 +69,7 @@ export function createAmazonPayEmulator(options: AmazonPayEmulatorOptions = {}):
   router.use(createAmazonPayWireRoutes({ core, keys, idempotency, throttle }));
 
   return {
-    router, kit, store, keys, outcomes, lifecycle,
+    router, kit, store, keys, outcomes, lifecycle, idempotency,
     onStateChange: (listener) => lifecycle.subscribe(listener),
     settle: () => lifecycle.settle(kit.clock.now()),
     reset: () => {
