@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { requireBearer } from './auth';
 import { requireKnownShop } from './known-shop';
 import { errorHandler } from './http-error';
+import { temporalDeadline } from './dependency-deadline';
 import { jsonInput } from './json-input';
 import { createHealthRoutes } from './health';
 import { createAuPayRoutes } from './au-pay/routes';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   ipnVerifier: SnsVerifier;
   /** Each shop's Amazon Pay merchant and IPN topics, which an IPN must match; absent, every IPN is refused. */
   amazonPayIpnAccount?: AmazonPayIpnAccountLookup;
+  /** How long one request may wait on Temporal before it answers 503 (8 s when unset). */
+  temporalDeadlineMs?: number;
   /** Sealed provider accounts; absent when this deployment has no ACCOUNTS_KEYS. */
   accounts?: AccountStore;
 }
@@ -47,6 +50,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query
   app.use(createHealthRoutes(deps));
+  app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(requireBearer(deps.apiToken));
   app.use('/shops/:shopId', requireKnownShop(deps));

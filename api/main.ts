@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createApiApp } from './app';
+import { runStartReconciler } from './pending-starts';
 import { keyRingFromConfig } from '../common/accounts-config';
 import { createAccountStore } from '../db/provider-accounts';
 import { certUrlPolicyFromConfig, createSnsVerifier } from '../amazon-pay/sns/sns-verifier';
@@ -19,7 +20,8 @@ runMain(async () => {
   const db = createPool(config.DATABASE_URL);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { names: applied.join(',') });
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // lazy: the API starts and answers /health (and 503s) while Temporal is down; it connects on the first call
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   const app = createApiApp({
@@ -39,7 +41,10 @@ runMain(async () => {
   // loopback unless API_HOST says otherwise: the API is reached through a proxy or, in compose, its container's port
   const server = await listen(app, config.API_PORT, config.API_HOST, 'API_PORT');
   log.info('api listening', { host: config.API_HOST, port: config.API_PORT });
+  // starts owed by requests that Temporal did not answer (or that this process died in the middle of)
+  const reconciler = runStartReconciler({ db, temporal });
   const stop = () => {
+    void reconciler.stop();
     server.close(() => {
       void Promise.all([db.end(), connection.close()]).then(() => process.exit(0));
     });

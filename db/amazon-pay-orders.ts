@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './workflow-starts';
 import type { AuthorizationRequest, PaymentStatus } from '../workflows/amazon-pay-review';
 
 export interface AmazonPayOrderRow {
@@ -23,7 +24,7 @@ const COLUMNS = `shop_id AS "shopId", order_id AS "orderId", charge_permission_i
   cancel_requested AS "cancelRequested", last_error AS "lastError", updated_at AS "updatedAt"`;
 
 /** Registers an order paid with Amazon Pay under async authorization; a repeat keeps the first row. */
-export async function insertAuthorizationOrder(pool: Pool, r: AuthorizationRequest): Promise<AmazonPayOrderRow> {
+export async function insertAuthorizationOrder(pool: Queryable, r: AuthorizationRequest): Promise<AmazonPayOrderRow> {
   const { rows } = await pool.query<AmazonPayOrderRow>(
     `WITH ins AS (
        INSERT INTO amazon_pay_orders (shop_id, order_id, charge_permission_id, amount_jpy) VALUES ($1, $2, $3, $4)

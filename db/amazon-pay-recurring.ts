@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './workflow-starts';
 
 export interface RecurringParentRow {
   shopId: string;
@@ -22,7 +23,7 @@ export interface RecurringChildRow {
 }
 
 /** The parent's row: the new one, or the one already stored for this order; undefined when the charge permission backs another parent. */
-export async function insertRecurringParent(pool: Pool, p: Omit<RecurringParentRow, 'status' | 'expiresAt'>): Promise<RecurringParentRow | undefined> {
+export async function insertRecurringParent(pool: Queryable, p: Omit<RecurringParentRow, 'status' | 'expiresAt'>): Promise<RecurringParentRow | undefined> {
   const { rows } = await pool.query<RecurringParentRow>(
     `WITH ins AS (
        INSERT INTO amazon_pay_recurring_parents (shop_id, parent_order_id, charge_permission_id, amount_jpy, interval_unit, interval_value)
@@ -31,6 +32,16 @@ export async function insertRecurringParent(pool: Pool, p: Omit<RecurringParentR
             interval_unit AS "intervalUnit", interval_value AS "intervalValue", status, expires_at AS "expiresAt"
        FROM (SELECT * FROM ins UNION ALL SELECT * FROM amazon_pay_recurring_parents WHERE shop_id = $1 AND parent_order_id = $2) p LIMIT 1`,
     [p.shopId, p.parentOrderId, p.chargePermissionId, p.amountJpy, p.intervalUnit, p.intervalValue],
+  );
+  return rows[0];
+}
+
+const PARENT_COLUMNS = `shop_id AS "shopId", parent_order_id AS "parentOrderId", charge_permission_id AS "chargePermissionId", amount_jpy AS "amountJpy",
+  interval_unit AS "intervalUnit", interval_value AS "intervalValue", status, expires_at AS "expiresAt"`;
+
+export async function getRecurringParent(pool: Pool, shopId: string, parentOrderId: string): Promise<RecurringParentRow | undefined> {
+  const { rows } = await pool.query<RecurringParentRow>(
+    `SELECT ${PARENT_COLUMNS} FROM amazon_pay_recurring_parents WHERE shop_id = $1 AND parent_order_id = $2`, [shopId, parentOrderId],
   );
   return rows[0];
 }

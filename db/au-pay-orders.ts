@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './workflow-starts';
 import type { LinkStatus, ShipmentReport } from '../workflows/au-pay-link-status';
 
 /** An order as stored: what the OMS reported, and where its au PAY chain stands. */
@@ -30,7 +31,7 @@ const ORDER_COLUMNS = `shop_id AS "shopId", order_id AS "orderId", au_pay_order_
   link_status AS "linkStatus", last_error AS "lastError", reported_at AS "reportedAt", updated_at AS "updatedAt"`;
 
 /** Stores what the OMS reported; a repeated report refreshes the shipment data and keeps the link status. */
-export async function upsertShipmentReport(pool: Pool, r: ShipmentReport): Promise<AuPayOrderRow> {
+export async function upsertShipmentReport(pool: Queryable, r: ShipmentReport): Promise<AuPayOrderRow> {
   const { rows } = await pool.query<AuPayOrderRow>(
     `INSERT INTO au_pay_orders (shop_id, order_id, au_pay_order_id, management_class, ship_date, carrier, tracking_number, bundled_into, split_from)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -44,7 +45,7 @@ export async function upsertShipmentReport(pool: Pool, r: ShipmentReport): Promi
   return rows[0]!;
 }
 
-export async function getAuPayOrder(pool: Pool, shopId: string, orderId: string): Promise<AuPayOrderRow | undefined> {
+export async function getAuPayOrder(pool: Queryable, shopId: string, orderId: string): Promise<AuPayOrderRow | undefined> {
   const { rows } = await pool.query<AuPayOrderRow>(`SELECT ${ORDER_COLUMNS} FROM au_pay_orders WHERE shop_id = $1 AND order_id = $2`, [shopId, orderId]);
   return rows[0];
 }

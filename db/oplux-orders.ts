@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './workflow-starts';
 import type { FraudReviewOrder } from '../workflows/oplux-fraud-review-messages';
 import type { FraudStatus, ProcessingResult, RelinkKind } from '../workflows/oplux-review-rules';
 
@@ -35,7 +36,7 @@ const COLUMNS = `shop_id AS "shopId", order_id AS "orderId", event_id AS "eventI
   released_at AS "releasedAt", order_data AS "order", updated_at AS "updatedAt"`;
 
 /** Stores a completed order for review (ブラウザ情報 and IPアドレス from the start); a repeat keeps the first row. */
-export async function insertOpluxOrder(pool: Pool, o: FraudReviewOrder): Promise<OpluxOrderRow> {
+export async function insertOpluxOrder(pool: Queryable, o: FraudReviewOrder): Promise<OpluxOrderRow> {
   const { rows } = await pool.query<OpluxOrderRow>(
     `WITH ins AS (
        INSERT INTO oplux_orders (shop_id, order_id, browser_info, ip_address, order_data) VALUES ($1, $2, $3, $4, $5)

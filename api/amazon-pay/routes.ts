@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox } from '../../db/amazon-pay-orders';
+import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox, type AmazonPayOrderRow } from '../../db/amazon-pay-orders';
 import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-authorization';
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { HttpError } from '../http-error';
+import { attributes, writeThenStart } from '../pending-starts';
 import { amazonOrderParams, authorizationBody } from './schemas';
 import { createAmazonPayRecurringRoutes } from './recurring-routes';
 import type { ApiDeps } from '../app';
@@ -19,16 +19,17 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
   router.post('/authorizations', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
     const request = { shopId, ...authorizationBody.parse(req.body) };
-    const row = await insertAuthorizationOrder(deps.db, request);
-    if (row.chargePermissionId !== request.chargePermissionId || row.amountJpy !== request.amountJpy) {
-      throw new HttpError(409, `order ${request.orderId} is already under review with another charge permission or amount`);
-    }
     const workflowId = amazonPayAuthorizationWorkflowId(shopId, request.orderId);
-    await deps.temporal.workflow.start(amazonPayAuthorizationWorkflow, {
-      workflowId, taskQueue: deps.taskQueue, args: [request, {}],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: request.orderId }],
-    });
+    const same = (row: AmazonPayOrderRow) => row.chargePermissionId === request.chargePermissionId && row.amountJpy === request.amountJpy;
+    const { row, outcome } = await writeThenStart(deps, {
+      workflowId, shopId, workflowType: amazonPayAuthorizationWorkflow.name, taskQueue: deps.taskQueue, args: [request, {}],
+      conflictPolicy: 'USE_EXISTING', // a repeat finds the running review
+      reusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', // a failed one is run again once its cause is fixed; a finished one is not
+      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, request.orderId]]),
+      row: { table: 'amazon-pay', orderId: request.orderId },
+    }, { write: () => insertAuthorizationOrder(deps.db, request), proceed: same });
+    if (outcome === null) throw new HttpError(409, `order ${request.orderId} is already under review with another charge permission or amount`);
+    if (outcome === 'finished-before') return void res.status(200).json({ workflowId, paymentStatus: row.paymentStatus, note: 'the review of this order has already finished' });
     res.status(202).json({ workflowId, paymentStatus: row.paymentStatus });
   });
 

@@ -1,7 +1,5 @@
 import express, { type Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { getAuPayOrder, listCallHistory, upsertShipmentReport } from '../../db/au-pay-orders';
+import { getAuPayOrder, listCallHistory, upsertShipmentReport, type AuPayOrderRow } from '../../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
 import { resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
@@ -9,6 +7,7 @@ import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { HttpError } from '../http-error';
 import { runOperatorAction } from '../operator-action';
+import { attributes, writeThenStart } from '../pending-starts';
 import { historyQuery, orderParams, resetBody, shipmentReportBody } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -17,32 +16,25 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
 
-  // The OMS reports a shipment: store it, then start the chain, or hand the (maybe corrected) data to the running one.
+  // The OMS reports a shipment: store it and owe the chain's start in one transaction, then start the chain, or hand
+  // the corrected data to the running one. A report that changes nothing says so and wakes nothing.
   router.post('/shipments', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
     const report = { shopId, ...shipmentReportBody.parse(req.body) };
-    const row = await upsertShipmentReport(deps.db, report);
     const workflowId = auPayShipmentWorkflowId(shopId, report.orderId);
-    try {
-      await deps.temporal.workflow.signalWithStart(auPayShipmentWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [report],
-        signal: shipmentReportedSignal,
-        signalArgs: [report],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SHOP_ID, value: shopId },
-          { key: ORDER_ID, value: report.orderId },
-          { key: AU_PAY_LINK_STATUS, value: LINK_STATUS.blank },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      res.status(200).json({ workflowId, linkStatus: row.linkStatus, note: 'the chain for this order has already finished' });
-      return;
-    }
-    res.status(202).json({ workflowId, linkStatus: row.linkStatus });
+    const before = await getAuPayOrder(deps.db, shopId, report.orderId);
+    const { row, outcome } = await writeThenStart(deps, {
+      workflowId, shopId, workflowType: auPayShipmentWorkflow.name, taskQueue: deps.taskQueue,
+      args: [report], signal: { name: shipmentReportedSignal.name, args: [report] },
+      reusePolicy: 'REJECT_DUPLICATE', // a finished chain is not started again
+      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, report.orderId], [AU_PAY_LINK_STATUS, LINK_STATUS.blank]]),
+      row: { table: 'au-pay', orderId: report.orderId },
+    }, { write: () => upsertShipmentReport(deps.db, report), replace: true }); // the latest report wins, in the row and the start
+    const linkStatus = row.linkStatus;
+    if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus, note: 'the chain for this order has already finished' });
+    // the start or signal is made all the same (harmless, and it settles a start still owed), but nothing new will happen
+    if (before && sameShipment(before, row)) return void res.status(200).json({ workflowId, linkStatus, note: 'this report changes nothing: the order already has this shipment' });
+    res.status(202).json({ workflowId, linkStatus });
   });
 
   router.get('/orders/:orderId', async (req, res) => {
@@ -70,4 +62,10 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   });
 
   return router;
+}
+
+const REPORTED = ['auPayOrderId', 'managementClass', 'shipDate', 'carrier', 'trackingNumber', 'bundledInto', 'splitFrom'] as const;
+/** The stored shipment before and after a report: the same when the report brought nothing new. */
+function sameShipment(a: AuPayOrderRow, b: AuPayOrderRow): boolean {
+  return REPORTED.every((k) => a[k] === b[k]);
 }

@@ -1,6 +1,5 @@
 import express, { type Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { getOpluxOrder, insertOpluxOrder, listOpluxOutbox, type OpluxOrderRow } from '../../db/oplux-orders';
 import { opluxFraudReviewWorkflow } from '../../workflows/oplux-fraud-review';
 import { relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate } from '../../workflows/oplux-fraud-review-messages';
@@ -9,6 +8,7 @@ import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-a
 import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
 import { runOperatorAction } from '../operator-action';
+import { attributes, writeThenStart } from '../pending-starts';
 import { blackFlagBody, manualReviewBody, opluxOrderParams, orderCompletedBody } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -23,23 +23,18 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
   router.post('/orders', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
     const order = { shopId, ...orderCompletedBody.parse(req.body) };
-    const row = await insertOpluxOrder(deps.db, order);
     const workflowId = opluxFraudReviewWorkflowId(shopId, order.orderId);
-    if (canonical(row.order) !== canonical(order)) {
+    const { row, outcome } = await writeThenStart(deps, {
+      workflowId, shopId, workflowType: opluxFraudReviewWorkflow.name, taskQueue: deps.taskQueue, args: [order, {}],
+      conflictPolicy: 'USE_EXISTING', // a repeated report finds the running review
+      reusePolicy: 'REJECT_DUPLICATE', // and a finished review is not started again
+      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, order.orderId], [FRAUD_REVIEW_STATUS, FRAUD_STATUS.reviewing]]),
+      row: { table: 'oplux', orderId: order.orderId },
+    }, { write: () => insertOpluxOrder(deps.db, order), proceed: (row) => canonical(row.order) === canonical(order) });
+    if (outcome === null) {
       throw new HttpError(409, `order ${order.orderId} was reported before with other data; its review goes on with the first report`, { status: row.status });
     }
-    try {
-      await deps.temporal.workflow.start(opluxFraudReviewWorkflow, {
-        workflowId, taskQueue: deps.taskQueue, args: [order, {}],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING, // a repeated report finds the running review
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, // and a finished review is not started again
-        typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: order.orderId }, { key: FRAUD_REVIEW_STATUS, value: FRAUD_STATUS.reviewing }],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      res.status(200).json({ workflowId, status: row.status, note: 'the fraud review of this order has already finished' });
-      return;
-    }
+    if (outcome === 'finished-before') return void res.status(200).json({ workflowId, status: row.status, note: 'the fraud review of this order has already finished' });
     res.status(202).json({ workflowId, status: row.status });
   });
 

@@ -9,6 +9,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { workflowBundle } from '../support/workflow-bundle';
 import { until } from '../support/until';
+import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 
 /**
  * Amazon Pay through the real API, the Temporal dev server, PostgreSQL and the sandbox: the sandbox's SNS-signed IPN
@@ -108,6 +109,10 @@ test('recurring parents through the API: a plan over the cap is refused with 422
     const r = await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1`);
     return r.body.status === 'buyer-closed' ? true : undefined;
   });
+  // refused while the parent winds down (the workflow's reason), and once it has closed (its final status)
   expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1/skip-next`)).status).toBe(409);
+  await env.client.workflow.getHandle(amazonPayRecurringWorkflowId(SHOP_ID, 'SUB-API-1')).result();
+  expect(await call('POST', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1/skip-next`)).toEqual({ status: 409, body: { error: 'finished: buyer-closed', status: 'buyer-closed' } });
+  expect(await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/SUB-API-1`)).toMatchObject({ status: 200, body: { status: 'buyer-closed' } });
   expect((await call('GET', `/shops/${SHOP_ID}/amazon-pay/recurring/NOPE-1`)).status).toBe(404);
 });

@@ -19,13 +19,15 @@ export async function startTestApi(o: {
   temporal: Client; db: Pool; taskQueue: string; accounts?: AccountStore;
   /** the shop's IPN account; by default the sandbox's merchant and topic */
   ipnAccount?: AmazonPayIpnAccount;
+  /** how long a request waits on Temporal before its 503 */
+  temporalDeadlineMs?: number;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const ipnAccount = o.ipnAccount ?? SANDBOX_IPN_ACCOUNT;
   const app = createApiApp({
     temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => s === SHOP_ID,
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
     amazonPayIpnAccount: amazonPayIpnAccounts({ accounts: o.accounts, fallback: (s) => (s === SHOP_ID ? ipnAccount : undefined) }),
-    accounts: o.accounts,
+    accounts: o.accounts, temporalDeadlineMs: o.temporalDeadlineMs,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
