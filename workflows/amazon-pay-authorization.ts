@@ -1,4 +1,4 @@
-import { condition, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
@@ -19,6 +19,17 @@ export interface AuthorizationOptions {
   checkEvery?: Duration;
   /** how long to wait for the result: Amazon's 24 hours and a margin */
   giveUpAfter?: Duration;
+  /** continue as new once the history has this many events (default: only when the server suggests it) */
+  continueAsNewAt?: number;
+}
+
+/** What a run hands to the next when it continues as new while the charge is still pending. */
+export interface AuthorizationCarried {
+  charge: ChargeView;
+  checks: number;
+  giveUpAt: number;
+  /** an IPN came in during the last read: look again at once */
+  lookAgain: boolean;
 }
 
 export interface AuthorizationResult {
@@ -33,31 +44,49 @@ export interface AuthorizationResult {
  * authorization date before the order data OUT event; capture when the shop captures on authorization; a decline
  * mails the shop; an unexpected state goes to the report's ERROR list.
  */
-export async function amazonPayAuthorizationWorkflow(req: AuthorizationRequest, options: AuthorizationOptions = {}): Promise<AuthorizationResult> {
+export async function amazonPayAuthorizationWorkflow(
+  req: AuthorizationRequest, options: AuthorizationOptions = {}, carried?: AuthorizationCarried,
+): Promise<AuthorizationResult> {
   const { workflowId } = workflowInfo();
+  // One key per started run chain: a retried activity (and a continued run) keeps it, a new start after a failure gets
+  // a new one, so Amazon does not replay the first run's refusal forever. (Replay does not compare activity inputs,
+  // so open workflows replay unchanged; an attempt already scheduled keeps the key it was scheduled with.)
+  const chargeKey = () => stepKey(`${workflowId}:${workflowInfo().firstExecutionRunId}`, 'charge', 0);
   const order = { shopId: req.shopId, orderId: req.orderId };
   let paymentStatus: PaymentStatus = PAYMENT_STATUS.reviewing;
   let charge: ChargeView | undefined;
-  let notifications = 0;
-  let checks = 0;
-
-  setHandler(chargeNotifiedSignal, () => void (notifications += 1));
+  let checks = carried?.checks ?? 0;
+  // A flag, not a count: IPNs that arrive while one look is pending or running ask for one more look, not one each.
+  // An IPN about another charge brings nothing to look at.
+  let lookAgain = carried?.lookAgain ?? false;
+  setHandler(chargeNotifiedSignal, (n) => {
+    if (charge?.chargeId && n?.chargeId && n.chargeId !== charge.chargeId) return;
+    lookAgain = true;
+  });
   setHandler(authorizationStateQuery, () => ({ paymentStatus, chargeId: charge?.chargeId ?? null, chargeState: charge?.state ?? null, checks }));
 
-  charge = await amazon.requestAuthorization({
-    ...order, chargePermissionId: req.chargePermissionId, amountJpy: req.amountJpy, idempotencyKey: stepKey(workflowId, 'charge', 0),
+  // A continued run has its charge already: requested and recorded by the first run.
+  charge = carried?.charge ?? await amazon.requestAuthorization({
+    ...order, chargePermissionId: req.chargePermissionId, amountJpy: req.amountJpy, idempotencyKey: chargeKey(),
   });
-  await local.recordPayment({
+  if (!carried) await local.recordPayment({
     ...order, chargeId: charge.chargeId ?? undefined, paymentStatus, creditStatus: charge.state, dedupeKey: stepKey(workflowId, 'requested', 0),
   });
 
   // Wait-then-review: an IPN wakes the workflow at once; the periodic read covers a lost IPN.
-  const giveUpAt = Date.now() + msOf(options.giveUpAfter ?? '25 hours');
+  const giveUpAt = carried?.giveUpAt ?? Date.now() + msOf(options.giveUpAfter ?? '25 hours');
   while (charge.chargeId && reviewOutcome(charge.state, charge.reasonCode).kind === 'pending' && Date.now() < giveUpAt) {
-    const seen = notifications;
-    await condition(() => notifications > seen, Math.min(msOf(options.checkEvery ?? '1 hour'), giveUpAt - Date.now()));
+    await condition(() => lookAgain, Math.min(msOf(options.checkEvery ?? '1 hour'), giveUpAt - Date.now()));
+    lookAgain = false;
     checks += 1;
     charge = await amazon.readCharge({ shopId: req.shopId, chargeId: charge.chargeId });
+    // Bounded history: IPNs and hourly looks add events for up to a day; a long wait goes on in a new run.
+    const info = workflowInfo();
+    if (reviewOutcome(charge.state, charge.reasonCode).kind === 'pending' && Date.now() < giveUpAt
+      && (info.continueAsNewSuggested || (options.continueAsNewAt !== undefined && info.historyLength >= options.continueAsNewAt))) {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof amazonPayAuthorizationWorkflow>(req, options, { charge, checks, giveUpAt, lookAgain });
+    }
   }
 
   const outcome = reviewOutcome(charge.state, charge.reasonCode);
