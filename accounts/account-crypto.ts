@@ -34,17 +34,35 @@ export function parseKeyRing(spec: string, currentKeyId: string): KeyRing {
   return { currentKeyId, keys };
 }
 
+/** AES-256-GCM over bytes: a fresh 96-bit nonce, the ciphertext and the 128-bit tag. One cipher for every sealed thing. */
+export function encryptGcm(key: Buffer, plaintext: Uint8Array, associatedData: Uint8Array): { nonce: Buffer; ciphertext: Buffer; tag: Buffer } {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(associatedData);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { nonce, ciphertext, tag: cipher.getAuthTag() };
+}
+
+/** The plaintext, or undefined when the tag does not match (tampered with, another key, other associated data). */
+export function decryptGcm(key: Buffer, sealed: { nonce: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array }, associatedData: Uint8Array): Buffer | undefined {
+  if (sealed.nonce.length !== 12 || sealed.tag.length !== 16) return undefined;
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.nonce);
+  decipher.setAAD(associatedData);
+  decipher.setAuthTag(sealed.tag);
+  try {
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * AES-256-GCM with a fresh 96-bit nonce per record. The associated data binds a record to its owner (shop and
  * provider), so a ciphertext copied onto another shop's row does not open.
  */
 export function seal(ring: KeyRing, plaintext: string, associatedData: string): Sealed {
-  const key = ring.keys.get(ring.currentKeyId)!;
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { keyId: ring.currentKeyId, nonce: nonce.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  const { nonce, ciphertext, tag } = encryptGcm(ring.keys.get(ring.currentKeyId)!, Buffer.from(plaintext, 'utf8'), Buffer.from(associatedData, 'utf8'));
+  return { keyId: ring.currentKeyId, nonce: nonce.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: tag.toString('base64') };
 }
 
 export class SealedRecordError extends Error {
@@ -54,12 +72,8 @@ export class SealedRecordError extends Error {
 export function open(ring: KeyRing, sealed: Sealed, associatedData: string): string {
   const key = ring.keys.get(sealed.keyId);
   if (!key) throw new SealedRecordError(`sealed with key ${sealed.keyId}, which this process does not have`);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.nonce, 'base64'));
-  decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  try {
-    return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
-  } catch {
-    throw new SealedRecordError('the record does not open: tampered with, or moved from another shop or provider');
-  }
+  const b64 = (v: string) => Buffer.from(v, 'base64');
+  const plaintext = decryptGcm(key, { nonce: b64(sealed.nonce), ciphertext: b64(sealed.ciphertext), tag: b64(sealed.tag) }, Buffer.from(associatedData, 'utf8'));
+  if (!plaintext) throw new SealedRecordError('the record does not open: tampered with, or moved from another shop or provider');
+  return plaintext.toString('utf8');
 }

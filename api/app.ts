@@ -17,6 +17,7 @@ import { createMailRoutes } from './mail/routes';
 import { createOrderOutRoutes } from './order-out/routes';
 import { createOrderCancelRoutes } from './cancel/routes';
 import { createAmountChangeRoutes } from './cancel/amount-change-routes';
+import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import type { AmazonPayIpnAccountLookup } from './amazon-pay/ipn-account';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   temporalDeadlineMs?: number;
   /** Sealed provider accounts; absent when this deployment has no ACCOUNTS_KEYS. */
   accounts?: AccountStore;
+  /** The payload codec's endpoint for the Web UI; absent when this deployment has no PAYLOAD_KEYS. */
+  payloadCodec?: CodecEndpoint;
 }
 
 /** The HTTP API, apart from listen() so tests serve it on a free port. It starts, signals, updates and reads. */
@@ -48,6 +51,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  if (deps.payloadCodec) app.use('/codec', createCodecRoutes({ ...deps.payloadCodec, apiToken: deps.apiToken })); // its own auth, CORS and body limit
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query
   app.use(createHealthRoutes(deps));
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After

@@ -8,6 +8,7 @@ import { createPool } from '../db/pool';
 import { createApiApp } from './app';
 import { runStartReconciler } from './pending-starts';
 import { keyRingFromConfig } from '../common/accounts-config';
+import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { createAccountStore } from '../db/provider-accounts';
 import { certUrlPolicyFromConfig, createSnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import { amazonPayIpnAccounts } from './amazon-pay/ipn-account';
@@ -17,17 +18,21 @@ const log = createLogger('api');
 runMain(async () => {
   const config = loadApiConfig();
   const keyRing = keyRingFromConfig(config);
+  // PAYLOAD_KEYS: what the API hands Temporal is encrypted, what it reads back decrypted
+  const payloadCodec = payloadCodecFromConfig(config);
   const db = createPool(config.DATABASE_URL);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { names: applied.join(',') });
   // lazy: the API starts and answers /health (and 503s) while Temporal is down; it connects on the first call
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(payloadCodec) });
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   const app = createApiApp({
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
     isKnownShop: (shopId) => shopId === config.SHOP_ID,
     accounts,
+    // POST /codec/decode and /codec/encode for the Web UI
+    payloadCodec: payloadCodec && { codec: payloadCodec, origins: config.PAYLOAD_CODEC_ORIGINS, trustLoopback: config.PAYLOAD_CODEC_TRUST_LOOPBACK },
     ipnVerifier: createSnsVerifier({
       // https on port 443 only unless plain http is allowed (the sandbox on loopback)
       allowCertUrl: certUrlPolicyFromConfig({ hostPattern: config.AMAZONPAY_IPN_CERT_HOST, allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),

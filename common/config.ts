@@ -3,6 +3,7 @@ import { nonEmpty, parseEnv, port } from './env';
 import { yahooShape } from './yahoo-config';
 import { opluxShape } from './oplux-config';
 import { accountsShape } from './accounts-config';
+import { codecEndpointShape, payloadShape } from './payload-config';
 import { DEFAULT_PORTS, DEFAULT_URLS } from './local-urls';
 
 /** Variables every process that talks to Temporal shares. */
@@ -75,9 +76,11 @@ export const apiShape = {
   API_HOST: nonEmpty().default('127.0.0.1'),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   ...accountsShape,
+  ...payloadShape,
+  ...codecEndpointShape,
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape };
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -45,11 +45,15 @@ export function localUrls(ports: LocalPorts = DEFAULT_PORTS, o: { host?: string;
       GMO_PG_BASE_URL: `${sandbox}/gmo-pg/payment/`,
       SANDBOX_PUBLIC_URL: sandbox,
       SANDBOX_IPN_TARGET: `${api}/shops/${o.shopId ?? 'demo-shop'}/amazon-pay/ipn`,
+      /** the Web UI's origin, the one page allowed to call the API's codec endpoint from a browser */
+      PAYLOAD_CODEC_ORIGINS: `http://${host}:${ports.TEMPORAL_UI_PORT}`,
     },
     /** what `npm start` prints */
     display: {
       api,
       temporalUi: `http://${host}:${ports.TEMPORAL_UI_PORT}`,
+      /** the API's codec endpoint, given to the dev server's `--ui-codec-endpoint` */
+      codecEndpoint: `${api}/codec`,
       sandbox,
       sandboxTls: `https://${host}:${ports.SANDBOX_TLS_PORT}`,
       mail: `${sandbox}/mail/messages`,

@@ -10,6 +10,8 @@ export interface RenkeiWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tests use one to move the sandbox's clock with the time-skipping server's. */
   interceptors?: WorkerOptions['interceptors'];
+  /** The payload codec (PAYLOAD_KEYS): given with a prebuilt bundle too, since codecs run outside the workflow sandbox. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** The one place a renkei worker is assembled: production, tests and benchmarks all come through here. */
@@ -19,6 +21,7 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
+    dataConverter: o.dataConverter,
     interceptors: o.interceptors,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { keyRingFromConfig } from '../common/accounts-config';
+import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { createAccountStore } from '../db/provider-accounts';
 import { ensureOrderOutDispatcher } from './order-out-dispatcher';
 import { loadWorkerConfig } from '../common/config';
@@ -19,6 +20,8 @@ const log = createLogger('worker');
 
 runMain(async () => {
   const config = loadWorkerConfig();
+  // PAYLOAD_KEYS: what this worker hands Temporal is encrypted, through the worker and its own client alike
+  const dataConverter = dataConverterFor(payloadCodecFromConfig(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const db = createPool(config.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
@@ -26,11 +29,12 @@ runMain(async () => {
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   // the dispatcher's signal-with-start and the schedules go through a plain client connection
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createRenkeiWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter,
     deps: {
       db, mailer, accounts,
       // each shop's sealed account first; the environment's configured shop otherwise

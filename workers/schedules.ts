@@ -1,6 +1,7 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { WorkerConfig } from '../common/config';
 import { createLogger } from '../common/logger';
+import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { amazonPayReviewReportWorkflow } from '../workflows/amazon-pay-review-report';
 import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
 import { mailThrottleSummariesWorkflow } from '../workflows/mail-throttle-summaries';
@@ -64,7 +65,8 @@ export async function ensureSchedules(config: WorkerConfig): Promise<void> {
   const schedules = scheduleDefinitions(config);
   if (!schedules.length) return;
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // a schedule's arguments are payloads too
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(payloadCodecFromConfig(config)) });
   try {
     for (const schedule of schedules) {
       try {

@@ -8,6 +8,7 @@ import type { AccountStore } from '../../db/provider-accounts';
 import { amazonPayIpnAccounts, type AmazonPayIpnAccount } from '../../api/amazon-pay/ipn-account';
 import { SANDBOX_MERCHANT_ID } from '../../amazon-pay/emulator/ipn-sender';
 import { DEFAULT_SNS_TOPIC_ARN } from '../../amazon-pay/sns/sns-signer';
+import type { CodecEndpoint } from '../../api/codec/routes';
 
 export const API_TOKEN = 'integration-test-token-0123456789';
 
@@ -21,13 +22,15 @@ export async function startTestApi(o: {
   ipnAccount?: AmazonPayIpnAccount;
   /** how long a request waits on Temporal before its 503 */
   temporalDeadlineMs?: number;
+  /** the codec endpoint (POST /codec/decode, /codec/encode), as PAYLOAD_KEYS mounts it */
+  payloadCodec?: CodecEndpoint;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const ipnAccount = o.ipnAccount ?? SANDBOX_IPN_ACCOUNT;
   const app = createApiApp({
     temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => s === SHOP_ID,
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
     amazonPayIpnAccount: amazonPayIpnAccounts({ accounts: o.accounts, fallback: (s) => (s === SHOP_ID ? ipnAccount : undefined) }),
-    accounts: o.accounts, temporalDeadlineMs: o.temporalDeadlineMs,
+    accounts: o.accounts, temporalDeadlineMs: o.temporalDeadlineMs, payloadCodec: o.payloadCodec,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
