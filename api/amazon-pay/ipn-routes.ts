@@ -90,7 +90,12 @@ export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
 
     const messageId = envelope.MessageId;
     const fields = { shopId, messageId, objectType: message.objectType, objectId: message.objectId };
-    const claim = await ours('the MessageId store', messages.claim(shopId, messageId));
+    const claiming = messages.claim(shopId, messageId);
+    const claim = await ours('the MessageId store', claiming).catch((err: unknown) => {
+      // A claim that lands after we stopped waiting must not hold the message: the sender's retry is coming.
+      void claiming.then((c) => (c === 'claimed' ? messages.release(shopId, messageId) : undefined)).catch(() => undefined);
+      throw err;
+    });
     if (claim === 'done') {
       log.info('IPN replay acknowledged, nothing signalled', fields);
       return void res.status(200).json({ ignored: 'already taken in (same MessageId)' });
