@@ -79,7 +79,7 @@ async function main() {
     const temporal = watch(() => startChild('temporal', temporalCliPath(), [
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT),
       '--db-filename', path.join(env.DATA_DIR, 'temporal.db'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error',
-      '--ui-disable-news-fetch', ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
+      '--ui-disable-news-fetch', '--ui-codec-endpoint', urls.display.codecEndpoint, ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
     ], process.env));
     let connection: Connection | undefined;
     await waitFor('the Temporal server', async () => {
@@ -140,6 +140,11 @@ async function main() {
       // provider accounts are sealed with a dev key kept in .data/
       ACCOUNTS_KEYS: process.env.ACCOUNTS_KEYS ?? `dev:${devSecret(env.DATA_DIR, 'accounts-key', () => randomBytes(32).toString('base64'))}`,
       ACCOUNTS_KEY_ID: process.env.ACCOUNTS_KEYS ? process.env.ACCOUNTS_KEY_ID : 'dev',
+      // payloads in Temporal (buyers' personal data among them) are encrypted with a dev key kept in .data/; the Web UI
+      // decodes them through the API's codec endpoint, which it reaches over loopback without the API's token
+      PAYLOAD_KEYS: process.env.PAYLOAD_KEYS ?? `dev:${devSecret(env.DATA_DIR, 'payload-key', () => randomBytes(32).toString('base64'))}`,
+      PAYLOAD_KEY_ID: process.env.PAYLOAD_KEYS ? process.env.PAYLOAD_KEY_ID : 'dev',
+      PAYLOAD_CODEC_TRUST_LOOPBACK: process.env.PAYLOAD_CODEC_TRUST_LOOPBACK ?? 'true',
     };
 
     step(`sandbox emulators on ${urls.display.sandbox}, SMTP sink on ${urls.display.smtp} (state: ${path.relative(ROOT, env.DATA_DIR)}/sandbox)`);
@@ -165,7 +170,7 @@ async function main() {
       '',
       'renkei is running:',
       `  API                    ${urls.display.api}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
-      `  Temporal Web UI        ${urls.display.temporalUi}`,
+      `  Temporal Web UI        ${urls.display.temporalUi}   (payloads decoded by ${urls.display.codecEndpoint})`,
       `  Sandbox control plane  ${urls.display.sandbox}/{au-pay,amazon-pay,yahoo,oplux,gmo-pg,external-system}/_sandbox`,
       `  Amazon Pay over TLS    ${urls.display.sandboxTls}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
       `  Mail sink              ${urls.display.mail}   (SMTP ${urls.display.smtp})`,
