@@ -8,6 +8,16 @@ import { until } from '../support/until';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** True while the process runs (EPERM: it runs as someone else). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** True while any process is in the process group `pgid`. */
 function groupAlive(pgid: number): boolean {
   try {
@@ -31,21 +41,24 @@ function firstJsonLine<T>(child: ChildProcess): Promise<T> {
 describe('the local stack leaves no orphans', () => {
   const groups: number[] = [];
   afterAll(() => {
-    for (const g of groups) if (groupAlive(g)) process.kill(-g, 'SIGKILL');
+    for (const p of groups) {
+      if (groupAlive(p)) process.kill(-p, 'SIGKILL');
+      else if (pidAlive(p)) process.kill(p, 'SIGKILL');
+    }
   });
 
   it('SIGKILL of the supervisor: every child (a Node one and a guarded program) stops by itself', async () => {
     const supervisor = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/support/tiny-supervisor.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pids = await firstJsonLine<{ node: number; guard: number }>(supervisor);
     groups.push(pids.node, pids.guard);
-    // each child leads its own process group (the guard's includes the program it runs)
-    expect(groupAlive(pids.node)).toBe(true);
-    expect(groupAlive(pids.guard)).toBe(true);
+    expect(pidAlive(pids.node)).toBe(true);
+    expect(pidAlive(pids.guard)).toBe(true);
 
     supervisor.kill('SIGKILL');
     await new Promise((resolve) => supervisor.once('exit', resolve));
 
-    await until(() => !groupAlive(pids.node) && !groupAlive(pids.guard), 30_000);
+    // the children, and whatever they run (each child leads its own process group), are gone by themselves
+    await until(() => !pidAlive(pids.node) && !pidAlive(pids.guard) && !groupAlive(pids.node) && !groupAlive(pids.guard), 30_000);
   });
 
   it('a child that dies is restarted with backoff, and stopping it stops it for good', async () => {
