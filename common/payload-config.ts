@@ -31,7 +31,10 @@ export function payloadCodecFromConfig(config: { PAYLOAD_KEYS?: string; PAYLOAD_
   return ring && new PayloadEncryptionCodec(ring);
 }
 
-/** The data converter of every Temporal client and worker of this process: the codec when configured, the SDK's default otherwise. */
+/**
+ * The data converter of every Temporal client and worker of this process: when configured, the codec, and failures'
+ * messages and stack traces moved into an encoded payload so the codec covers them too; the SDK's default otherwise.
+ */
 export function dataConverterFor(codec: PayloadEncryptionCodec | undefined): DataConverter | undefined {
-  return codec ? { payloadCodecs: [codec] } : undefined;
+  return codec ? { payloadCodecs: [codec], failureConverterPath: require.resolve('./failure-converter') } : undefined;
 }

@@ -18,6 +18,7 @@ import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
 import { dataConverterFor, payloadCodecFromConfig } from '../../common/payload-config';
 import { ENCRYPTED_ENCODING } from '../../common/payload-codec';
+import { relinkUpdate } from '../../workflows/oplux-fraud-review-messages';
 
 /**
  * Secrets never enter workflow history or logs (issue 6 §5): the real worker process runs au PAY (its key from the
@@ -131,6 +132,14 @@ test('no secret in any exported history or in the worker’s output', async () =
     await until(async () => (await db.pool.query(`SELECT 1 FROM order_outbox WHERE order_id = 'NS-AMZ-1' AND status = 'delivered'`)).rowCount === 1);
     await until(async () => (await db.pool.query(`SELECT 1 FROM order_cancellations WHERE order_id = 'NS-GMO-1' AND status = 'canceled'`)).rowCount === 1);
     await until(async () => sandbox.oplux.kit.ledger.list({ operation: 'event.register' }).length === 1);
+    // a workflow's refusal crosses encrypted (its message is an encoded failure) and reaches the operator in words
+    const refused = await call('POST', '/oplux/orders/NS-OPLUX-1/relink');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/a manual re-link applies to 審査エラー or 更新エラー only/);
+    // without the key the same refusal does not even open: Temporal carried it encrypted
+    const noKey = await env.client.workflow.getHandle(`oplux-fraud-review:${SHOP_ID}:NS-OPLUX-1`).executeUpdate(relinkUpdate).then(() => undefined, (e: unknown) => e);
+    expect(String(noKey)).toMatch(/Unknown encoding: binary\/encrypted/); // the failure's message is an encrypted payload
+    expect(JSON.stringify(noKey, Object.getOwnPropertyNames(noKey))).not.toMatch(/re-link applies/);
   } finally {
     await worker.stop();
   }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeOptionalFailureToOptionalError, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
+import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../../common/env';
 import { ENCRYPTED_ENCODING, METADATA_KEY_ID, PayloadEncryptionCodec, PayloadKeyError } from '../../common/payload-codec';
 import { dataConverterFor, payloadCodecFromConfig } from '../../common/payload-config';
@@ -96,6 +99,18 @@ describe('configuration, as the accounts key ring', () => {
   test('the codec is the data converter’s only payload codec', () => {
     const c = codec(`k1:${k1}`, 'k1');
     expect(c).toBeInstanceOf(PayloadEncryptionCodec);
-    expect(dataConverterFor(c)).toEqual({ payloadCodecs: [c] });
+    expect(dataConverterFor(c)).toMatchObject({ payloadCodecs: [c] });
+  });
+
+  test('a failure’s message and stack trace are encrypted too, and read back by whoever holds the key', async () => {
+    const converter = loadDataConverter(dataConverterFor(codec(`k1:${k1}`, 'k1')));
+    const refusal = ApplicationFailure.create({ message: `550 <${buyer.email}>: recipient address rejected`, type: 'MailRefused' });
+    const failure = await encodeErrorToFailure(converter, refusal);
+    const stored = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish());
+    expect(failure.message).toBe('Encoded failure');
+    expect(stored.includes(Buffer.from(buyer.email))).toBe(false);
+    expect(meta(failure.encodedAttributes!, METADATA_ENCODING_KEY)).toBe(ENCRYPTED_ENCODING);
+    const back = await decodeOptionalFailureToOptionalError(converter, temporal.api.failure.v1.Failure.decode(stored));
+    expect(back).toMatchObject({ message: refusal.message, type: 'MailRefused' });
   });
 });
