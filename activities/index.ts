@@ -7,6 +7,7 @@ import { createMailActivities } from './mail-activities';
 import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
 import { createOrderCancelActivities, type OrderCancelActivityDeps } from './order-cancel-activities';
 import { createApiKeyActivities } from './api-key-activities';
+import { createProcessFailureActivities } from './process-failure-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
@@ -31,6 +32,8 @@ export function createActivities(given: ActivityDeps) {
     createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createApiKeyActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    // the shop's address, or (until shops keep their own) the one its au PAY configuration gives
+    createProcessFailureActivities({ ...deps, notifyEmail: async (shopId) => deps.notifyEmail?.(shopId) ?? (await deps.shop(shopId))?.notifyEmail }),
   );
 }
 

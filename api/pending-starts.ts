@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { defineSearchAttributeKey, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair, type SearchAttributeType } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { createLogger } from '../common/logger';
+import { clearProcessFailure } from '../db/process-failures';
 import { clearPendingStart, orderRowExists, recordPendingStart, recordStartError, takeDueStarts, type PendingStart } from '../db/workflow-starts';
 
 const log = createLogger('starts');
@@ -32,6 +33,7 @@ export async function writeThenStart<R>(
   }
   const outcome = await startPending(deps.temporal, start);
   await clearPendingStart(deps.db, start.workflowId);
+  if (outcome === 'started') await clearProcessFailure(deps.db, start.workflowId); // a new run (or the running one): no failure stands
   return { row, outcome };
 }
 

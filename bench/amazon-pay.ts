@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../common/temporal-binaries';
 import { parseIntFlags } from './args';
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
   // One bundle of today's workflows/ for both workers (not the tests' prebuilt one, which may be stale).
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
   });
   const workflowBundle = { code };
 

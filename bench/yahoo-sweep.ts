@@ -10,6 +10,7 @@
  */
 import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { registerSearchAttributes } from '../common/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
 
     const noop = () => undefined;
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+      workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
     });
     const taskQueue = 'yahoo-sweep-bench';
     const worker = await createRenkeiWorker({

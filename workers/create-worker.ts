@@ -1,6 +1,9 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
+/** Workflow interceptors every renkei worker runs; a prebuilt bundle must be bundled with them. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/failure-interceptor')];
+
 export interface RenkeiWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -22,7 +25,8 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     dataConverter: o.dataConverter,
-    interceptors: o.interceptors,
+    // a prebuilt bundle carries the workflow interceptors already (bundled with WORKFLOW_INTERCEPTOR_MODULES)
+    interceptors: o.workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

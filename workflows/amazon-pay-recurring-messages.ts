@@ -4,7 +4,8 @@ import type { PlanInterval } from './amazon-pay-recurring-plan';
 /** An IPN named the parent's ChargePermission; the workflow reads it (BuyerClosed, PaymentMethodInvalid, Chargeable). */
 export const chargePermissionNotifiedSignal = defineSignal<[]>('chargePermissionNotified');
 
-export type RecurringStatus = 'active' | 'paused' | 'closed' | 'expired' | 'buyer-closed';
+/** `failed`: the process itself failed (recorded on the row by the failure interceptor; the workflow never sets it). */
+export type RecurringStatus = 'active' | 'paused' | 'closed' | 'expired' | 'buyer-closed' | 'failed';
 
 export interface RecurringView {
   status: RecurringStatus;

@@ -6,6 +6,8 @@ export const PAYMENT_STATUS = {
   reviewing: '審査中',
   reviewed: '審査完了',
   declined: '審査NG',
+  /** the review process itself failed (e.g. the permission does not exist): recorded by the failure interceptor */
+  failed: '審査エラー',
 } as const;
 export type PaymentStatus = (typeof PAYMENT_STATUS)[keyof typeof PAYMENT_STATUS];
 

@@ -8,6 +8,7 @@ import {
 } from '../../workflows/amazon-pay-recurring-messages';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { isClosedWorkflowError, runOperatorAction, type ActionTarget } from '../operator-action';
 import { attributes, writeThenStart } from '../pending-starts';
@@ -59,9 +60,12 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
     const p = parentParams.parse(req.params);
     const row = await getRecurringParent(deps.db, p.shopId, p.parentOrderId);
     if (!row) throw new HttpError(404, `unknown recurring parent ${p.parentOrderId}`);
-    const live = await deps.temporal.workflow.getHandle(amazonPayRecurringWorkflowId(p.shopId, p.parentOrderId)).query(recurringStateQuery)
+    const workflowId = amazonPayRecurringWorkflowId(p.shopId, p.parentOrderId);
+    const failure = await getProcessFailure(deps.db, workflowId);
+    // a failed run's last view would read as alive: its row and failure say what happened
+    const live = failure ? null : await deps.temporal.workflow.getHandle(workflowId).query(recurringStateQuery)
       .catch((err: unknown) => { if (isClosedWorkflowError(err)) return null; throw err; });
-    res.json({ ...row, ...live, children: await listRecurringChildren(deps.db, p.shopId, p.parentOrderId) });
+    res.json({ ...row, ...live, failure, children: await listRecurringChildren(deps.db, p.shopId, p.parentOrderId) });
   });
   router.post('/:parentOrderId/skip-next', async (req, res) => {
     const p = parentParams.parse(req.params);

@@ -3,6 +3,7 @@ import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox, type AmazonPay
 import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-authorization';
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { attributes, writeThenStart } from '../pending-starts';
 import { amazonOrderParams, authorizationBody } from './schemas';
@@ -37,7 +38,8 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
     const { shopId, orderId } = amazonOrderParams.parse(req.params);
     const order = await getAmazonPayOrder(deps.db, shopId, orderId);
     if (!order) throw new HttpError(404, `unknown order ${orderId}`);
-    res.json({ ...order, workflowId: amazonPayAuthorizationWorkflowId(shopId, orderId), outbox: await listOutbox(deps.db, shopId, orderId) });
+    const workflowId = amazonPayAuthorizationWorkflowId(shopId, orderId);
+    res.json({ ...order, workflowId, failure: await getProcessFailure(deps.db, workflowId), outbox: await listOutbox(deps.db, shopId, orderId) });
   });
 
   return router;

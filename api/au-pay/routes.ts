@@ -5,6 +5,7 @@ import { resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/a
 import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { runOperatorAction } from '../operator-action';
 import { attributes, writeThenStart } from '../pending-starts';
@@ -42,7 +43,8 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
     const order = await getAuPayOrder(deps.db, shopId, orderId);
     if (!order) throw new HttpError(404, `unknown order ${orderId}`);
     const history = await listCallHistory(deps.db, { shopId, orderId, limit: 50 });
-    res.json({ ...order, workflowId: auPayShipmentWorkflowId(shopId, orderId), history });
+    const workflowId = auPayShipmentWorkflowId(shopId, orderId);
+    res.json({ ...order, workflowId, failure: await getProcessFailure(deps.db, workflowId), history });
   });
 
   router.get('/history', async (req, res) => {

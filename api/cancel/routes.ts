@@ -5,6 +5,7 @@ import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { decideProviderFailureUpdate } from '../../workflows/order-cancel-messages';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { runOperatorAction } from '../operator-action';
 import { cancelRequestBody, decisionBody, methodParams, orderParams, paymentMethodBody } from './schemas';
@@ -55,7 +56,8 @@ export function createOrderCancelRoutes(deps: ApiDeps): Router {
     if (!record) throw new HttpError(404, `no cancel for order ${orderId}`);
     // the order OUT row as it is now: an operator's redelivery may have changed it since the saga recorded it
     const orderOut = record.outboxId ? { id: record.outboxId, ...(await outboxProgress(deps.db, record.outboxId)) } : null;
-    res.json({ ...record, workflowId: orderCancelWorkflowId(shopId, orderId), orderOut });
+    const workflowId = orderCancelWorkflowId(shopId, orderId);
+    res.json({ ...record, workflowId, failure: await getProcessFailure(deps.db, workflowId), orderOut });
   });
 
   // The operator's choice after a failed provider cancel (#696, #1334), as an update the saga validates.

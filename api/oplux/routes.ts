@@ -6,6 +6,7 @@ import { relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate } from '../.
 import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
 import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { runOperatorAction } from '../operator-action';
 import { attributes, writeThenStart } from '../pending-starts';
@@ -41,7 +42,7 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
   router.get('/orders/:orderId', async (req, res) => {
     const { shopId, orderId } = opluxOrderParams.parse(req.params);
     const { order, ...fields } = await orderOr404(shopId, orderId);
-    res.json({ ...fields, amountJpy: order.amountJpy, paymentMethodId: order.paymentMethodId, workflowId: opluxFraudReviewWorkflowId(shopId, orderId), outbox: await listOpluxOutbox(deps.db, shopId, orderId) });
+    res.json({ ...fields, amountJpy: order.amountJpy, paymentMethodId: order.paymentMethodId, workflowId: opluxFraudReviewWorkflowId(shopId, orderId), failure: await getProcessFailure(deps.db, opluxFraudReviewWorkflowId(shopId, orderId)), outbox: await listOpluxOutbox(deps.db, shopId, orderId) });
   });
 
   router.post('/orders/:orderId/manual-review', async (req, res) => {

@@ -3,6 +3,7 @@ import { getWindow, listWindows } from '../../db/yahoo-orders';
 import { listOutbox } from '../../db/amazon-pay-orders';
 import { windowDecisionUpdate, windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
+import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { isClosedWorkflowError, runOperatorAction } from '../operator-action';
 import { decisionBody, windowListQuery, yahooOrderParams } from './schemas';
@@ -31,7 +32,7 @@ export function createYahooRoutes(deps: ApiDeps): Router {
     const live: WindowState | null = await deps.temporal.workflow.getHandle(workflowId).query(windowStateQuery)
       .catch((err: unknown) => { if (isClosedWorkflowError(err)) return null; throw err; });
     res.json({
-      ...window, workflowId, pendingDecision: live?.pending ?? null, checks: live?.checks ?? null,
+      ...window, workflowId, failure: await getProcessFailure(deps.db, workflowId), pendingDecision: live?.pending ?? null, checks: live?.checks ?? null,
       outbox: await listOutbox(deps.db, shopId, orderId),
     });
   });
