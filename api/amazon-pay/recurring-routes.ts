@@ -28,6 +28,7 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
     const workflowId = amazonPayRecurringWorkflowId(shopId, b.parentOrderId);
     const samePlan = (row: RecurringParentRow | undefined) => row !== undefined && row.chargePermissionId === b.chargePermissionId
       && row.amountJpy === b.amountJpy && row.intervalUnit === b.interval.unit && row.intervalValue === b.interval.value;
+    const before = await getRecurringParent(deps.db, shopId, b.parentOrderId);
     const { row, outcome } = await writeThenStart(deps, {
       workflowId, shopId, workflowType: amazonPayRecurringWorkflow.name, taskQueue: deps.taskQueue,
       args: [{ shopId, parentOrderId: b.parentOrderId, chargePermissionId: b.chargePermissionId, plan, captureNow: b.captureNow, expiryWarningDays: b.expiryWarningDays }],
@@ -45,6 +46,7 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
     if (!row) throw new HttpError(409, `charge permission ${b.chargePermissionId} already backs another recurring parent`);
     if (outcome === null) throw new HttpError(409, `recurring parent ${b.parentOrderId} was started before with another charge permission or plan`, { status: row.status });
     if (outcome === 'finished-before') return void res.status(200).json({ workflowId, status: row.status, note: 'this recurring parent has already ended' });
+    if (before && before.status !== 'failed') return void res.status(200).json({ workflowId, status: row.status, note: 'this recurring parent is already running: the repeat changes nothing' });
     res.status(202).json({ workflowId });
   });
 

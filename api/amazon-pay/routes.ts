@@ -4,6 +4,7 @@ import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-autho
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { getProcessFailure } from '../../db/process-failures';
+import { PAYMENT_STATUS } from '../../workflows/amazon-pay-review';
 import { HttpError } from '../http-error';
 import { attributes, writeThenStart } from '../pending-starts';
 import { amazonOrderParams, authorizationBody } from './schemas';
@@ -22,6 +23,7 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
     const request = { shopId, ...authorizationBody.parse(req.body) };
     const workflowId = amazonPayAuthorizationWorkflowId(shopId, request.orderId);
     const same = (row: AmazonPayOrderRow) => row.chargePermissionId === request.chargePermissionId && row.amountJpy === request.amountJpy;
+    const before = await getAmazonPayOrder(deps.db, shopId, request.orderId);
     const { row, outcome } = await writeThenStart(deps, {
       workflowId, shopId, workflowType: amazonPayAuthorizationWorkflow.name, taskQueue: deps.taskQueue, args: [request, {}],
       conflictPolicy: 'USE_EXISTING', // a repeat finds the running review
@@ -31,6 +33,8 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
     }, { write: () => insertAuthorizationOrder(deps.db, request), proceed: same });
     if (outcome === null) throw new HttpError(409, `order ${request.orderId} is already under review with another charge permission or amount`);
     if (outcome === 'finished-before') return void res.status(200).json({ workflowId, paymentStatus: row.paymentStatus, note: 'the review of this order has already finished' });
+    // a repeat while the review runs changes nothing; a request after a failed review starts it again (202)
+    if (before && before.paymentStatus !== PAYMENT_STATUS.failed) return void res.status(200).json({ workflowId, paymentStatus: row.paymentStatus, note: 'this order is already under review: the repeat changes nothing' });
     res.status(202).json({ workflowId, paymentStatus: row.paymentStatus });
   });
 

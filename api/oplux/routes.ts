@@ -25,6 +25,7 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
     const { shopId } = req.params as { shopId: string };
     const order = { shopId, ...orderCompletedBody.parse(req.body) };
     const workflowId = opluxFraudReviewWorkflowId(shopId, order.orderId);
+    const before = await getOpluxOrder(deps.db, shopId, order.orderId);
     const { row, outcome } = await writeThenStart(deps, {
       workflowId, shopId, workflowType: opluxFraudReviewWorkflow.name, taskQueue: deps.taskQueue, args: [order, {}],
       conflictPolicy: 'USE_EXISTING', // a repeated report finds the running review
@@ -36,6 +37,7 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
       throw new HttpError(409, `order ${order.orderId} was reported before with other data; its review goes on with the first report`, { status: row.status });
     }
     if (outcome === 'finished-before') return void res.status(200).json({ workflowId, status: row.status, note: 'the fraud review of this order has already finished' });
+    if (before) return void res.status(200).json({ workflowId, status: row.status, note: 'this order is already under review: the repeat changes nothing' });
     res.status(202).json({ workflowId, status: row.status });
   });
 
