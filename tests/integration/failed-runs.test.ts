@@ -74,7 +74,8 @@ test('an authorization whose permission cannot be charged: 審査エラー with 
   });
   expect(reviewed).toMatchObject({ failure: null, creditStatus: expect.stringMatching(/Authorized|Captured/) });
   expect(sandbox.amazonPay.kit.ledger.list({ operation: 'createCharge' }).filter((e) => e.applied)).toHaveLength(1);
-  // a finished review is not run a third time
+  // a finished review is not run a third time (the row says 審査完了 a workflow task before the run has closed: wait for it)
+  expect(await env.client.workflow.getHandle(amazonPayAuthorizationWorkflowId(SHOP_ID, 'FAIL-1')).result()).toMatchObject({ paymentStatus: '審査完了' });
   expect(await call('POST', '/authorizations', request)).toMatchObject({ status: 200, body: { note: expect.stringContaining('already finished') } });
 });
 

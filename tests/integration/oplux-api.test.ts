@@ -1,6 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getOpluxOrder } from '../../db/oplux-orders';
 import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
+import { fraudReviewStateQuery } from '../../workflows/oplux-fraud-review-messages';
+import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
 import { API_TOKEN, callApi, startTestApi } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
@@ -43,6 +45,13 @@ const report = (o: ReturnType<typeof newReviewOrder>) => {
   const { shopId: _shopId, ...body } = o;
   return body;
 };
+/**
+ * The review at `status` in its row and in the workflow: the row is written a workflow task before the workflow
+ * shows the status, and an operator's action is judged by the workflow.
+ */
+const reviewAt = (orderId: string, status: string) => async () =>
+  (await getOpluxOrder(db.pool, SHOP_ID, orderId))?.status === status
+  && (await env.client.workflow.getHandle(opluxFraudReviewWorkflowId(SHOP_ID, orderId)).query(fraudReviewStateQuery).catch(() => undefined))?.status === status;
 
 describe('API input', () => {
   test('the bearer token is required', async () => {
@@ -95,7 +104,7 @@ test('the worker killed mid-registration: one event at O-PLUX, then the manual r
   worker = await startWorkerProcess(workerEnv);
   try {
     // The activity's 20 s start-to-close passes; its retry looks the event up by event_id_for_shop instead of registering.
-    await until(async () => (await getOpluxOrder(db.pool, SHOP_ID, order.orderId))?.status === FRAUD_STATUS.awaitingManual, 90_000);
+    await until(reviewAt(order.orderId, FRAUD_STATUS.awaitingManual), 90_000);
     expect(registrations()).toHaveLength(1);
     const read = await call('GET', `/orders/${order.orderId}`);
     expect(read.body).toMatchObject({
@@ -106,7 +115,7 @@ test('the worker killed mid-registration: one event at O-PLUX, then the manual r
 
     expect((await call('POST', `/orders/${order.orderId}/relink`)).status).toBe(409);
     expect(await call('POST', `/orders/${order.orderId}/manual-review`, { result: 'OK', memo: '本人確認済み' })).toMatchObject({ status: 202, body: { accepted: true } });
-    await until(async () => (await getOpluxOrder(db.pool, SHOP_ID, order.orderId))?.status === FRAUD_STATUS.ok, 30_000);
+    await until(reviewAt(order.orderId, FRAUD_STATUS.ok), 30_000);
     const refused = await call('POST', `/orders/${order.orderId}/manual-review`, { result: '20' });
     expect(refused).toMatchObject({ status: 409, body: { error: expect.stringContaining('no manual review is awaited'), status: FRAUD_STATUS.ok } });
 

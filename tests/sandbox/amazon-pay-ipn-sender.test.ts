@@ -193,8 +193,12 @@ test('reorder: each held message follows the next one; turning it off releases t
 test('delayMs holds the first attempt', async () => {
   sender.configure({ delayMs: 100 });
   sender.notify(change('C1'));
+  // Not a wait for something to happen (an absence cannot be waited on) and not a race: this timer is started after
+  // the sender's 100 ms one and is due first; Node runs due timers in order, each one's promise callbacks before the
+  // next, so the check below always runs while C1 is still held. flush() then waits for the delivery itself.
   await new Promise((r) => setTimeout(r, 30));
   expect(shop.received).toEqual([]);
+  expect(sender.deliveries()).toEqual([]);
   await sender.flush();
   expect(objectIds()).toEqual(['C1']);
 });

@@ -74,13 +74,3 @@ export async function gmoStatus(sandbox: TestSandbox, orderId: string): Promise<
   return (await gmoClient(sandbox).searchTrade(orderId))?.status;
 }
 
-/** Polls `read` (real time, a few seconds at most) until `ok`; for state a workflow reaches without time passing. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 150): Promise<T> {
-  let v = await read();
-  for (let i = 0; i < tries && !ok(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
-

@@ -60,14 +60,9 @@ const start = (req: AuthorizationRequest) =>
     workflowId: amazonPayAuthorizationWorkflowId(req.shopId, req.orderId), taskQueue, args: [req, { checkEvery: '1 hour', giveUpAfter: '25 hours' }],
   });
 
-async function chargeIdOf(handle: Awaited<ReturnType<typeof start>>): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const { chargeId } = await handle.query(authorizationStateQuery);
-    if (chargeId) return chargeId;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no charge was created');
-}
+/** The charge the workflow created (in real time: its first activity). */
+const chargeIdOf = (handle: Awaited<ReturnType<typeof start>>): Promise<string> =>
+  until(async () => (await handle.query(authorizationStateQuery)).chargeId, 15_000, 50);
 
 const resolve = (chargeId: string, state: string, reasonCode?: string) =>
   sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state, ...(reasonCode ? { reasonCode } : {}) });

@@ -9,6 +9,7 @@ import type { TestDatabase } from '../support/database';
 import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
+import { until } from '../support/until';
 
 /**
  * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
@@ -52,11 +53,7 @@ afterEach(async () => {
 /** Waits (in real time; nothing here needs the clock) until the workflow stands at `status`. */
 async function waitForStatus(report: ShipmentReport, status: string): Promise<void> {
   const handle = env.client.workflow.getHandle(auPayShipmentWorkflowId(report.shopId, report.orderId));
-  for (let i = 0; i < 200; i++) {
-    if ((await handle.query(linkStateQuery)).status === status) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`workflow never reached ${status}; it is ${(await handle.query(linkStateQuery)).status}`);
+  await until(async () => (await handle.query(linkStateQuery)).status === status, 20_000, 100);
 }
 
 const applied = (entries: Array<{ operation: string; applied: boolean }>, operation: string) =>
@@ -144,9 +141,12 @@ test('timeouts until the retries are spent: the seed timeout message and a mail'
   await sandbox.control('POST', '/au-pay/_sandbox/faults', { operation: 'updateTradeStsProc', kind: 'timeout', delayMs: 1000 });
   const handle = await start(report);
   await waitForStatus(report, LINK_STATUS.shipped);
-  // Retries back off on server timers; skip time until the six attempts are spent.
-  for (let i = 0; i < 30 && (await handle.query(linkStateQuery)).status !== LINK_STATUS.completeError; i++) await env.sleep('1m');
-  await waitForStatus(report, LINK_STATUS.completeError);
+  // Retries back off on server timers; skip time, a minute at a time, until the six attempts are spent.
+  await until(async () => {
+    if ((await handle.query(linkStateQuery)).status === LINK_STATUS.completeError) return true;
+    await env.sleep('1m');
+    return false;
+  }, 120_000, 0);
   expect((await orderRow(db.pool, report))?.lastError).toBe(TIMEOUT_MESSAGE);
   expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(0);
   expect((await history(db.pool, report)).filter((h) => h.operation === 'updateTradeStsProc')).toHaveLength(6);
@@ -220,6 +220,6 @@ test('split orders: both pushed to the one au PAY order, the later tracking numb
 });
 
 async function waitForMail(n: number): Promise<void> {
-  for (let i = 0; i < 100 && sandbox.sink.messages().length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => sandbox.sink.messages().length >= n, 15_000, 50);
   expect(sandbox.sink.messages()).toHaveLength(n);
 }

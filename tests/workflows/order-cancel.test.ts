@@ -15,10 +15,11 @@ import { amazonPayRecurringWorkflowId, orderCancelWorkflowId } from '../../workf
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import {
-  appliedCancels, cancelGmoPgDeps, GMO_SHOP, eventually, gmoAuthorize, gmoClient, gmoStatus, lateTemporal, METHODS, newGmoOrderId, setUpCancelShop,
+  appliedCancels, cancelGmoPgDeps, GMO_SHOP, gmoAuthorize, gmoClient, gmoStatus, lateTemporal, METHODS, newGmoOrderId, setUpCancelShop,
 } from '../support/order-cancel-fixtures';
 import { connectExternalSystem, testAccounts } from '../support/order-out-fixtures';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { until } from '../support/until';
 
 /**
  * The cancellation saga on the time-skipping server with its real activities: the GMO-PG and Amazon Pay emulators,
@@ -65,7 +66,10 @@ const record = (orderId: string) => getCancelRecord(rig.db.pool, SHOP_ID, orderI
 const outbox = (orderId: string) => listDeliveries(rig.db.pool, SHOP_ID, { orderId, limit: 10 });
 const mails = (subject: string, orderId: string) => rig.sandbox.sink.messages().filter((m) => m.subject === subject && m.text.includes(orderId));
 const awaitingDecision = (handle: Awaited<ReturnType<typeof start>>) =>
-  eventually(() => handle.query(orderCancelStateQuery), (s) => s.status === 'provider-failed');
+  until(async () => {
+    const s = await handle.query(orderCancelStateQuery);
+    return s.status === 'provider-failed' && s;
+  }, 15_000, 100);
 
 const lock = (trade: string) => rig.sandbox.control('POST', `/gmo-pg/_sandbox/trades/${GMO_SHOP.shopId}/${trade}/lock`, { locked: true });
 
@@ -127,7 +131,7 @@ test('the provider cancel fails: the order stays; "cancel locally only" cancels 
   expect(waiting.providerDetail).toMatch(/E01410010/);
   expect(await record(orderId)).toMatchObject({ orderStatus: '受注', status: 'provider-failed' });
   expect(await outbox(orderId)).toHaveLength(0); // nothing else happens yet
-  const [mail] = await eventually(async () => mails(PROVIDER_CANCEL_FAILED_SUBJECT, orderId), (m) => m.length > 0);
+  const mail = await until(() => mails(PROVIDER_CANCEL_FAILED_SUBJECT, orderId)[0], 15_000, 100);
   expect(mail!.text).toContain('E01410010');
 
   const decided = await handle.executeUpdate(decideProviderFailureUpdate, { args: ['cancel-locally'] });
@@ -153,9 +157,15 @@ test('no decision for 3 days: a reminder each day and it keeps waiting; "leave i
 
   await env.sleep('3 days');
   await env.sleep('1 hour');
-  const state = await eventually(() => handle.query(orderCancelStateQuery), (s) => s.reminders >= 3);
+  const state = await until(async () => {
+    const s = await handle.query(orderCancelStateQuery);
+    return s.reminders >= 3 && s;
+  }, 15_000, 100);
   expect(state).toMatchObject({ status: 'provider-failed', orderStatus: '受注', reminders: 3 });
-  const reminders = await eventually(async () => mails(PROVIDER_CANCEL_REMINDER_SUBJECT, orderId), (m) => m.length >= 3);
+  const reminders = await until(() => {
+    const m = mails(PROVIDER_CANCEL_REMINDER_SUBJECT, orderId);
+    return m.length >= 3 && m;
+  }, 15_000, 100);
   expect(reminders.map((m) => /リマインド (\d) 回目/.exec(m.text)?.[1])).toEqual(['1', '2', '3']);
   expect(await record(orderId)).toMatchObject({ reminders: 3, orderStatus: '受注' });
 
@@ -221,19 +231,22 @@ test('Amazon Pay recurring: a child\'s charge is canceled while the parent goes 
   await insertRecurringParent(rig.db.pool, { shopId: SHOP_ID, parentOrderId, chargePermissionId, amountJpy: 4800, intervalUnit: 'Month', intervalValue: 1 });
   const parent = await env.client.workflow.start(amazonPayRecurringWorkflow, { workflowId: amazonPayRecurringWorkflowId(SHOP_ID, parentOrderId), taskQueue, args: [input] });
   await env.sleep('2 hours');
-  const [child] = await eventually(() => listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId), (k) => k.length > 0);
+  const child = await until(async () => (await listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId))[0], 15_000, 100);
   expect(child).toMatchObject({ outcome: 'charged', chargeState: 'Authorized' });
 
   const childOrder = `${parentOrderId}-1`;
-  const canceled = await (await start(childOrder, { method: METHODS.amazon, amazonPayChargeId: child!.chargeId!, recurringRole: 'child' })).result();
+  const canceled = await (await start(childOrder, { method: METHODS.amazon, amazonPayChargeId: child.chargeId!, recurringRole: 'child' })).result();
   expect(canceled).toMatchObject({ status: 'canceled', providerOutcome: 'canceled', providerDetail: 'Canceled', external: 'delivered' });
-  expect((await rig.amazonPay.getCharge(child!.chargeId!)).statusDetails.state).toBe('Canceled');
+  expect((await rig.amazonPay.getCharge(child.chargeId!)).statusDetails.state).toBe('Canceled');
   expect((await listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId))[0]).toMatchObject({ cycle: 1, outcome: 'canceled', chargeState: 'Canceled' });
 
   // the parent goes on: its permission is still chargeable and the next child is charged a month later
   expect((await rig.amazonPay.getChargePermission(chargePermissionId)).statusDetails.state).toBe('Chargeable');
   await env.sleep('32 days');
-  const kids = await eventually(() => listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId), (k) => k.length > 1);
+  const kids = await until(async () => {
+    const k = await listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId);
+    return k.length > 1 && k;
+  }, 15_000, 100);
   expect(kids[1]).toMatchObject({ outcome: 'charged', chargeState: 'Authorized' });
   expect((await parent.query(recurringStateQuery)).status).toBe('active');
 

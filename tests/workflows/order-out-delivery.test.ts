@@ -10,6 +10,7 @@ import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { connectExternalSystem, testAccounts, writeOutbox } from '../support/order-out-fixtures';
 import type { ReceivedDelivery } from '../../external-system/emulator/receiver';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { until } from '../support/until';
 
 /**
  * Order data OUT on the time-skipping server: the real delivery activities POST to the external-system emulator,
@@ -94,7 +95,7 @@ test('retries spent: the row fails, the shop is mailed, the next state waits; a 
   await fault({ kind: 'error', status: 500, times: 8 });
   const handle = await start(orderId);
   await env.sleep('1 hour'); // the backoff of 8 attempts is about 20 minutes
-  for (let i = 0; i < 100 && (await handle.query(orderOutStateQuery)).heldBy === null; i++) await new Promise((r) => setTimeout(r, 100));
+  await until(async () => (await handle.query(orderOutStateQuery)).heldBy !== null, 15_000, 100);
   expect(await handle.query(orderOutStateQuery)).toEqual({ delivered: 0, heldBy: first });
 
   const rows = (await listDeliveries(rig.db.pool, SHOP_ID, { orderId, limit: 10 })).reverse();
@@ -102,8 +103,7 @@ test('retries spent: the row fails, the shop is mailed, the next state waits; a 
   expect(rows[0]!.attempts).toBe(8);
   expect(rows[0]!.lastError).toMatch(/HTTP 500/);
   expect(received(orderId).filter((d) => d.accepted)).toHaveLength(0);
-  for (let i = 0; i < 50 && rig.sandbox.sink.messages().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  const [mail] = rig.sandbox.sink.messages();
+  const mail = await until(() => rig.sandbox.sink.messages()[0], 15_000, 100);
   expect(mail).toMatchObject({ subject: ORDER_OUT_FAILED_SUBJECT, to: [NOTIFY_EMAIL] });
   expect(mail!.text).toContain(orderId);
 
@@ -118,7 +118,7 @@ test('a refusal (4xx) is not retried; an answer lost after the receiver took it 
   await writeOutbox(rig.db.pool, SHOP_ID, refused, [{ event: 'authorized', payload: { orderId: refused } }]);
   await fault({ kind: 'error', status: 422, times: 1 });
   const h1 = await start(refused);
-  for (let i = 0; i < 100 && (await h1.query(orderOutStateQuery)).heldBy === null; i++) await new Promise((r) => setTimeout(r, 100));
+  await until(async () => (await h1.query(orderOutStateQuery)).heldBy !== null, 15_000, 100); // failed, and holding the order
   const [row] = await listDeliveries(rig.db.pool, SHOP_ID, { orderId: refused, limit: 1 });
   expect(row).toMatchObject({ status: 'failed', attempts: 1 });
   expect(row!.lastError).toMatch(/refused it: HTTP 422/);

@@ -14,6 +14,7 @@ import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type YahooTestShop } from '../support/yahoo-fixtures';
+import { until } from '../support/until';
 
 /**
  * Yahoo!ショッピング's payment-method-change window on the time-skipping test server, with the real activities against
@@ -81,22 +82,14 @@ const finished = (orderId: string) => plain.workflow.getHandle<typeof yahooPayMe
 /** Waits (in real time; nothing here needs the clock) until the window stands at `status`, its deadline known. */
 async function waitForStatus(orderId: string, status: string): Promise<void> {
   const handle = handleOf(orderId);
-  for (let i = 0; i < 300; i++) {
-    const state = await handle.query(windowStateQuery).catch(() => undefined);
-    if (state?.status === status && state.deadline) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`window never reached ${status}; it is ${(await handle.query(windowStateQuery)).status}`);
+  await until(async () => {
+    const state = await handle.query(windowStateQuery).catch(() => undefined); // not started yet
+    return state?.status === status && !!state.deadline;
+  }, 30_000, 100);
 }
 
-async function mailWith(subject: string) {
-  for (let i = 0; i < 100; i++) {
-    const [mail] = sandbox.sink.messages({ subjectContains: subject });
-    if (mail) return mail;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no mail about ${subject}`);
-}
+/** The first mail whose subject contains `subject`, once the SMTP sink has it. */
+const mailWith = (subject: string) => until(() => sandbox.sink.messages({ subjectContains: subject })[0], 15_000, 100);
 
 const ourCalls = (orderId: string, operation: string) => sandbox.yahoo.kit.ledger.list({ orderId, operation }).filter((e) => e.applied);
 
