@@ -1,13 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createRenkeiWorker } from '../../workers/create-worker';
-import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
-import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
-import { callApi, startTestApi } from '../support/test-api';
-import { startDevServer } from '../support/dev-server';
-import { startTestDatabase, type TestDatabase } from '../support/database';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { workflowBundle } from '../support/workflow-bundle';
+import { SHOP_ID } from '../support/au-pay-fixtures';
+import { startApiWorld, type ApiWorld } from '../support/api-world';
+import { mintChargePermission } from '../support/amazon-pay-fixtures';
+import { callApi } from '../support/test-api';
 import { until } from '../support/until';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 
@@ -15,36 +9,17 @@ import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
  * Amazon Pay through the real API, the Temporal dev server, PostgreSQL and the sandbox: the sandbox's SNS-signed IPN
  * reaches our endpoint, is verified, and wakes the workflow, which reads the charge; forged IPNs are refused.
  */
-const taskQueue = 'amazon-pay-integration';
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let sandbox: TestSandbox;
-let testApi: Awaited<ReturnType<typeof startTestApi>>;
-let worker: Worker;
-let running: Promise<void>;
+let world: ApiWorld;
+let env: ApiWorld['env'];
+let sandbox: ApiWorld['sandbox'];
 let api: string;
 
 beforeAll(async () => {
-  ({ env } = await startDevServer());
-  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  const amazonPay = amazonPayTestClient(sandbox);
-  testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
-  api = testApi.url;
+  world = await startApiWorld('amazon-pay-integration');
+  ({ env, sandbox, api } = world);
   sandbox.amazonPayIpn.configure({ targetUrl: `${api}/shops/${SHOP_ID}/amazon-pay/ipn` });
-  worker = await createRenkeiWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
-    deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
-  });
-  running = worker.run();
 }, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testApi?.stop();
-  await Promise.all([db?.stop(), sandbox?.stop()]);
-  await env?.teardown();
-});
+afterAll(() => world?.stop());
 
 const call = (method: string, path: string, body?: unknown) => callApi(`${api}${path}`, method, body);
 

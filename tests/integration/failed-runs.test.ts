@@ -1,51 +1,27 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createRenkeiWorker } from '../../workers/create-worker';
 import { PROCESS_FAILED_SUBJECT } from '../../mail/process-failure-mail';
 import { amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
-import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
-import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
-import { callApi, startTestApi } from '../support/test-api';
-import { startDevServer } from '../support/dev-server';
-import { startTestDatabase, type TestDatabase } from '../support/database';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { workflowBundle } from '../support/workflow-bundle';
+import { SHOP_ID } from '../support/au-pay-fixtures';
+import { startApiWorld, type ApiWorld } from '../support/api-world';
+import { mintChargePermission } from '../support/amazon-pay-fixtures';
+import { callApi } from '../support/test-api';
 import { until } from '../support/until';
 
 /**
  * A process that fails shows as failed on its order (status, reason, a mail to the shop), never as still running;
  * once the cause is fixed, the same request runs it again and it succeeds.
  */
-const taskQueue = 'failed-runs';
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let sandbox: TestSandbox;
-let testApi: Awaited<ReturnType<typeof startTestApi>>;
-let worker: Worker;
-let running: Promise<void>;
+let world: ApiWorld;
+let env: ApiWorld['env'];
+let sandbox: ApiWorld['sandbox'];
 
 beforeAll(async () => {
-  ({ env } = await startDevServer());
-  [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  const amazonPay = amazonPayTestClient(sandbox);
-  testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
-  worker = await createRenkeiWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
-    deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
-  });
-  running = worker.run();
+  world = await startApiWorld('failed-runs');
+  ({ env, sandbox } = world);
 }, 120_000);
+afterAll(() => world?.stop());
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testApi?.stop();
-  await Promise.all([db?.stop(), sandbox?.stop()]);
-  await env?.teardown();
-});
-
-const call = (method: string, path: string, body?: unknown) => callApi(`${testApi.url}/shops/${SHOP_ID}/amazon-pay${path}`, method, body);
+const call = (method: string, path: string, body?: unknown) => callApi(`${world.api}/shops/${SHOP_ID}/amazon-pay${path}`, method, body);
 const failureMails = (orderId: string) => sandbox.sink.messages().filter((m) => m.subject === PROCESS_FAILED_SUBJECT && m.text.includes(orderId));
 
 test('an authorization whose permission cannot be charged: 審査エラー with the reason and a mail; re-requested once the buyer fixed it, it is reviewed', async () => {
