@@ -46,6 +46,16 @@ async function started(options: AuthorizationOptions) {
   return { req, handle, chargeId };
 }
 
+/**
+ * The result of a continued workflow. The first run's handle following the chain to its result was seen to wait
+ * forever on the time-skipping server after the last run had completed: wait for the completion, then read the last run.
+ */
+async function lastRunResult(workflowId: string) {
+  const latest = env.client.workflow.getHandle<typeof amazonPayAuthorizationWorkflow>(workflowId);
+  await until(async () => (await latest.describe()).status.name === 'COMPLETED');
+  return latest.result();
+}
+
 const events = async (handle: { fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }> }) => (await handle.fetchHistory()).events ?? [];
 const looks = async (handle: Parameters<typeof events>[0]) => (await events(handle)).filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length;
 
@@ -58,7 +68,7 @@ test('continued runs keep the original deadline: no IPN at all, the wait still e
   expect((await handle.describe()).runId).not.toBe(firstRunId);
   expect((await handle.describe()).status.name).toBe('RUNNING');
   await env.sleep('2 hours');
-  const result = await handle.result();
+  const result = await lastRunResult(handle.workflowId);
   expect(result.paymentStatus).toBe('審査完了'); // no result within the window: the ERROR list (#1320 rule)
 });
 
@@ -73,7 +83,10 @@ test('an IPN about another charge brings nothing new: 30 of them add no look', a
   await handle.signal(chargeNotifiedSignal, { chargeId });
   await until(async () => (await handle.query(authorizationStateQuery)).checks === 1);
   expect(await looks(handle)).toBe(before + 1);
-  await handle.terminate('test done');
+  // ended by its own result, not terminated: a terminated workflow was seen to leave the time-skipping server stuck
+  await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
+  await handle.signal(chargeNotifiedSignal, { chargeId });
+  expect(await handle.result()).toMatchObject({ paymentStatus: '審査完了' });
 });
 
 test('past its history bound the run continues as new, carrying the charge, the looks and the deadline; one result', async () => {
@@ -97,6 +110,6 @@ test('past its history bound the run continues as new, carrying the charge, the 
 
   await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
   await handle.signal(chargeNotifiedSignal, { chargeId });
-  expect(await handle.result()).toMatchObject({ paymentStatus: '審査完了', chargeState: 'Authorized' });
+  expect(await lastRunResult(handle.workflowId)).toMatchObject({ paymentStatus: '審査完了', chargeState: 'Authorized' });
   expect(await listOutbox(db.pool, SHOP_ID, req.orderId)).toHaveLength(1);
 });
