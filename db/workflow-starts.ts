@@ -67,12 +67,6 @@ export async function countPendingStarts(pool: Pool): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-/** Whether the start of this workflow is still owed (Temporal has not confirmed it). */
-export async function isStartOwed(q: Queryable, workflowId: string): Promise<boolean> {
-  const { rows } = await q.query(`SELECT 1 FROM workflow_starts WHERE workflow_id = $1`, [workflowId]);
-  return rows.length > 0;
-}
-
 /** Whether the order row of an owed start exists (the API writes the owed start first, then the row). */
 export async function orderRowExists(q: Queryable, s: PendingStart): Promise<boolean> {
   const t = ORDER_TABLES[s.row.table];
