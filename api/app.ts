@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { requireBearer } from './auth';
+import { authenticate, requireRoleForMethod } from './auth';
 import { requireKnownShop } from './known-shop';
 import { errorHandler } from './http-error';
 import { temporalDeadline } from './dependency-deadline';
@@ -18,6 +18,9 @@ import { createOrderOutRoutes } from './order-out/routes';
 import { createOrderCancelRoutes } from './cancel/routes';
 import { createAmountChangeRoutes } from './cancel/amount-change-routes';
 import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
+import { createAttentionRoutes } from './attention/routes';
+import { createOperatorRoutes } from './operators/routes';
+import { createAuditRoutes } from './audit/routes';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import type { AmazonPayIpnAccountLookup } from './amazon-pay/ipn-account';
@@ -56,8 +59,10 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(createHealthRoutes(deps));
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
-  app.use(requireBearer(deps.apiToken));
-  app.use('/shops/:shopId', requireKnownShop(deps));
+  app.use(authenticate(deps));
+  app.use(createOperatorRoutes(deps)); // /operators: admins only, deployment-wide
+  app.use('/shops/:shopId', requireKnownShop(deps), requireRoleForMethod);
+  app.use('/shops/:shopId/audit', createAuditRoutes(deps));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
   app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
   app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));
@@ -66,6 +71,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/order-out', createOrderOutRoutes(deps));
   app.use('/shops/:shopId/cancellations', createOrderCancelRoutes(deps));
   app.use('/shops/:shopId/amount-changes', createAmountChangeRoutes(deps));
+  app.use('/shops/:shopId/attention', createAttentionRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

@@ -75,6 +75,28 @@ export async function reopenFailed(pool: Pool, shopId: string, id: string): Prom
   return rows[0] ? row(rows[0]) : undefined;
 }
 
+export async function getDelivery(pool: Pick<Pool, 'query'>, shopId: string, id: string): Promise<OutboxRow | undefined> {
+  const { rows } = await pool.query(`SELECT * FROM order_outbox WHERE shop_id = $1 AND id = $2`, [shopId, id]);
+  return rows[0] ? row(rows[0]) : undefined;
+}
+
+/** Every failed row of one order made pending again (an operator's redelivery of the order). */
+export async function reopenFailedOfOrder(pool: Pick<Pool, 'query'>, shopId: string, orderId: string): Promise<OutboxRow[]> {
+  const { rows } = await pool.query(
+    `UPDATE order_outbox SET status = 'pending', dispatched_at = now() WHERE shop_id = $1 AND order_id = $2 AND status = 'failed' RETURNING *`, [shopId, orderId],
+  );
+  return rows.map(row);
+}
+
+/** The order's order data OUT as one status: failed when a row failed, else pending or delivered; undefined without rows. */
+export async function orderOutStatusOf(pool: Pick<Pool, 'query'>, shopId: string, orderId: string): Promise<OutboxRow['status'] | undefined> {
+  const { rows } = await pool.query<{ status: OutboxRow['status'] }>(
+    `SELECT status FROM order_outbox WHERE shop_id = $1 AND order_id = $2
+      ORDER BY CASE status WHEN 'failed' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END LIMIT 1`, [shopId, orderId],
+  );
+  return rows[0]?.status;
+}
+
 /**
  * Orders with rows a delivery workflow has not been told about, or was told about long ago and has not delivered
  * (a lost wake-up): claimed by stamping dispatched_at, so several dispatchers share the work.

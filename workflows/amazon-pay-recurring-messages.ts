@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActedBy } from './acted-by';
 import type { PlanInterval } from './amazon-pay-recurring-plan';
 
 /** An IPN named the parent's ChargePermission; the workflow reads it (BuyerClosed, PaymentMethodInvalid, Chargeable). */
@@ -19,12 +20,12 @@ export interface RecurringView {
 export const recurringStateQuery = defineQuery<RecurringView>('recurringState');
 
 /** Skip the next child; answers the date of the child that is skipped. */
-export const skipNextChildUpdate = defineUpdate<{ skipped: string }, []>('skipNextChild');
+export const skipNextChildUpdate = defineUpdate<{ skipped: string }, [ActedBy]>('skipNextChild');
 /** Change amount or interval; refused with the reason when the new plan breaks the cap or the 13-month rule. */
-export const changePlanUpdate = defineUpdate<RecurringView, [{ amountJpy?: number; interval?: PlanInterval }]>('changePlan');
+export const changePlanUpdate = defineUpdate<RecurringView, [{ amountJpy?: number; interval?: PlanInterval }, ActedBy?]>('changePlan');
 /** Cancel one child's charge at Amazon (a child may be canceled; the parent only by closing). */
-export const cancelChildUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number]>('cancelChild');
+export const cancelChildUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number, ActedBy?]>('cancelChild');
 /** A child authorized without capture (captureNow false) has shipped: capture its charge now. */
-export const childShippedUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number]>('childShipped');
+export const childShippedUpdate = defineUpdate<{ cycle: number; chargeState: string }, [number, ActedBy?]>('childShipped');
 /** The merchant closes the parent: the ChargePermission is closed at Amazon and the workflow ends. */
-export const closeParentUpdate = defineUpdate<RecurringView, [string]>('closeParent');
+export const closeParentUpdate = defineUpdate<RecurringView, [string, ActedBy?]>('closeParent');

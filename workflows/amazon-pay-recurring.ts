@@ -5,6 +5,7 @@ import type { AmazonPayRecurringActivities } from '../activities/amazon-pay-recu
 import {
   expiryAfter, expiryWarningAt, jstMonthKey, nextChargeAt, planRefusal, wouldExceedCap, type Plan,
 } from './amazon-pay-recurring-plan';
+import { actedBy, type ActedBy } from './acted-by';
 import {
   cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, childShippedUpdate, closeParentUpdate, recurringStateQuery,
   skipNextChildUpdate, type RecurringStatus, type RecurringView,
@@ -76,20 +77,22 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
 
   setHandler(recurringStateQuery, view);
   setHandler(chargePermissionNotifiedSignal, () => { permissionChanged = true; pokes += 1; });
-  setHandler(skipNextChildUpdate, () => { s.skipNext = true; return { skipped: s.nextChargeAt }; }, { validator: refuseIfEnded });
-  setHandler(changePlanUpdate, (change) => {
+  setHandler(skipNextChildUpdate, (by?: ActedBy) => { actedBy('skip next child', by); s.skipNext = true; return { skipped: s.nextChargeAt }; }, { validator: (_by?: ActedBy) => refuseIfEnded() });
+  setHandler(changePlanUpdate, (change, by?: ActedBy) => {
+    actedBy('plan change', by);
     // The new plan starts from the next child, which becomes the schedule's anchor.
     s.plan = { amountJpy: change.amountJpy ?? s.plan.amountJpy, interval: change.interval ?? s.plan.interval, firstChargeAt: s.nextChargeAt };
     s.anchorAt = s.nextChargeAt;
     return view();
   }, {
-    validator: (change) => {
+    validator: (change, _by?: ActedBy) => {
       refuseIfEnded();
       const why = planRefusal({ amountJpy: change.amountJpy ?? s.plan.amountJpy, interval: change.interval ?? s.plan.interval, firstChargeAt: s.nextChargeAt });
       if (why) throw new Error(why);
     },
   });
-  setHandler(cancelChildUpdate, async (cycle) => {
+  setHandler(cancelChildUpdate, async (cycle, by?: ActedBy) => {
+    actedBy(`cancel child ${cycle}`, by);
     const child = s.recentCharges.find((c) => c.cycle === cycle)!;
     const chargeState = await amazon.cancelChildCharge({ shopId: input.shopId, chargeId: child.chargeId, reason: `canceled by the shop (child ${cycle})` });
     await local.recordRecurringChild({
@@ -98,28 +101,30 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     });
     return { cycle, chargeState };
   }, {
-    validator: (cycle) => {
+    validator: (cycle, _by?: ActedBy) => {
       if (!s.recentCharges.some((c) => c.cycle === cycle)) throw new Error(`no recent charged child ${cycle}`);
     },
   });
-  setHandler(childShippedUpdate, async (cycle) => {
+  setHandler(childShippedUpdate, async (cycle, by?: ActedBy) => {
+    actedBy(`child ${cycle} shipped`, by);
     const child = s.recentCharges.find((c) => c.cycle === cycle)!;
     const chargeState = await amazon.captureRecurringChild({
       ...ref, cycle, scheduledAt: child.scheduledAt, chargeId: child.chargeId, amountJpy: child.amountJpy, idempotencyKey: stepKey(workflowId, 'capture', cycle),
     });
     return { cycle, chargeState };
   }, {
-    validator: (cycle) => {
+    validator: (cycle, _by?: ActedBy) => {
       if (input.captureNow) throw new Error('this parent captures with each charge');
       if (!s.recentCharges.some((c) => c.cycle === cycle)) throw new Error(`no recent charged child ${cycle}`);
     },
   });
-  setHandler(closeParentUpdate, async (reason) => {
+  setHandler(closeParentUpdate, async (reason, by?: ActedBy) => {
+    actedBy('close', by);
     closeReason = reason;
     pokes += 1;
     await condition(() => ended(s.status));
     return view();
-  }, { validator: (_reason: string) => refuseIfEnded() });
+  }, { validator: (_reason: string, _by?: ActedBy) => refuseIfEnded() });
 
   while (!ended(s.status)) {
     if (s.cycle - runStartCycle >= (input.cyclesPerRun ?? 12) || workflowInfo().continueAsNewSuggested) {

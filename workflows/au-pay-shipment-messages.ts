@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActedBy } from './acted-by';
 import type { LinkStatus, ManualStatus, ShipmentReport } from './au-pay-link-status';
 
 /** The OMS reported the shipment again (the data may have changed); a repeat is harmless. */
@@ -12,4 +13,4 @@ export interface LinkState {
 export const linkStateQuery = defineQuery<LinkState>('linkState');
 
 /** An operator sets one of the three manual statuses after an error (seed 004 section 6); refused with a reason otherwise. */
-export const resetLinkStatusUpdate = defineUpdate<{ previous: LinkStatus; status: LinkStatus }, [ManualStatus]>('resetLinkStatus');
+export const resetLinkStatusUpdate = defineUpdate<{ previous: LinkStatus; status: LinkStatus }, [ManualStatus, ActedBy?]>('resetLinkStatus');

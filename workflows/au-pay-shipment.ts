@@ -4,6 +4,7 @@ import {
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
 import { isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ManualStatus, type ShipmentReport } from './au-pay-link-status';
+import { actedBy, type ActedBy } from './acted-by';
 import { linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
 import { localIo, marketplaceApi } from './retry-policies';
 import { AU_PAY_LINK_STATUS } from './search-attributes';
@@ -33,12 +34,13 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
   setHandler(linkStateQuery, () => ({ status, lastError, cycle }));
   setHandler(
     resetLinkStatusUpdate,
-    (target) => {
+    (target, by?: ActedBy) => {
+      actedBy(`link status reset to ${target}`, by);
       requested = target;
       return { previous: status, status: target };
     },
     {
-      validator: (target) => {
+      validator: (target, _by?: ActedBy) => {
         const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target);
         if (why) throw new Error(why);
       },

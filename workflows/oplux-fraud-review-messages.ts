@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActedBy } from './acted-by';
 import type { Duration } from '@temporalio/common';
 import type { OpluxBlackCustomerType, OpluxManualCode, OpluxReview } from '../oplux/schemas';
 import type { FraudStatus, ProcessingResult, RelinkKind } from './oplux-review-rules';
@@ -69,7 +70,7 @@ export interface ManualReviewInput {
   memo?: string;
 }
 /** The operator's 目視審査 of an NG, HOLD or REVIEW order; refused with a reason when none is awaited. */
-export const submitManualReviewUpdate = defineUpdate<{ accepted: true; status: FraudStatus }, [ManualReviewInput]>('submitManualReview');
+export const submitManualReviewUpdate = defineUpdate<{ accepted: true; status: FraudStatus }, [ManualReviewInput, ActedBy?]>('submitManualReview');
 
 export interface BlackFlagInput {
   /** O-PLUXブラックフラグ: 1 ブラック, 0 ブラックではない */
@@ -77,7 +78,7 @@ export interface BlackFlagInput {
   customerType?: OpluxBlackCustomerType;
 }
 /** The operator's O-PLUXブラックフラグ, at any time once the order has an O-PLUX event. */
-export const setBlackFlagUpdate = defineUpdate<{ accepted: true; status: FraudStatus }, [BlackFlagInput]>('setBlackFlag');
+export const setBlackFlagUpdate = defineUpdate<{ accepted: true; status: FraudStatus }, [BlackFlagInput, ActedBy?]>('setBlackFlag');
 
 /** 手動再連携: re-runs the call that failed (審査エラー: the registration, 更新エラー: the update). */
-export const relinkUpdate = defineUpdate<{ accepted: true; relinkKind: RelinkKind }, []>('relink');
+export const relinkUpdate = defineUpdate<{ accepted: true; relinkKind: RelinkKind }, [ActedBy]>('relink');

@@ -9,6 +9,7 @@ import {
   fraudReviewStateQuery, relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate,
   type FraudReviewOptions, type FraudReviewOrder, type FraudReviewState,
 } from './oplux-fraud-review-messages';
+import { actedBy, type ActedBy } from './acted-by';
 import {
   blacklistRefusal, errorMessage, FRAUD_STATUS, manualReviewRefusal, MANUAL_WORD, outHeldBack, PAYMENT_STATUS_REGISTERED,
   PROCESSING_RESULT, RELINK_KIND, relinkRefusal, statusAfterManual, statusAfterReview, TIMEOUT_MESSAGE, updateInputProblem,
@@ -49,18 +50,21 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
     if (why) throw new Error(why);
   };
   setHandler(fraudReviewStateQuery, () => ({ ...s }));
-  setHandler(submitManualReviewUpdate, (m) => {
+  setHandler(submitManualReviewUpdate, (m, by?: ActedBy) => {
+    actedBy('manual review', by);
     queue.push({ kind: 'manual', result: m.result, memo: m.memo });
     return { accepted: true as const, status: s.status };
-  }, { validator: (m) => refuse(updateInputProblem(m) ?? manualReviewRefusal(view())) });
-  setHandler(setBlackFlagUpdate, (b) => {
+  }, { validator: (m, _by?: ActedBy) => refuse(updateInputProblem(m) ?? manualReviewRefusal(view())) });
+  setHandler(setBlackFlagUpdate, (b, by?: ActedBy) => {
+    actedBy('black flag', by);
     queue.push({ kind: 'black', flag: b.flag, customerType: b.customerType });
     return { accepted: true as const, status: s.status };
-  }, { validator: (b) => refuse(updateInputProblem(b) ?? blacklistRefusal(view())) });
-  setHandler(relinkUpdate, () => {
+  }, { validator: (b, _by?: ActedBy) => refuse(updateInputProblem(b) ?? blacklistRefusal(view())) });
+  setHandler(relinkUpdate, (by?: ActedBy) => {
+    actedBy('relink', by);
     relinkRequested = true;
     return { accepted: true as const, relinkKind: s.relinkKind! };
-  }, { validator: () => refuse(relinkRefusal(view())) });
+  }, { validator: (_by?: ActedBy) => refuse(relinkRefusal(view())) });
 
   /** Persists the order's fields (and the order data OUT when `release`), then shows the status. */
   async function record(next: FraudStatus, u: Omit<OpluxOrderUpdate, 'shopId' | 'orderId' | 'status' | 'errorMessage' | 'relinkKind' | 'release' | 'releaseKey'>

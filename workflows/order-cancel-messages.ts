@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActedBy } from './acted-by';
 
 /**
  * The cancellation saga's vocabulary, shared by the workflow, its activities, the database module and the API.
@@ -69,4 +70,4 @@ export interface OrderCancelState {
 export const orderCancelStateQuery = defineQuery<OrderCancelState>('orderCancelState');
 
 /** The operator's choice after a failed provider cancel (#696, #1334); refused with a reason when none is awaited. */
-export const decideProviderFailureUpdate = defineUpdate<OrderCancelState, [CancelDecision]>('decideProviderFailure');
+export const decideProviderFailureUpdate = defineUpdate<OrderCancelState, [CancelDecision, ActedBy?]>('decideProviderFailure');

@@ -6,6 +6,7 @@ import type { OrderCancelActivities, ProviderResult } from '../activities/order-
 import {
   CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type OrderCancelInput, type OrderCancelState,
 } from './order-cancel-messages';
+import { actedBy, type ActedBy } from './acted-by';
 import { localIo, paymentApi } from './retry-policies';
 import { stepKey } from './workflow-ids';
 
@@ -35,13 +36,14 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   setHandler(orderCancelStateQuery, () => ({ ...state }));
   setHandler(
     decideProviderFailureUpdate,
-    async (choice) => {
+    async (choice, by?: ActedBy) => {
+      actedBy(`decision ${choice}`, by);
       decision = choice;
       await condition(() => state.status !== 'provider-failed'); // answered once the choice is stored
       return { ...state };
     },
     {
-      validator: (choice) => {
+      validator: (choice, _by?: ActedBy) => {
         if (!CANCEL_DECISIONS.includes(choice)) throw new Error(`choice must be one of ${CANCEL_DECISIONS.join(', ')}`);
         if (state.status !== 'provider-failed') throw new Error(`no decision is awaited: the cancel is ${state.status}`);
         if (decision !== undefined) throw new Error(`"${decision}" has already been chosen`);

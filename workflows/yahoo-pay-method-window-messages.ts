@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActedBy } from './acted-by';
 import type { PendingDecision, WindowDecision, WindowStatus } from './yahoo-window-status';
 
 /** What a sweep saw of the order in orderList (no PayMethodChangeDoneDate there). A repeat is harmless. */
@@ -28,4 +29,4 @@ export interface DecisionInput {
   operator: string;
 }
 /** The operator's decision at a deadline (cancel at Yahoo or keep) or after a link error (retry or keep); refused with a reason otherwise. */
-export const windowDecisionUpdate = defineUpdate<{ previous: WindowStatus; decision: WindowDecision }, [DecisionInput]>('yahooWindowDecision');
+export const windowDecisionUpdate = defineUpdate<{ previous: WindowStatus; decision: WindowDecision }, [DecisionInput, ActedBy?]>('yahooWindowDecision');

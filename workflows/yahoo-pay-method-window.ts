@@ -7,6 +7,7 @@ import { msToNumber as msOf } from '@temporalio/common/lib/time';
 import type { YahooWindowActivities } from '../activities/yahoo-window-activities';
 import { payMethodChangeDeadline } from '../yahoo/pay-method-change';
 import { orderSeenSignal, windowDecisionUpdate, windowStateQuery, type DecisionInput, type OrderSighting } from './yahoo-pay-method-window-messages';
+import { actedBy, type ActedBy } from './acted-by';
 import {
   DEADLINE_DECISIONS, decisionRefusal, LINK_ERROR_DECISIONS, releaseAfterChange, WINDOW_STATUS, windowOutcome,
   type PendingDecision, type WindowDecision, type WindowOrderView, type WindowStatus,
@@ -78,13 +79,14 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   setHandler(windowStateQuery, () => ({ status, deadline, deadlineSource, pending: pending ?? null, lastError, checks, sightings }));
   setHandler(
     windowDecisionUpdate,
-    (d) => {
+    (d, by?: ActedBy) => {
+      actedBy(`decision ${d.decision}`, by);
       decided = d;
       pending = undefined;
       return { previous: status, decision: d.decision };
     },
     {
-      validator: (d) => {
+      validator: (d, _by?: ActedBy) => {
         const why = decided ? `a decision (${decided.decision}) is already being applied` : decisionRefusal(pending, status, d.decision);
         if (why) throw new Error(why);
       },

@@ -4,6 +4,8 @@ import { isProvider, PROVIDER_ACCOUNTS, PROVIDERS, type Provider } from '../../a
 import type { AccountStore } from '../../db/provider-accounts';
 import { HttpError } from '../http-error';
 import { echoId } from '../../common/safe-text';
+import { actorOf, requireRole } from '../auth';
+import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
 
 /**
@@ -35,12 +37,14 @@ export function createAccountRoutes(deps: ApiDeps): Router {
     res.json(found);
   });
 
-  router.put('/:provider', async (req, res) => {
+  router.put('/:provider', requireRole('admin'), async (req, res) => {
     const { shopId, provider } = req.params as { shopId: string; provider: string };
     const p = providerOf(provider);
     // strict: a misspelt field is an error, not a silently dropped secret
     const account = (PROVIDER_ACCOUNTS[p].fields as z.ZodObject).strict().parse(req.body ?? {});
-    res.json(await store().put(shopId, p, account as never));
+    // the audit names the fields that were set, never their values
+    res.json(await auditedAs(deps.db, actorOf(res), { shopId, process: p, orderId: null, action: 'account.put', input: { fields: Object.keys(account).sort() } },
+      () => store().put(shopId, p, account as never)));
   });
 
   return router;

@@ -1,18 +1,18 @@
-import express, { type Router } from 'express';
-import type { WorkflowHandle } from '@temporalio/client';
+import express, { type Response, type Router } from 'express';
 import { getRecurringParent, insertRecurringParent, listRecurringChildren, type RecurringParentRow } from '../../db/amazon-pay-recurring';
 import { amazonPayRecurringWorkflow } from '../../workflows/amazon-pay-recurring';
 import { planRefusal } from '../../workflows/amazon-pay-recurring-plan';
-import {
-  cancelChildUpdate, changePlanUpdate, childShippedUpdate, closeParentUpdate, recurringStateQuery, skipNextChildUpdate,
-} from '../../workflows/amazon-pay-recurring-messages';
+import { recurringStateQuery } from '../../workflows/amazon-pay-recurring-messages';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
-import { isClosedWorkflowError, runOperatorAction, type ActionTarget } from '../operator-action';
+import { isClosedWorkflowError } from '../operator-action';
+import { performOperatorAction } from '../../operators/perform-action';
+import type { OperatorActionName } from '../../operators/action-catalog';
+import { actorOf } from '../auth';
 import { attributes, writeThenStart } from '../pending-starts';
-import { childParams, closeBody, parentParams, planChangeBody, recurringBody } from './schemas';
+import { childParams, parentParams, recurringBody } from './schemas';
 import type { ApiDeps } from '../app';
 
 /** /shops/:shopId/amazon-pay/recurring: create a recurring parent, read it, and the shop's actions on it. */
@@ -50,12 +50,8 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
     res.status(202).json({ workflowId });
   });
 
-  const target = (p: { shopId: string; parentOrderId: string }): ActionTarget => ({
-    workflowId: amazonPayRecurringWorkflowId(p.shopId, p.parentOrderId),
-    what: `recurring parent ${p.parentOrderId}`,
-    readStatus: async () => (await getRecurringParent(deps.db, p.shopId, p.parentOrderId))?.status,
-  });
-  const act = <T>(p: { shopId: string; parentOrderId: string }, run: (h: WorkflowHandle) => Promise<T>) => runOperatorAction(deps.temporal, target(p), run);
+  const act = (res: Response, p: { shopId: string; parentOrderId: string }, action: OperatorActionName, args: unknown = {}) =>
+    performOperatorAction(deps, actorOf(res), { shopId: p.shopId, orderId: p.parentOrderId, action, args });
 
   // The stored row answers for an ended parent; the running workflow adds its live view (next charge, month total).
   router.get('/:parentOrderId', async (req, res) => {
@@ -71,25 +67,23 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
   });
   router.post('/:parentOrderId/skip-next', async (req, res) => {
     const p = parentParams.parse(req.params);
-    res.json(await act(p, (h) => h.executeUpdate(skipNextChildUpdate)));
+    res.json(await act(res, p, 'amazon-pay-recurring.skip-next'));
   });
   router.post('/:parentOrderId/plan', async (req, res) => {
     const p = parentParams.parse(req.params);
-    const change = planChangeBody.parse(req.body);
-    res.json(await act(p, (h) => h.executeUpdate(changePlanUpdate, { args: [change] })));
+    res.json(await act(res, p, 'amazon-pay-recurring.plan', req.body));
   });
   router.post('/:parentOrderId/children/:cycle/cancel', async (req, res) => {
     const p = childParams.parse(req.params);
-    res.json(await act(p, (h) => h.executeUpdate(cancelChildUpdate, { args: [p.cycle] })));
+    res.json(await act(res, p, 'amazon-pay-recurring.cancel-child', { cycle: p.cycle }));
   });
   router.post('/:parentOrderId/children/:cycle/shipped', async (req, res) => {
     const p = childParams.parse(req.params);
-    res.json(await act(p, (h) => h.executeUpdate(childShippedUpdate, { args: [p.cycle] })));
+    res.json(await act(res, p, 'amazon-pay-recurring.child-shipped', { cycle: p.cycle }));
   });
   router.post('/:parentOrderId/close', async (req, res) => {
     const p = parentParams.parse(req.params);
-    const { reason } = closeBody.parse(req.body);
-    res.json(await act(p, (h) => h.executeUpdate(closeParentUpdate, { args: [reason] })));
+    res.json(await act(res, p, 'amazon-pay-recurring.close', req.body));
   });
   return router;
 }

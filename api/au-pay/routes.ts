@@ -1,15 +1,16 @@
 import express, { type Router } from 'express';
 import { getAuPayOrder, listCallHistory, upsertShipmentReport, type AuPayOrderRow } from '../../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
-import { resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
+import { shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
-import { runOperatorAction } from '../operator-action';
+import { performOperatorAction } from '../../operators/perform-action';
+import { actorOf } from '../auth';
 import { attributes, writeThenStart } from '../pending-starts';
-import { historyQuery, orderParams, resetBody, shipmentReportBody } from './schemas';
+import { historyQuery, orderParams, shipmentReportBody } from './schemas';
 import type { ApiDeps } from '../app';
 
 /** /shops/:shopId/au-pay: report a shipment, read an order and its call history, reset a link status. */
@@ -56,11 +57,7 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   // The operator's manual status change (seed 004 section 6), as a Temporal update the workflow validates.
   router.post('/orders/:orderId/link-status', async (req, res) => {
     const { shopId, orderId } = orderParams.parse(req.params);
-    const { status } = resetBody.parse(req.body);
-    res.json(await runOperatorAction(deps.temporal, {
-      workflowId: auPayShipmentWorkflowId(shopId, orderId), what: `order ${orderId}`,
-      readStatus: async () => (await getAuPayOrder(deps.db, shopId, orderId))?.linkStatus,
-    }, (h) => h.executeUpdate(resetLinkStatusUpdate, { args: [status] })));
+    res.json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'au-pay.link-status', args: req.body }));
   });
 
   return router;

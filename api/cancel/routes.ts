@@ -2,13 +2,14 @@ import express, { type Router } from 'express';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { getCancelRecord, listPaymentMethodSettings, outboxProgress, putPaymentMethodSetting } from '../../db/order-cancel';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
-import { decideProviderFailureUpdate } from '../../workflows/order-cancel-messages';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
-import { runOperatorAction } from '../operator-action';
-import { cancelRequestBody, decisionBody, methodParams, orderParams, paymentMethodBody } from './schemas';
+import { performOperatorAction } from '../../operators/perform-action';
+import { actorOf, requireRole } from '../auth';
+import { auditedAs } from '../../operators/audit';
+import { cancelRequestBody, methodParams, orderParams, paymentMethodBody } from './schemas';
 import type { ApiDeps } from '../app';
 
 /**
@@ -24,10 +25,11 @@ export function createOrderCancelRoutes(deps: ApiDeps): Router {
     res.json({ paymentMethods: await listPaymentMethodSettings(deps.db, shopId) });
   });
 
-  router.put('/payment-methods/:method', async (req, res) => {
+  router.put('/payment-methods/:method', requireRole('admin'), async (req, res) => {
     const { shopId, method } = methodParams.parse(req.params);
     const body = paymentMethodBody.parse(req.body);
-    res.json(await putPaymentMethodSetting(deps.db, { shopId, paymentMethod: method, ...body }));
+    res.json(await auditedAs(deps.db, actorOf(res), { shopId, process: 'cancel', orderId: null, action: 'payment-method.set', input: { paymentMethod: method, ...body } },
+      () => putPaymentMethodSetting(deps.db, { shopId, paymentMethod: method, ...body })));
   });
 
   router.post('/', async (req, res) => {
@@ -63,11 +65,7 @@ export function createOrderCancelRoutes(deps: ApiDeps): Router {
   // The operator's choice after a failed provider cancel (#696, #1334), as an update the saga validates.
   router.post('/:orderId/decision', async (req, res) => {
     const { shopId, orderId } = orderParams.parse(req.params);
-    const { choice } = decisionBody.parse(req.body);
-    res.json(await runOperatorAction(deps.temporal, {
-      workflowId: orderCancelWorkflowId(shopId, orderId), what: `cancel for order ${orderId}`,
-      readStatus: async () => (await getCancelRecord(deps.db, shopId, orderId))?.status,
-    }, (h) => h.executeUpdate(decideProviderFailureUpdate, { args: [choice] })));
+    res.json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'cancel.decision', args: req.body }));
   });
 
   return router;

@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getThrottleSettings, listMails, setThrottleSettings } from '../../db/mail-log';
+import { actorOf, requireRole } from '../auth';
+import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
 
 const listQuery = z.object({
@@ -28,10 +30,11 @@ export function createMailRoutes(deps: ApiDeps): Router {
     res.json({ windowMinutes: s.windowSeconds / 60, threshold: s.threshold });
   });
 
-  router.put('/mail-throttle', async (req, res) => {
+  router.put('/mail-throttle', requireRole('admin'), async (req, res) => {
     const { shopId } = req.params as { shopId: string };
     const b = throttleBody.parse(req.body ?? {});
-    await setThrottleSettings(deps.db, shopId, { windowSeconds: b.windowMinutes * 60, threshold: b.threshold });
+    await auditedAs(deps.db, actorOf(res), { shopId, process: 'mail', orderId: null, action: 'mail-throttle.set', input: b },
+      () => setThrottleSettings(deps.db, shopId, { windowSeconds: b.windowMinutes * 60, threshold: b.threshold }));
     res.json(b);
   });
   return router;

@@ -1,16 +1,15 @@
 import express, { type Router } from 'express';
-import type { WorkflowHandle } from '@temporalio/client';
 import { getOpluxOrder, insertOpluxOrder, listOpluxOutbox, type OpluxOrderRow } from '../../db/oplux-orders';
 import { opluxFraudReviewWorkflow } from '../../workflows/oplux-fraud-review';
-import { relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate } from '../../workflows/oplux-fraud-review-messages';
 import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
 import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
-import { runOperatorAction } from '../operator-action';
+import { performOperatorAction } from '../../operators/perform-action';
+import { actorOf } from '../auth';
 import { attributes, writeThenStart } from '../pending-starts';
-import { blackFlagBody, manualReviewBody, opluxOrderParams, orderCompletedBody } from './schemas';
+import { opluxOrderParams, orderCompletedBody } from './schemas';
 import type { ApiDeps } from '../app';
 
 /**
@@ -49,33 +48,23 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
 
   router.post('/orders/:orderId/manual-review', async (req, res) => {
     const { shopId, orderId } = opluxOrderParams.parse(req.params);
-    const body = manualReviewBody.parse(req.body);
-    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(submitManualReviewUpdate, { args: [body] })));
+    res.status(202).json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'oplux.manual-review', args: req.body }));
   });
 
   router.post('/orders/:orderId/black-flag', async (req, res) => {
     const { shopId, orderId } = opluxOrderParams.parse(req.params);
-    const body = blackFlagBody.parse(req.body);
-    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(setBlackFlagUpdate, { args: [body] })));
+    res.status(202).json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'oplux.black-flag', args: req.body }));
   });
 
   router.post('/orders/:orderId/relink', async (req, res) => {
     const { shopId, orderId } = opluxOrderParams.parse(req.params);
-    res.status(202).json(await operatorAction(shopId, orderId, (h) => h.executeUpdate(relinkUpdate)));
+    res.status(202).json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'oplux.relink', args: {} }));
   });
 
   async function orderOr404(shopId: string, orderId: string): Promise<OpluxOrderRow> {
     const order = await getOpluxOrder(deps.db, shopId, orderId);
     if (!order) throw new HttpError(404, `unknown order ${orderId}`);
     return order;
-  }
-
-  /** An operator's action as a Temporal update on the order's review (see runOperatorAction for the answers). */
-  function operatorAction<T>(shopId: string, orderId: string, run: (h: WorkflowHandle) => Promise<T>): Promise<T> {
-    return runOperatorAction(deps.temporal, {
-      workflowId: opluxFraudReviewWorkflowId(shopId, orderId), what: `order ${orderId}`,
-      readStatus: async () => (await getOpluxOrder(deps.db, shopId, orderId))?.status,
-    }, run);
   }
 
   return router;

@@ -1,11 +1,13 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { getOrderOutFields, listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
+import { getDelivery, getOrderOutFields, listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
 import { orderOutDeliveryWorkflow } from '../../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../../workflows/order-out-messages';
 import { orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
 import { echoId } from '../../common/safe-text';
+import { actorOf, requireRole } from '../auth';
+import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
 
 const listQuery = z.object({
@@ -31,15 +33,16 @@ export function createOrderOutRoutes(deps: ApiDeps): Router {
   router.post('/deliveries/:id/redeliver', async (req, res) => {
     const { shopId, id } = req.params as { shopId: string; id: string };
     if (!/^\d{1,18}$/.test(id)) throw new HttpError(400, `delivery id ${echoId(id)} is not a number`);
-    const row = await reopenFailed(deps.db, shopId, id);
-    if (!row) {
-      const [found] = (await listDeliveries(deps.db, shopId, { limit: 500 })).filter((d) => d.id === id);
-      if (!found) throw new HttpError(404, `no delivery ${id} for shop ${shopId}`);
-      throw new HttpError(409, `delivery ${id} is ${found.status}: only a failed delivery is redelivered`);
-    }
-    await deps.temporal.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-      workflowId: orderOutDeliveryWorkflowId(shopId, row.orderId), taskQueue: deps.taskQueue, args: [{ shopId, orderId: row.orderId }],
-      signal: outboxWrittenSignal, signalArgs: [],
+    const found = await getDelivery(deps.db, shopId, id);
+    if (!found) throw new HttpError(404, `no delivery ${id} for shop ${shopId}`);
+    const row = await auditedAs(deps.db, actorOf(res), { shopId, process: 'order-out', orderId: found.orderId, action: 'order-out.redeliver', input: { deliveryId: id } }, async () => {
+      const reopened = await reopenFailed(deps.db, shopId, id);
+      if (!reopened) throw new HttpError(409, `delivery ${id} is ${found.status}: only a failed delivery is redelivered`);
+      await deps.temporal.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+        workflowId: orderOutDeliveryWorkflowId(shopId, reopened.orderId), taskQueue: deps.taskQueue, args: [{ shopId, orderId: reopened.orderId }],
+        signal: outboxWrittenSignal, signalArgs: [],
+      });
+      return reopened;
     });
     res.status(202).json({ id, orderId: row.orderId, status: row.status });
   });
@@ -48,9 +51,11 @@ export function createOrderOutRoutes(deps: ApiDeps): Router {
     res.json({ fields: await getOrderOutFields(deps.db, (req.params as { shopId: string }).shopId) });
   });
 
-  router.put('/settings', async (req, res) => {
+  router.put('/settings', requireRole('admin'), async (req, res) => {
     const { fields } = settingsBody.parse(req.body ?? {});
-    await setOrderOutFields(deps.db, (req.params as { shopId: string }).shopId, fields);
+    const { shopId } = req.params as { shopId: string };
+    await auditedAs(deps.db, actorOf(res), { shopId, process: 'order-out', orderId: null, action: 'order-out.settings', input: { fields } },
+      () => setOrderOutFields(deps.db, shopId, fields));
     res.json({ fields });
   });
   return router;

@@ -1,12 +1,14 @@
 import express, { type Router } from 'express';
 import { getWindow, listWindows } from '../../db/yahoo-orders';
 import { listOutbox } from '../../db/amazon-pay-orders';
-import { windowDecisionUpdate, windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
+import { windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
-import { isClosedWorkflowError, runOperatorAction } from '../operator-action';
-import { decisionBody, windowListQuery, yahooOrderParams } from './schemas';
+import { isClosedWorkflowError } from '../operator-action';
+import { performOperatorAction } from '../../operators/perform-action';
+import { actorOf } from '../auth';
+import { windowListQuery, yahooOrderParams } from './schemas';
 import type { ApiDeps } from '../app';
 
 /**
@@ -39,11 +41,7 @@ export function createYahooRoutes(deps: ApiDeps): Router {
 
   router.post('/orders/:orderId/decision', async (req, res) => {
     const { shopId, orderId } = yahooOrderParams.parse(req.params);
-    const body = decisionBody.parse(req.body);
-    res.json(await runOperatorAction(deps.temporal, {
-      workflowId: yahooPayMethodWindowWorkflowId(shopId, orderId), what: `order ${orderId}: no payment-method-change window`,
-      readStatus: async () => (await getWindow(deps.db, shopId, orderId))?.windowStatus,
-    }, (h) => h.executeUpdate(windowDecisionUpdate, { args: [body] })));
+    res.json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'yahoo.decision', args: req.body }));
   });
 
   return router;

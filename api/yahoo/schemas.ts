@@ -9,7 +9,8 @@ export const yahooOrderParams = z.object({ shopId: z.string(), orderId: yahooOrd
 /** The operator's decision: at the deadline cancel or keep; after a link error retry or keep. */
 export const decisionBody = z.object({
   decision: z.enum(['cancel', 'keep', 'retry'], { message: 'cancel, keep or retry' }),
-  operator: z.string().trim().min(1, 'who decides (name or id)').max(120, 'at most 120 characters (Yahoo OperationUser)'),
+  // Yahoo's OperationUser; the acting operator's name when absent
+  operator: z.string().trim().min(1, 'who decides (name or id)').max(120, 'at most 120 characters (Yahoo OperationUser)').optional(),
 });
 
 export const windowListQuery = z.object({

@@ -1,3 +1,4 @@
+import { BY_TEST } from '../support/acted-by';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
@@ -137,7 +138,7 @@ test('no secret in any exported history or in the worker’s output', async () =
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/a manual re-link applies to 審査エラー or 更新エラー only/);
     // without the key the same refusal does not even open: Temporal carried it encrypted
-    const noKey = await env.client.workflow.getHandle(`oplux-fraud-review:${SHOP_ID}:NS-OPLUX-1`).executeUpdate(relinkUpdate).then(() => undefined, (e: unknown) => e);
+    const noKey = await env.client.workflow.getHandle(`oplux-fraud-review:${SHOP_ID}:NS-OPLUX-1`).executeUpdate(relinkUpdate, { args: [BY_TEST] }).then(() => undefined, (e: unknown) => e);
     expect(String(noKey)).toMatch(/Unknown encoding: binary\/encrypted/); // the failure's message is an encrypted payload
     expect(JSON.stringify(noKey, Object.getOwnPropertyNames(noKey))).not.toMatch(/re-link applies/);
   } finally {

@@ -1,3 +1,4 @@
+import { BY_TEST } from '../support/acted-by';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
@@ -171,14 +172,14 @@ test('the shop skips a child, changes the plan (re-validated), cancels an author
   const handle = await start(input);
   await env.sleep('2 hours'); // child 1, authorized
   expect(await handle.executeUpdate(cancelChildUpdate, { args: [1] })).toEqual({ cycle: 1, chargeState: 'Canceled' });
-  await handle.executeUpdate(skipNextChildUpdate);
+  await handle.executeUpdate(skipNextChildUpdate, { args: [BY_TEST] });
   await expect(handle.executeUpdate(changePlanUpdate, { args: [{ amountJpy: 40_000 }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError); // 3 × ¥40,000 a month
   expect((await handle.executeUpdate(changePlanUpdate, { args: [{ amountJpy: 6000 }] })).amountJpy).toBe(6000);
   await env.sleep('29 days'); // child 2 skipped, child 3 at ¥6,000
   const kids = await children(input);
   expect(kids.map((k) => [k.cycle, k.outcome, k.amountJpy])).toEqual([[1, 'canceled', 5000], [2, 'skipped', 6000], [3, 'charged', 6000]]);
   expect((await handle.executeUpdate(closeParentUpdate, { args: ['解約'] })).status).toBe('closed');
-  await expect(handle.executeUpdate(skipNextChildUpdate)).rejects.toThrow();
+  await expect(handle.executeUpdate(skipNextChildUpdate, { args: [BY_TEST] })).rejects.toThrow();
 });
 
 test('authorize now, capture on shipment: the shipped child is captured once; a parent that captures with each charge refuses', async () => {

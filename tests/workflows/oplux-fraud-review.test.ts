@@ -1,3 +1,4 @@
+import { BY_TEST } from '../support/acted-by';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getOpluxOrder, listOpluxOutbox } from '../../db/oplux-orders';
@@ -62,7 +63,7 @@ afterEach(async () => {
   for (const id of started.splice(0)) {
     const handle = env.client.workflow.getHandle(id);
     const { status } = await handle.query(fraudReviewStateQuery).catch(() => ({ status: 'closed' }));
-    if (status === FRAUD_STATUS.reviewError || status === FRAUD_STATUS.updateError) await handle.executeUpdate(relinkUpdate).catch(() => undefined);
+    if (status === FRAUD_STATUS.reviewError || status === FRAUD_STATUS.updateError) await handle.executeUpdate(relinkUpdate, { args: [BY_TEST] }).catch(() => undefined);
     await handle.executeUpdate(submitManualReviewUpdate, { args: [{ result: '20', memo: 'test over' }] }).catch(() => undefined);
     await handle.result().catch(() => undefined);
   }
@@ -219,7 +220,7 @@ test('retries spent: 審査エラー with the message; the operator’s 手動�
   await expect(manual).rejects.toMatchObject({ cause: { message: expect.stringContaining('no manual review is awaited') } });
 
   await sandbox.control('DELETE', '/oplux/_sandbox/faults');
-  expect(await handle.executeUpdate(relinkUpdate)).toEqual({ accepted: true, relinkKind: '登録' });
+  expect(await handle.executeUpdate(relinkUpdate, { args: [BY_TEST] })).toEqual({ accepted: true, relinkKind: '登録' });
   const result = await handle.result();
   expect(result).toMatchObject({ status: FRAUD_STATUS.ok, processingResult: '審査済', errorMessage: null, relinkKind: null, released: true });
   expect(registrations(order.orderId)).toHaveLength(1);
@@ -243,7 +244,7 @@ test('an update whose retries are spent: 更新エラー, refused actions until 
   await expect(black).rejects.toMatchObject({ cause: { message: expect.stringContaining('手動再連携') } });
 
   await sandbox.control('DELETE', '/oplux/_sandbox/faults');
-  expect(await handle.executeUpdate(relinkUpdate)).toEqual({ accepted: true, relinkKind: '更新' });
+  expect(await handle.executeUpdate(relinkUpdate, { args: [BY_TEST] })).toEqual({ accepted: true, relinkKind: '更新' });
   expect(await handle.result()).toMatchObject({ status: FRAUD_STATUS.ok, processingResult: '更新済', released: true });
   expect(sandbox.oplux.kit.ledger.list({ operation: 'event.update', orderId: order.orderId })).toHaveLength(1);
   expect(await outbox(order)).toHaveLength(1);
@@ -290,7 +291,7 @@ test('a shop without an O-PLUX account: 審査エラー naming the shop; once co
   await waitForStatus(order, FRAUD_STATUS.reviewError);
   expect(await row(order)).toMatchObject({ processingResult: '審査エラー', relinkKind: '登録', errorMessage: `shop ${LATE_SHOP} has no O-PLUX account configured` });
   lateShopConfigured = true;
-  await handle.executeUpdate(relinkUpdate);
+  await handle.executeUpdate(relinkUpdate, { args: [BY_TEST] });
   expect(await handle.result()).toMatchObject({ status: FRAUD_STATUS.ok, released: true });
   expect(registrations(order.orderId)).toHaveLength(1);
 });

@@ -1,0 +1,29 @@
+import { ZodError } from 'zod';
+import type { Pool } from 'pg';
+import { finishAudit, insertAudit, type AuditEntry } from '../db/audit-log';
+import { HttpError } from '../api/http-error';
+import type { Actor } from './roles';
+
+/**
+ * Runs a state-changing effect under its audit row: the row is written first (outcome pending), then the effect, then
+ * the outcome: applied, refused with the reason the caller was given (a 4xx), or failed. `auditId` continues a row
+ * written before (a retried bulk step).
+ */
+export async function audited<T>(db: Pick<Pool, 'query'>, entry: AuditEntry & { auditId?: string }, effect: () => Promise<T>): Promise<T> {
+  const id = entry.auditId ?? (await insertAudit(db, entry));
+  let result: T;
+  try {
+    result = await effect();
+  } catch (err) {
+    const refused = err instanceof HttpError && err.status < 500 ? err.message : err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : undefined;
+    await finishAudit(db, id, refused === undefined ? 'failed' : 'refused', refused ?? (err instanceof Error ? err.message : String(err)));
+    throw err;
+  }
+  await finishAudit(db, id, 'applied', null);
+  return result;
+}
+
+/** audited(), for a call made by `actor`. */
+export function auditedAs<T>(db: Pick<Pool, 'query'>, actor: Actor, e: Omit<AuditEntry, 'operatorId' | 'operator'>, effect: () => Promise<T>): Promise<T> {
+  return audited(db, { operatorId: actor.id, operator: actor.name, ...e }, effect);
+}
