@@ -21,11 +21,11 @@ export interface ApiWorld {
   stop(): Promise<void>;
 }
 
-export async function startApiWorld(taskQueue: string, o: { deps?: (w: { db: TestDatabase; sandbox: TestSandbox }) => Partial<ActivityDeps> } = {}): Promise<ApiWorld> {
+export async function startApiWorld(taskQueue: string, o: { deps?: (w: { db: TestDatabase; sandbox: TestSandbox }) => Partial<ActivityDeps>; knownShops?: readonly string[] } = {}): Promise<ApiWorld> {
   const { env } = await startDevServer();
   const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
-  const testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue });
+  const testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue, knownShops: o.knownShops });
   const worker: Worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
     deps: {

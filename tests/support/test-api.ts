@@ -24,10 +24,12 @@ export async function startTestApi(o: {
   temporalDeadlineMs?: number;
   /** the codec endpoint (POST /codec/decode, /codec/encode), as PAYLOAD_KEYS mounts it */
   payloadCodec?: CodecEndpoint;
+  /** the shops this deployment serves; the test shop alone by default */
+  knownShops?: readonly string[];
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const ipnAccount = o.ipnAccount ?? SANDBOX_IPN_ACCOUNT;
   const app = createApiApp({
-    temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => s === SHOP_ID,
+    temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => (o.knownShops ?? [SHOP_ID]).includes(s),
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
     amazonPayIpnAccount: amazonPayIpnAccounts({ accounts: o.accounts, fallback: (s) => (s === SHOP_ID ? ipnAccount : undefined) }),
     accounts: o.accounts, temporalDeadlineMs: o.temporalDeadlineMs, payloadCodec: o.payloadCodec,
