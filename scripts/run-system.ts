@@ -174,6 +174,9 @@ async function main() {
       `  Sandbox control plane  ${urls.display.sandbox}/{au-pay,amazon-pay,yahoo,oplux,gmo-pg,external-system}/_sandbox`,
       `  Amazon Pay over TLS    ${urls.display.sandboxTls}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
       `  Mail sink              ${urls.display.mail}   (SMTP ${urls.display.smtp})`,
+      'Operators (roles viewer / operator / admin, each with their own token; the bearer token above is the bootstrap admin):',
+      `  curl -s -X POST ${urls.display.api}/operators -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"name":"yamada","role":"operator"}'`,
+      `  curl -s -X POST ${urls.display.api}/operators/<id>/tokens -H "authorization: Bearer $TOKEN"   (the token is shown once)`,
       'Ctrl-C stops everything; a part that dies is restarted.',
       '',
     ].join('\n'));
