@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import type { OperatorActionName } from '../operators/action-catalog';
 import type { OrderProcess } from '../workflows/process-failure';
+import { LINK_STATUS } from '../workflows/au-pay-link-status';
+import { FRAUD_STATUS } from '../workflows/oplux-review-rules';
+import { WINDOW_STATUS } from '../workflows/yahoo-window-status';
+import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
 import {
   amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId, auPayShipmentWorkflowId, opluxFraudReviewWorkflowId,
   orderCancelWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
@@ -38,7 +42,7 @@ export const CANCEL_PROVIDER_FAILED = '決済取消失敗・担当者確認待�
 export const CANCEL_MANUAL_AT_PROVIDER = '決済代行会社側手動取消待ち';
 export const ORDER_OUT_FAILED = '外部連携エラー';
 export const REVIEW_RESULT_ERROR = '審査結果ERROR';
-export const REVIEW_OVERDUE = '審査中';
+export const REVIEW_OVERDUE = PAYMENT_STATUS.reviewing;
 export const RECURRING_PAUSED = '一時停止';
 export const RECURRING_EXPIRING = '有効期限間近';
 
@@ -104,10 +108,11 @@ interface Branch {
   hiddenByFailure: boolean;
 }
 
-const AU_PAY_ERRORS = ['出荷情報反映エラー', '受注完了ステータス反映エラー'];
-const OPLUX_MANUAL = ['目視審査待ち', '目視審査HOLD'];
-const OPLUX_ERRORS = ['審査エラー', '更新エラー'];
-const YAHOO_WAITING = ['期限切れ・担当者確認待ち', '連携エラー'];
+// the statuses as the workflows name them; migration 016's partial indexes repeat them
+const AU_PAY_ERRORS = [LINK_STATUS.shipError, LINK_STATUS.completeError];
+const OPLUX_MANUAL = [FRAUD_STATUS.awaitingManual, FRAUD_STATUS.manualHold];
+const OPLUX_ERRORS = [FRAUD_STATUS.reviewError, FRAUD_STATUS.updateError];
+const YAHOO_WAITING = [WINDOW_STATUS.expiredAwaitingOperator, WINDOW_STATUS.linkError];
 /** A review still 審査中 after this long has not had its result (the workflow gives up at 25 hours). */
 const REVIEW_OVERDUE_AFTER = `interval '24 hours'`;
 /** A recurring permission this close to its expiry needs the shop's attention (renewal, or closing it). */
@@ -162,14 +167,14 @@ const BRANCHES: readonly Branch[] = [
     workflowId: workflowIdSql(orderOutDeliveryWorkflowId, 'x.order_id'), hiddenByFailure: true,
   },
   {
-    process: 'amazon-pay', statuses: ['審査エラー'], from: 'amazon_pay_orders x', where: `x.payment_status = '審査エラー'`,
+    process: 'amazon-pay', statuses: [PAYMENT_STATUS.failed], from: 'amazon_pay_orders x', where: `x.payment_status = ${lit(PAYMENT_STATUS.failed)}`,
     at: 'x.updated_at', orderId: 'x.order_id', key: `'order'`, status: 'x.payment_status',
     reason: withError('x.payment_status', 'x.last_error'), actions: actions(),
     workflowId: workflowIdSql(amazonPayAuthorizationWorkflowId, 'x.order_id'), hiddenByFailure: true,
   },
   {
     process: 'amazon-pay', statuses: [REVIEW_OVERDUE], from: 'amazon_pay_orders x',
-    where: `x.payment_status = '審査中' AND x.created_at < now() - ${REVIEW_OVERDUE_AFTER}`,
+    where: `x.payment_status = ${lit(PAYMENT_STATUS.reviewing)} AND x.created_at < now() - ${REVIEW_OVERDUE_AFTER}`,
     at: 'x.created_at', orderId: 'x.order_id', key: `'order'`, status: 'x.payment_status',
     reason: `'審査中のまま24時間を過ぎました(審査結果を受け取っていません)'`, actions: actions(),
     workflowId: workflowIdSql(amazonPayAuthorizationWorkflowId, 'x.order_id'), hiddenByFailure: true,
