@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { authenticate, requireRoleForMethod } from './auth';
+import { authenticate, requireEveryShopAdmin, requireRoleForMethod } from './auth';
 import { requireKnownShop } from './known-shop';
 import { errorHandler } from './http-error';
 import { temporalDeadline } from './dependency-deadline';
@@ -19,6 +19,7 @@ import { createOrderCancelRoutes } from './cancel/routes';
 import { createAmountChangeRoutes } from './cancel/amount-change-routes';
 import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
 import { createAttentionRoutes } from './attention/routes';
+import { createBulkActionRoutes } from './bulk-actions/routes';
 import { createOperatorRoutes } from './operators/routes';
 import { createAuditRoutes } from './audit/routes';
 import type { AccountStore } from '../db/provider-accounts';
@@ -61,6 +62,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(authenticate(deps));
   app.use(createOperatorRoutes(deps)); // /operators: admins only, deployment-wide
+  app.use('/audit', requireEveryShopAdmin, createAuditRoutes(deps));
   app.use('/shops/:shopId', requireKnownShop(deps), requireRoleForMethod);
   app.use('/shops/:shopId/audit', createAuditRoutes(deps));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
@@ -72,6 +74,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/cancellations', createOrderCancelRoutes(deps));
   app.use('/shops/:shopId/amount-changes', createAmountChangeRoutes(deps));
   app.use('/shops/:shopId/attention', createAttentionRoutes(deps));
+  app.use('/shops/:shopId/bulk-actions', createBulkActionRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

@@ -48,6 +48,12 @@ export const requireRole = (needed: Role): RequestHandler => (_req, res, next) =
   next(hasRole(actor, needed) ? undefined : new HttpError(403, `this needs the ${needed} role; ${actor.name} is ${actor.role === 'admin' ? 'an' : 'a'} ${actor.role}`, { needs: needed, role: actor.role }));
 };
 
+/** Deployment-wide work (operators, the whole audit): a shop's admin could otherwise reach other shops through it. */
+export const requireEveryShopAdmin: RequestHandler = (req, res, next) => requireRole('admin')(req, res, (err?: unknown) => {
+  if (err) return next(err);
+  next(actorOf(res).shops === null ? undefined : new HttpError(403, 'this needs an admin of every shop', { needs: 'admin' }));
+});
+
 /** Reads need a viewer, anything that changes state an operator (settings and accounts ask for admin on their own routes). */
 export const requireRoleForMethod: RequestHandler = (req, res, next) =>
   (req.method === 'GET' || req.method === 'HEAD' ? next() : requireRole('operator')(req, res, next));

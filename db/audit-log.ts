@@ -41,7 +41,8 @@ export async function finishAudit(db: Queryable, id: string, outcome: Exclude<Au
 }
 
 export interface AuditFilter {
-  shopId: string;
+  /** one shop's rows; absent: every row, deployment-wide changes (operators, tokens) included */
+  shopId?: string;
   orderId?: string;
   operator?: string;
   action?: string;
@@ -56,7 +57,7 @@ export interface AuditFilter {
 export async function listAudit(db: Queryable, f: AuditFilter): Promise<AuditRow[]> {
   const { rows } = await db.query<AuditRow>(
     `SELECT ${ROW} FROM audit_log
-      WHERE shop_id = $1
+      WHERE ($1::text IS NULL OR shop_id = $1)
         AND ($2::text IS NULL OR order_id = $2)
         AND ($3::text IS NULL OR operator = $3 OR operator_id = $3)
         AND ($4::text IS NULL OR action = $4)
@@ -64,7 +65,7 @@ export async function listAudit(db: Queryable, f: AuditFilter): Promise<AuditRow
         AND ($6::timestamptz IS NULL OR at < $6)
         AND ($7::bigint IS NULL OR id < $7)
       ORDER BY id DESC LIMIT $8`,
-    [f.shopId, f.orderId ?? null, f.operator ?? null, f.action ?? null, f.since ?? null, f.until ?? null, f.beforeId ?? null, f.limit],
+    [f.shopId ?? null, f.orderId ?? null, f.operator ?? null, f.action ?? null, f.since ?? null, f.until ?? null, f.beforeId ?? null, f.limit],
   );
   return rows;
 }

@@ -1,10 +1,10 @@
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Router } from 'express';
 import {
   deleteOperator, getOperator, insertOperator, insertToken, listOperators, listTokens, revokeToken, updateOperator,
 } from '../../db/operators';
 import { newId, newToken } from '../../operators/tokens';
 import { auditedAs } from '../../operators/audit';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, requireEveryShopAdmin } from '../auth';
 import { HttpError } from '../http-error';
 import { idParams, operatorBody, operatorChange, tokenBody, tokenParams } from './schemas';
 import type { ApiDeps } from '../app';
@@ -20,12 +20,7 @@ export function createOperatorRoutes(deps: Pick<ApiDeps, 'db'>): Router {
     res.json(actorOf(res));
   });
 
-  // a shop's admin managing operators could give themselves another shop: only admins of every shop do it
-  const everyShopAdmin: RequestHandler = (req, res, next) => requireRole('admin')(req, res, (err?: unknown) => {
-    if (err) return next(err);
-    next(actorOf(res).shops === null ? undefined : new HttpError(403, 'operators are managed by an admin of every shop', { needs: 'admin' }));
-  });
-  router.use('/operators', everyShopAdmin);
+  router.use('/operators', requireEveryShopAdmin);
 
   const audit = <T>(res: express.Response, action: string, input: unknown, effect: () => Promise<T>) =>
     auditedAs(deps.db, actorOf(res), { shopId: null, process: null, orderId: null, action, input }, effect);

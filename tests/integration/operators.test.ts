@@ -107,6 +107,20 @@ describe('tokens', () => {
     expect((await call('POST', '/operators', { name: 'twice', role: 'viewer' })).status).toBe(409);
     expect((await call('PATCH', '/operators/op_nonexistent1', { role: 'admin' })).status).toBe(404);
   }, 30_000);
+
+  test('operator and token changes are audited deployment-wide, readable at /audit by an admin of every shop only', async () => {
+    const shopAdmin = await operatorWithToken('ito-shop-admin', 'admin', [SHOP_ID]);
+    type Entry = { action: string; outcome: string; shopId: string | null; input: Record<string, unknown> };
+    const all = await call<{ entries: Entry[] }>('GET', '/audit?operator=API_TOKEN&limit=500');
+    expect(all.status).toBe(200);
+    expect(all.body.entries).toContainEqual(expect.objectContaining({ action: 'operator.create', outcome: 'applied', shopId: null, input: expect.objectContaining({ name: 'ito-shop-admin' }) }));
+    expect(all.body.entries).toContainEqual(expect.objectContaining({ action: 'token.create', outcome: 'applied', input: { operatorId: shopAdmin.id, label: 'laptop' } }));
+    expect(all.body.entries).toContainEqual(expect.objectContaining({ action: 'operator.create', outcome: 'refused', input: expect.objectContaining({ name: 'twice' }) }));
+    // a shop's admin sets its shop's settings, but neither reads the whole audit nor manages operators
+    expect((await call('PUT', `/shops/${SHOP_ID}/mail-throttle`, { windowMinutes: 60, threshold: 20 }, shopAdmin.token)).status).toBe(200);
+    expect((await call('GET', '/audit', undefined, shopAdmin.token)).status).toBe(403);
+    expect((await call('POST', '/operators', { name: 'escalated', role: 'admin' }, shopAdmin.token)).status).toBe(403);
+  }, 30_000);
 });
 
 describe('the audit trail', () => {
