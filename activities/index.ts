@@ -8,6 +8,7 @@ import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out
 import { createOrderCancelActivities, type OrderCancelActivityDeps } from './order-cancel-activities';
 import { createApiKeyActivities } from './api-key-activities';
 import { createProcessFailureActivities } from './process-failure-activities';
+import { createBulkActionActivities } from './bulk-action-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
@@ -32,6 +33,7 @@ export function createActivities(given: ActivityDeps) {
     createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createApiKeyActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    createBulkActionActivities(deps),
     // the shop's address, or (until shops keep their own) the one its au PAY configuration gives
     createProcessFailureActivities({ ...deps, notifyEmail: async (shopId) => deps.notifyEmail?.(shopId) ?? (await deps.shop(shopId))?.notifyEmail }),
   );

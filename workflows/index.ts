@@ -12,3 +12,4 @@ export { orderOutDispatcherWorkflow } from './order-out-dispatcher';
 export { orderCancelWorkflow } from './order-cancel';
 export { apiKeyRemindersWorkflow } from './api-key-reminders';
 export { orderAmountChangeWorkflow } from './order-amount-change';
+export { bulkActionWorkflow } from './bulk-action';

@@ -12,3 +12,4 @@ export const orderOutDeliveryWorkflowId = (shopId: string, orderId: string): str
 export const ORDER_OUT_DISPATCHER_WORKFLOW_ID = 'order-out-dispatcher';
 export const orderCancelWorkflowId = (shopId: string, orderId: string): string => `order-cancel:${shopId}:${orderId}`;
 export const orderAmountChangeWorkflowId = (shopId: string, orderId: string, amountJpy: number): string => `order-amount-change:${shopId}:${orderId}:${amountJpy}`;
+export const bulkActionWorkflowId = (shopId: string, bulkId: string): string => `bulk-action:${shopId}:${bulkId}`;
