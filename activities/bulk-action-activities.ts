@@ -59,9 +59,8 @@ export function createBulkActionActivities(deps: BulkActionActivityDeps) {
 /** The outcome an error means for the order, or undefined when it is worth retrying. */
 function outcomeOf(err: unknown): StepOutcome | undefined {
   if (err instanceof EarlierOutcome) {
-    // decided in an earlier attempt: the audit row's outcome (a 404 was audited as refused "unknown order ...")
-    if (err.outcome === 'refused' && err.reason?.startsWith('unknown ')) return { outcome: 'not-found', reason: err.reason };
-    return { outcome: err.outcome, reason: err.reason };
+    // decided in an earlier attempt: the audit row's outcome, a 404 as not found
+    return { outcome: err.httpStatus === 404 ? 'not-found' : err.outcome, reason: err.reason };
   }
   if (err instanceof HttpError && err.status === 404) return { outcome: 'not-found', reason: err.message };
   if (err instanceof HttpError && err.status < 500) return { outcome: 'refused', reason: err.message };

@@ -56,7 +56,8 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   if (deps.payloadCodec) app.use('/codec', createCodecRoutes({ ...deps.payloadCodec, apiToken: deps.apiToken })); // its own auth, CORS and body limit
-  app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query
+  app.use('/shops/:shopId/bulk-actions', jsonInput({ limit: '1mb' })); // 10,000 order ids of up to 64 characters
+  app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token

@@ -20,11 +20,13 @@ export interface AuditRow extends Required<AuditEntry> {
   at: string;
   outcome: AuditOutcome;
   reason: string | null;
+  /** the refusal's HTTP status (409, 404, …); null when applied or failed */
+  httpStatus: number | null;
   finishedAt: string | null;
 }
 
 const ROW = `id::text, at, operator_id AS "operatorId", operator, shop_id AS "shopId", process, order_id AS "orderId", action,
-  input, outcome, reason, bulk_id AS "bulkId", finished_at AS "finishedAt"`;
+  input, outcome, reason, http_status AS "httpStatus", bulk_id AS "bulkId", finished_at AS "finishedAt"`;
 
 /** The row written before the effect; its outcome follows with finishAudit. */
 export async function insertAudit(db: Queryable, e: AuditEntry): Promise<string> {
@@ -36,8 +38,8 @@ export async function insertAudit(db: Queryable, e: AuditEntry): Promise<string>
   return rows[0]!.id;
 }
 
-export async function finishAudit(db: Queryable, id: string, outcome: Exclude<AuditOutcome, 'pending'>, reason: string | null): Promise<void> {
-  await db.query(`UPDATE audit_log SET outcome = $2, reason = $3, finished_at = now() WHERE id = $1`, [id, outcome, reason?.slice(0, 1000) ?? null]);
+export async function finishAudit(db: Queryable, id: string, outcome: Exclude<AuditOutcome, 'pending'>, reason: string | null, httpStatus: number | null = null): Promise<void> {
+  await db.query(`UPDATE audit_log SET outcome = $2, reason = $3, http_status = $4, finished_at = now() WHERE id = $1`, [id, outcome, reason?.slice(0, 1000) ?? null, httpStatus]);
 }
 
 export interface AuditFilter {

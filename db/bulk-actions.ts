@@ -38,7 +38,6 @@ export interface BulkActionRow {
   requestHash: string;
   actor: Actor;
   createdAt: string;
-  startedAt: string | null;
   finishedAt: string | null;
 }
 
@@ -76,7 +75,7 @@ export async function createBulkAction(db: Queryable, b: NewBulkAction): Promise
 }
 
 const SUMMARY = `b.id, b.shop_id AS "shopId", b.action, b.args, json_build_object('id', b.operator_id, 'name', b.operator) AS operator,
-  b.status, b.total, b.request_hash AS "requestHash", b.actor, b.created_at AS "createdAt", b.started_at AS "startedAt", b.finished_at AS "finishedAt",
+  b.status, b.total, b.request_hash AS "requestHash", b.actor, b.created_at AS "createdAt", b.finished_at AS "finishedAt",
   c.applied + c.refused + c.not_found + c.failed AS done, c.applied, c.refused, c.not_found AS "notFound", c.failed, c.canceled`;
 const COUNTS = `LATERAL (SELECT
     count(*) FILTER (WHERE outcome = 'applied')::int AS applied, count(*) FILTER (WHERE outcome = 'refused')::int AS refused,
@@ -142,19 +141,4 @@ export async function finishBulkAction(db: Queryable, id: string, status: Exclud
      UPDATE bulk_actions SET status = $2, finished_at = now() WHERE id = $1 AND status = 'running'`,
     [id, status],
   );
-}
-
-/** Temporal has the bulk action's workflow. */
-export async function markBulkStarted(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE bulk_actions SET started_at = coalesce(started_at, now()) WHERE id = $1`, [id]);
-}
-
-/** Bulk actions written but whose workflow start was never confirmed (the API died in between), older than `graceMs`. */
-export async function owedBulkStarts(db: Queryable, graceMs: number): Promise<Array<{ shopId: string; id: string }>> {
-  const { rows } = await db.query<{ shopId: string; id: string }>(
-    `SELECT shop_id AS "shopId", id FROM bulk_actions
-      WHERE started_at IS NULL AND status = 'running' AND created_at <= now() - $1 * interval '1 millisecond' ORDER BY created_at LIMIT 100`,
-    [graceMs],
-  );
-  return rows;
 }

@@ -4,5 +4,6 @@ export const ORDER_TABLES = {
   'amazon-pay': { table: 'amazon_pay_orders', key: 'order_id' },
   'amazon-pay-recurring': { table: 'amazon_pay_recurring_parents', key: 'parent_order_id' },
   oplux: { table: 'oplux_orders', key: 'order_id' },
+  'bulk-action': { table: 'bulk_actions', key: 'id' },
 } as const;
 export type OrderTable = keyof typeof ORDER_TABLES;

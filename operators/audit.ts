@@ -16,7 +16,8 @@ export async function audited<T>(db: Pick<Pool, 'query'>, entry: AuditEntry & { 
     result = await effect();
   } catch (err) {
     const refused = err instanceof HttpError && err.status < 500 ? err.message : err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : undefined;
-    await finishAudit(db, id, refused === undefined ? 'failed' : 'refused', refused ?? (err instanceof Error ? err.message : String(err)));
+    const status = err instanceof HttpError ? err.status : err instanceof ZodError ? 400 : null;
+    await finishAudit(db, id, refused === undefined ? 'failed' : 'refused', refused ?? (err instanceof Error ? err.message : String(err)), refused === undefined ? null : status);
     throw err;
   }
   await finishAudit(db, id, 'applied', null);

@@ -1,4 +1,4 @@
-import { auditOfBulkOrder, type AuditOutcome } from '../db/audit-log';
+import { auditOfBulkOrder } from '../db/audit-log';
 import { runOperatorAction } from '../api/operator-action';
 import { HttpError } from '../api/http-error';
 import { audited } from './audit';
@@ -17,7 +17,7 @@ export interface ActionRequest {
 
 /** An action already decided in an earlier attempt of the same bulk step: its recorded outcome, not a second act. */
 export class EarlierOutcome extends Error {
-  constructor(readonly outcome: Exclude<AuditOutcome, 'pending'>, readonly reason: string | null) {
+  constructor(readonly outcome: 'applied' | 'refused', readonly reason: string | null, readonly httpStatus: number | null) {
     super(reason ?? outcome);
   }
 }
@@ -34,8 +34,8 @@ export async function performOperatorAction(deps: ActionDeps, actor: Actor, req:
   let auditId: string | undefined;
   if (req.bulkId) {
     const earlier = await auditOfBulkOrder(deps.db, req.bulkId, req.orderId);
-    if (earlier && earlier.outcome !== 'pending') throw new EarlierOutcome(earlier.outcome, earlier.reason);
-    auditId = earlier?.id; // a step that died mid-way: the same row, the same update id
+    if (earlier?.outcome === 'applied' || earlier?.outcome === 'refused') throw new EarlierOutcome(earlier.outcome, earlier.reason, earlier.httpStatus);
+    auditId = earlier?.id; // a step that died mid-way or failed: the same row, the same update id (Temporal answers a done update again)
   }
   const by = { operator: actor.name, operatorId: actor.id, ...(req.bulkId ? { bulkId: req.bulkId } : {}) };
   const entry = { operatorId: actor.id, operator: actor.name, shopId: req.shopId, process: def.process, orderId: req.orderId, action: req.action, input: args, bulkId: req.bulkId ?? null, auditId };

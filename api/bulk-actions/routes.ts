@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { finishBulkAction, getBulkAction, listBulkActions, listBulkOrders, type BulkActionRow } from '../../db/bulk-actions';
 import { auditedAs } from '../../operators/audit';
 import { cancelBulkActionUpdate } from '../../workflows/bulk-action-messages';
@@ -56,13 +56,14 @@ export function createBulkActionRoutes(deps: ApiDeps): Router {
     const finished = (status: string) => new HttpError(409, `bulk action ${b.id} is ${status}`, { status });
     if (b.status !== 'running') throw finished(b.status);
     await auditedAs(deps.db, actorOf(res), { shopId, process: null, orderId: null, action: 'bulk-action.cancel', input: null, bulkId: b.id }, async () => {
-      if (!b.startedAt) return finishBulkAction(deps.db, b.id, 'canceled'); // its workflow was never started: nothing in flight
       try {
         await deps.temporal.workflow.getHandle(bulkActionWorkflowId(shopId, b.id)).executeUpdate(cancelBulkActionUpdate);
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError) && !isClosedWorkflowError(err)) throw err;
-        // it finished meanwhile (or is finishing): its status, as stored
-        throw finished((await getBulkAction(deps.db, shopId, b.id))?.status ?? b.status);
+        const status = (await getBulkAction(deps.db, shopId, b.id))?.status ?? b.status;
+        // still running with no workflow: its start is owed (the API died before it); when made, it finds nothing left to do
+        if (status === 'running' && err instanceof WorkflowNotFoundError) return finishBulkAction(deps.db, b.id, 'canceled');
+        throw finished(status); // it finished meanwhile (or is finishing): its status, as stored
       }
     });
     res.json(summary(await bulkOf(shopId, b.id)));

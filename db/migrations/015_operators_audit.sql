@@ -35,6 +35,7 @@ CREATE TABLE audit_log (
   input        jsonb,
   outcome      text        NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'applied', 'refused', 'failed')),
   reason       text,
+  http_status  integer,                              -- what the caller was answered: 409, 404, 403, …; null when applied
   bulk_id      text,
   finished_at  timestamptz
 );

@@ -14,11 +14,9 @@ CREATE TABLE bulk_actions (
   idempotency_key  text,
   request_hash     text        NOT NULL,             -- a repeat of the key with another request is refused
   created_at       timestamptz NOT NULL DEFAULT now(),
-  started_at       timestamptz,                      -- null: the workflow is still owed its start
   finished_at      timestamptz
 );
 CREATE INDEX bulk_actions_shop ON bulk_actions (shop_id, created_at DESC, id DESC);
-CREATE INDEX bulk_actions_owed ON bulk_actions (created_at) WHERE started_at IS NULL;
 
 CREATE TABLE bulk_action_orders (
   bulk_id   text    NOT NULL REFERENCES bulk_actions (id) ON DELETE CASCADE,

@@ -1,4 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
+import { runStartReconciler } from '../../api/pending-starts';
+import { freePort } from '../support/free-port';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { callApi, startTestApi, API_TOKEN } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
@@ -232,5 +235,38 @@ describe('input', () => {
     expect(again).toEqual({ status: 200, body: first.body });
     expect((await send({ ...body, orderIds: ['NOPE-8'] }, 'retry-1')).status).toBe(409);
     expect(await finished(first.body.id)).toMatchObject({ status: 'completed', notFound: 1 });
+  });
+
+  test('10,000 order ids of 64 characters fit in one request', async () => {
+    const orderIds = Array.from({ length: 10_000 }, (_, i) => `LONG-${String(i).padStart(59, '0')}`);
+    const res = await startBulk({ action: 'au-pay.link-status', args: { status: LINK_STATUS.blank }, orderIds });
+    expect(res.status).toBe(202);
+    expect(res.body.total).toBe(10_000);
+    // not run to the end here (10,000 not-found steps): canceled, so nothing is left running
+    expect((await call('POST', `${bulks}/${res.body.id}/cancel`)).status).toBe(200);
+    await finished(res.body.id);
+  });
+
+  test('Temporal down when asked: 503, the bulk action and its owed start kept; the start reconciler starts it, and a retry is no twin', async () => {
+    const dead = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const downApi = await startTestApi({ temporal: new Client({ connection: dead }), db: db.pool, taskQueue, temporalDeadlineMs: 1_500 });
+    try {
+      const request = { method: 'POST', body: JSON.stringify({ action: 'au-pay.link-status', args: { status: LINK_STATUS.blank }, orderIds: ['OWED-1', 'OWED-2'] }),
+        headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', 'idempotency-key': 'owed-1' } };
+      expect((await fetch(`${downApi.url}${bulks}`, request)).status).toBe(503);
+      const reconciler = runStartReconciler({ db: db.pool, temporal: env.client }, { everyMs: 3_600_000, graceMs: 0 });
+      try {
+        expect(await reconciler.sweep()).toBe(1);
+      } finally {
+        await reconciler.stop();
+      }
+      const retried = await fetch(`${testApi.url}${bulks}`, request);
+      expect(retried.status).toBe(200);
+      const { id } = (await retried.json()) as { id: string };
+      expect(await finished(id)).toMatchObject({ status: 'completed', total: 2, notFound: 2 });
+    } finally {
+      await downApi.stop();
+      await dead.close().catch(() => undefined);
+    }
   });
 });
