@@ -22,6 +22,8 @@ import { createAttentionRoutes } from './attention/routes';
 import { createBulkActionRoutes } from './bulk-actions/routes';
 import { createOperatorRoutes } from './operators/routes';
 import { createAuditRoutes } from './audit/routes';
+import { createShopRoutes, createShopSettingsRoutes } from './shops/routes';
+import type { ShopDirectory } from '../shops/shop-directory';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import type { AmazonPayIpnAccountLookup } from './amazon-pay/ipn-account';
@@ -31,8 +33,10 @@ export interface ApiDeps {
   db: Pool;
   apiToken: string;
   taskQueue: string;
-  /** The shops this deployment serves. */
-  isKnownShop(shopId: string): boolean;
+  /** The shops this deployment serves (enabled shops, read from PostgreSQL in production). */
+  isKnownShop(shopId: string): boolean | Promise<boolean>;
+  /** The shops' records and settings; absent in tests that fix the known shops. */
+  shops?: ShopDirectory;
   /** Verifies Amazon Pay IPNs (SNS signatures); its certificate-host policy comes from configuration. */
   ipnVerifier: SnsVerifier;
   /** Each shop's Amazon Pay merchant and IPN topics, which an IPN must match; absent, every IPN is refused. */
@@ -64,8 +68,10 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(authenticate(deps));
   app.use(createOperatorRoutes(deps)); // /operators: admins only, deployment-wide
   app.use('/audit', requireEveryShopAdmin, createAuditRoutes(deps));
+  app.use(createShopRoutes(deps)); // /shops and /shops/:shopId: a disabled shop is still there for its admin
   app.use('/shops/:shopId', requireKnownShop(deps), requireRoleForMethod);
   app.use('/shops/:shopId/audit', createAuditRoutes(deps));
+  app.use('/shops/:shopId/settings', createShopSettingsRoutes(deps));
   app.use('/shops/:shopId/au-pay', createAuPayRoutes(deps));
   app.use('/shops/:shopId/amazon-pay', createAmazonPayRoutes(deps));
   app.use('/shops/:shopId/yahoo', createYahooRoutes(deps));

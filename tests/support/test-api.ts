@@ -9,6 +9,7 @@ import { amazonPayIpnAccounts, type AmazonPayIpnAccount } from '../../api/amazon
 import { SANDBOX_MERCHANT_ID } from '../../amazon-pay/emulator/ipn-sender';
 import { DEFAULT_SNS_TOPIC_ARN } from '../../amazon-pay/sns/sns-signer';
 import type { CodecEndpoint } from '../../api/codec/routes';
+import type { ShopDirectory } from '../../shops/shop-directory';
 
 export const API_TOKEN = 'integration-test-token-0123456789';
 
@@ -26,10 +27,12 @@ export async function startTestApi(o: {
   payloadCodec?: CodecEndpoint;
   /** the shops this deployment serves; the test shop alone by default */
   knownShops?: readonly string[];
+  /** shops read from the database instead, as the API's main does */
+  shops?: ShopDirectory;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const ipnAccount = o.ipnAccount ?? SANDBOX_IPN_ACCOUNT;
   const app = createApiApp({
-    temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: (s) => (o.knownShops ?? [SHOP_ID]).includes(s),
+    temporal: o.temporal, db: o.db, apiToken: API_TOKEN, taskQueue: o.taskQueue, isKnownShop: o.shops ? o.shops.isKnown : (s) => (o.knownShops ?? [SHOP_ID]).includes(s), shops: o.shops,
     ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
     amazonPayIpnAccount: amazonPayIpnAccounts({ accounts: o.accounts, fallback: (s) => (s === SHOP_ID ? ipnAccount : undefined) }),
     accounts: o.accounts, temporalDeadlineMs: o.temporalDeadlineMs, payloadCodec: o.payloadCodec,
