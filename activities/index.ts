@@ -13,7 +13,7 @@ import { createThrottledMailer } from '../mail/throttled-mailer';
 
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
-  Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
+  Partial<Pick<YahooActivityDeps, 'yahooShop' | 'shops'>> &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
   Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
   Partial<Pick<OrderCancelActivityDeps, 'gmoPg'>>;

@@ -1,3 +1,4 @@
+import type { ShopDirectory } from '../shops/shop-directory';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -49,6 +50,8 @@ export interface YahooActivityDeps {
   mailer: Mailer;
   /** The shop's Yahoo client and settings, built by the worker from its account; undefined when the shop has none. */
   yahooShop: ShopLookup<YahooShop>;
+  /** The shops' settings in PostgreSQL: when given, the window's deadline action and cancel reason come from there. */
+  shops?: Pick<ShopDirectory, 'settings'>;
 }
 
 export interface SweepResult {
@@ -83,6 +86,11 @@ const instant = (v: string | undefined): string | null => (v ? parseYahooDateTim
 
 export function createYahooWindowActivities(deps: YahooActivityDeps) {
   const shopOf = providerShop(deps.yahooShop, 'Yahoo!ショッピング');
+  const windowSettings = async (shopId: string): Promise<YahooWindowSettings> => {
+    if (!deps.shops) return (await shopOf(shopId)).window;
+    const { deadlineAction, cancelReason } = await deps.shops.settings(shopId, 'yahoo');
+    return { deadlineAction, cancelReason };
+  };
 
   const call = failingAs(toFailure);
 
@@ -103,9 +111,8 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
       return readView((await shopOf(i.shopId)).client, i.orderId);
     },
 
-    async yahooWindowSettings(i: { shopId: string }): Promise<YahooWindowSettings> {
-      return (await shopOf(i.shopId)).window;
-    },
+    // read when the deadline comes, so a change of the shop's settings applies to the next decision
+    yahooWindowSettings: (i: { shopId: string }): Promise<YahooWindowSettings> => windowSettings(i.shopId),
 
     /** ShipStatus → 1 出荷可 (IsPointFix true, A.6). od91705 (already 1) is a success. */
     async yahooReleaseForShipping(i: { shopId: string; orderId: string }): Promise<{ warnings: string[] }> {
@@ -119,7 +126,8 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
      * od91704 (accepted asynchronously) is reported so the workflow reads until OrderStatus shows 4.
      */
     async yahooCancelOrder(i: { shopId: string; orderId: string }): Promise<{ accepted: 'done' | 'async' | 'alreadyCanceled'; warnings: string[] }> {
-      const { client, window } = await shopOf(i.shopId);
+      const { client } = await shopOf(i.shopId);
+      const window = await windowSettings(i.shopId);
       try {
         const warnings = await client.orderStatusChange({
           orderId: i.orderId, status: '4', isPointFix: false, cancelReason: window.cancelReason,

@@ -1,3 +1,4 @@
+import { createShopDirectory } from '../shops/shop-directory';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { keyRingFromConfig } from '../common/accounts-config';
@@ -37,6 +38,8 @@ runMain(async () => {
     dataConverter,
     deps: {
       db, mailer, accounts,
+      // each shop's settings as stored through the API, re-read within 5 s of a change
+      shops: createShopDirectory(db),
       // each shop's sealed account first; the environment's configured shop otherwise
       shop: shopsFromAccounts({ accounts, provider: 'au-pay', build: (a) => auPayShop(config, a), fallback: auPayShopsFromConfig(config) }),
       amazonPayShop: shopsFromAccounts({ accounts, provider: 'amazon-pay', build: (a) => amazonPayShop(config, a), fallback: amazonPayShopsFromConfig(config) }),

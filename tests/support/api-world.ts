@@ -9,6 +9,7 @@ import { startDevServer } from './dev-server';
 import { startTestSandbox, type TestSandbox } from './sandbox';
 import { startTestApi } from './test-api';
 import { workflowBundle } from './workflow-bundle';
+import type { ShopDirectory } from '../../shops/shop-directory';
 
 /** One integration test file's world: the dev server, a database, the sandbox, the real API and an in-process worker. */
 export interface ApiWorld {
@@ -21,16 +22,23 @@ export interface ApiWorld {
   stop(): Promise<void>;
 }
 
-export async function startApiWorld(taskQueue: string, o: { deps?: (w: { db: TestDatabase; sandbox: TestSandbox }) => Partial<ActivityDeps>; knownShops?: readonly string[] } = {}): Promise<ApiWorld> {
+export async function startApiWorld(taskQueue: string, o: {
+  deps?: (w: { db: TestDatabase; sandbox: TestSandbox }) => Partial<ActivityDeps>;
+  knownShops?: readonly string[];
+  /** shops and their settings from the database, for the API and the worker alike */
+  shops?: (db: TestDatabase) => ShopDirectory;
+} = {}): Promise<ApiWorld> {
   const { env } = await startDevServer();
   const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   const amazonPay = amazonPayTestClient(sandbox);
-  const testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue, knownShops: o.knownShops });
+  const shops = o.shops?.(db);
+  const testApi = await startTestApi({ temporal: env.client, db: db.pool, taskQueue, knownShops: o.knownShops, shops });
   const worker: Worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle,
     deps: {
       ...activityDeps(db.pool, sandbox),
       amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined),
+      ...(shops ? { shops } : {}),
       ...o.deps?.({ db, sandbox }),
     },
   });
