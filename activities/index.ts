@@ -10,10 +10,13 @@ import { createApiKeyActivities } from './api-key-activities';
 import { createProcessFailureActivities } from './process-failure-activities';
 import { createBulkActionActivities } from './bulk-action-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
+import { addressedByShop } from '../mail/shop-recipients';
+import type { ShopDirectory } from '../shops/shop-directory';
 
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
-  Partial<Pick<YahooActivityDeps, 'yahooShop' | 'shops'>> &
+  Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
+  { /** the shops' records and settings in PostgreSQL (the worker reads them; tests may not) */ shops?: ShopDirectory } &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
   Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
   Partial<Pick<OrderCancelActivityDeps, 'gmoPg'>>;
@@ -21,7 +24,9 @@ export type ActivityDeps = AuPayActivityDeps &
 /** Every activity the renkei worker registers, built over the clients and stores it is given. */
 export function createActivities(given: ActivityDeps) {
   // every mail an activity sends goes through the throttle (#1241)
-  const deps = { ...given, mailer: createThrottledMailer(given.db, given.mailer) };
+  // a shop's mails go to the addresses it keeps (when the worker reads shops), each through the throttle
+  const throttled = createThrottledMailer(given.db, given.mailer);
+  const deps = { ...given, mailer: given.shops ? addressedByShop(given.shops, throttled) : throttled };
   const amazonPay = { ...deps, amazonPayShop: deps.amazonPayShop ?? (() => undefined) };
   return merge(
     createAuPayActivities(deps),

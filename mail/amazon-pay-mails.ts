@@ -23,7 +23,7 @@ export function reviewReportMail(to: string, ok: ReviewLine[], errors: ReviewLin
     ...errors.map((l) => `  受注番号:${l.orderId} (${l.state})`),
   ];
   if (errors.length) lines.push('', UNEXPECTED_STATE_MESSAGE, `受注番号:${errors.map((l) => l.orderId).join(',')}`);
-  return { to, subject: AMAZON_PAY_SUBJECTS.reviewReport, text: lines.join('\n') };
+  return { to, kind: 'amazon-pay-review', subject: AMAZON_PAY_SUBJECTS.reviewReport, text: lines.join('\n') };
 }
 
 /** A declined authorization, or an order canceled at Amazon before its result arrived (#1352). */
@@ -39,5 +39,5 @@ export function authorizationFailureMail(
         `理由: ${i.reasonCode ?? '不明'}`,
         i.cancelRequested ? '決済方法の設定により、この受注は取消対象として記録しました。' : '必要に応じてお客様へ別の決済方法をご案内ください。',
       ];
-  return { to, subject: AMAZON_PAY_SUBJECTS.authorizationFailure, text: lines.join('\n') };
+  return { to, kind: 'amazon-pay-review', subject: AMAZON_PAY_SUBJECTS.authorizationFailure, text: lines.join('\n') };
 }

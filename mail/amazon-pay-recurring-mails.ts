@@ -14,6 +14,7 @@ const SUBJECTS: Record<RecurringMailKind, string> = {
 export function recurringMail(to: string, kind: RecurringMailKind, i: { parentOrderId: string; chargePermissionId: string; detail: string }): MailMessage {
   return {
     to,
+    kind: 'amazon-pay-recurring',
     subject: SUBJECTS[kind],
     text: [`定期親受注番号: ${i.parentOrderId}`, `ChargePermission: ${i.chargePermissionId}`, '', i.detail].join('\n'),
   };

@@ -7,6 +7,7 @@ export function auPayKeyReminderMail(i: { to: string; shopId: string; expiresOn:
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'api-key-reminder',
     subject: AU_PAY_KEY_REMINDER_SUBJECT,
     text: [
       `ショップ ${i.shopId} の au PAY マーケット APIキーは ${i.expiresOn} に有効期限を迎えます(${when})。`,

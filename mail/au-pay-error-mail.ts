@@ -20,6 +20,7 @@ export function auPayErrorMail(i: AuPayErrorMailInput): MailMessage {
   const resetTo = i.phase === 'shipping' ? '「空欄(未処理)」' : '「出荷情報反映済み」';
   return {
     to: i.to,
+    kind: 'au-pay-error',
     subject: AU_PAY_ERROR_SUBJECTS[i.phase],
     text: [
       `au PAY マーケットへの${what}でエラーが発生しました。正常に処理が完了していません。`,

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { MailKind } from './mail-kinds';
 
 export interface MailMessage {
   to: string;
@@ -8,6 +9,8 @@ export interface MailMessage {
   shopId?: string;
   /** admin mails (the default) are throttled per address; mails to end users never are */
   audience?: 'admin' | 'end-user';
+  /** which mail it is: a shop routes each kind to its administrators, its 通知先, or both (mail/mail-kinds.ts) */
+  kind?: MailKind;
 }
 
 export interface SendResult {

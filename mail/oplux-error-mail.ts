@@ -19,6 +19,7 @@ export function opluxErrorMail(i: OpluxErrorMailInput): MailMessage {
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'oplux-error',
     subject: OPLUX_ERROR_SUBJECTS[i.result],
     text: [
       `O-PLUX・不正チェッカーへの${what}がリトライ後もエラーとなりました。`,

@@ -16,6 +16,7 @@ export function providerCancelFailedMail(i: { to: string; shopId: string; orderI
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'order-cancel',
     subject: PROVIDER_CANCEL_FAILED_SUBJECT,
     text: [
       '受注キャンセル時の決済代行会社への取消連携に失敗しました。',
@@ -34,6 +35,7 @@ export function providerCancelReminderMail(i: { to: string; shopId: string; orde
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'order-cancel',
     subject: PROVIDER_CANCEL_REMINDER_SUBJECT,
     text: [
       `受注キャンセル連携エラーの対応がまだ選択されていません(リマインド ${i.reminder} 回目)。`,

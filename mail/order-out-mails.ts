@@ -7,6 +7,7 @@ export function orderOutFailedMail(i: { to: string; shopId: string; orderId: str
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'order-out',
     subject: ORDER_OUT_FAILED_SUBJECT,
     text: [
       '外部システムへの受注データ連携OUTに失敗しました。',

@@ -18,6 +18,7 @@ export function processFailedMail(i: { to: string; shopId: string; orderId: stri
   return {
     to: i.to,
     shopId: i.shopId,
+    kind: 'process-failure',
     subject: PROCESS_FAILED_SUBJECT,
     text: [
       '受注の処理が失敗し、終了しました。',

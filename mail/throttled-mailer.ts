@@ -27,9 +27,11 @@ export function createThrottledMailer(pool: Pool, smtp: Mailer, o: { now?: () =>
       const shopId = message.shopId ?? '*';
       const audience = message.audience ?? 'admin';
       const ctx = activityContext();
+      const recipient = message.to.toLowerCase();
       const admission = await admitMail(
         pool,
-        { shopId, recipient: message.to.toLowerCase(), subject: message.subject, audience, dedupeKey: ctx?.dedupeKey ?? null, at: ctx?.at ?? o.now?.() ?? new Date() },
+        // one activity may mail several addresses (a shop's administrators): each is its own mail to dedupe
+        { shopId, recipient, subject: message.subject, audience, dedupeKey: ctx ? `${ctx.dedupeKey}:${recipient}` : null, at: ctx?.at ?? o.now?.() ?? new Date() },
         await getThrottleSettings(pool, shopId),
       );
       if (admission.status === 'suppressed') {

@@ -12,6 +12,7 @@ const jst = (iso: string) => `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOS
 export function deadlineMail(to: string, i: { orderId: string; deadline: string; payMethod: string | null }): MailMessage {
   return {
     to,
+    kind: 'yahoo-window',
     subject: YAHOO_WINDOW_SUBJECTS.deadline,
     text: [
       'オーソリエラーとなった注文で、購入者が支払い方法変更期限までに支払い方法を変更しませんでした。',
@@ -29,6 +30,7 @@ export function deadlineMail(to: string, i: { orderId: string; deadline: string;
 export function linkErrorMail(to: string, i: { orderId: string; step: string; message: string }): MailMessage {
   return {
     to,
+    kind: 'yahoo-window',
     subject: YAHOO_WINDOW_SUBJECTS.linkError,
     text: [
       'Yahoo!ショッピングへの更新に失敗しました。',

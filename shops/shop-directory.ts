@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { getStoredSettings, isEnabledShop } from '../db/shops';
+import { getShop, getStoredSettings, isEnabledShop, type ShopRow } from '../db/shops';
 import { PROCESS_SETTINGS, type ProcessSettings, type SettingsProcess } from './settings';
 
 /** How long a read is reused: a change made through another process (another API, the worker) is seen within this. */
@@ -8,6 +8,8 @@ export const SHOP_CACHE_MS = 5_000;
 export interface ShopDirectory {
   /** An enabled shop of this deployment. */
   isKnown(shopId: string): Promise<boolean>;
+  /** The shop's record (addresses, mail routes), or undefined for a shop not in the table. */
+  record(shopId: string): Promise<ShopRow | undefined>;
   /** A process's settings for the shop: what is stored, with the defaults for what is not. */
   settings<P extends SettingsProcess>(shopId: string, process: P): Promise<ProcessSettings<P>>;
   /** Drops what is cached for the shop: this process changed it, and its next read must see the change. */
@@ -32,6 +34,7 @@ export function createShopDirectory(db: Pick<Pool, 'query'>, o: { cacheMs?: numb
   };
   return {
     isKnown: (shopId) => cached(`${shopId}\0known`, () => isEnabledShop(db, shopId)),
+    record: (shopId) => cached(`${shopId}\0record`, () => getShop(db, shopId)),
     settings: (shopId, process) => cached(`${shopId}\0${process}`, async () =>
       PROCESS_SETTINGS[process].parse((await getStoredSettings(db, shopId, process)) ?? {}) as ProcessSettings<typeof process>),
     forget(shopId) {

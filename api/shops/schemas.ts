@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { MAIL_AUDIENCES } from '../../db/shops';
+import { MAIL_KINDS } from '../../mail/mail-kinds';
 
 export const shopIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a shop id: letters, digits, _ or -, at most 64');
 const email = z.string().email('an e-mail address').max(254);
-const mailRoutes = z.record(
-  z.string().regex(/^[a-z0-9-]{1,64}$/, 'a mail kind, e.g. au-pay-error'),
-  z.array(z.enum(MAIL_AUDIENCES, { message: 'admins or notify' })).max(2),
+const mailRoutes = z.partialRecord(
+  z.enum(MAIL_KINDS, { message: `a mail kind: ${MAIL_KINDS.join(', ')}` }),
+  z.array(z.enum(MAIL_AUDIENCES, { message: 'admins or notify' })).min(1, 'admins, notify or both').max(2),
 );
 
 /** seed 004: the administrators' addresses and the shop's 通知先 address, and which mails go to which. */
