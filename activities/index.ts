@@ -16,7 +16,7 @@ import type { ShopDirectory } from '../shops/shop-directory';
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
   Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
-  { /** the shops' records and settings in PostgreSQL (the worker reads them; tests may not) */ shops?: ShopDirectory } &
+  { /** the shops' records and settings in PostgreSQL (the worker reads them; tests may not) */ shops?: Pick<ShopDirectory, 'settings' | 'record'> } &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
   Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
   Partial<Pick<OrderCancelActivityDeps, 'gmoPg'>>;
