@@ -16,6 +16,7 @@ import { yahooShop, yahooShopsFromConfig } from './yahoo-shop';
 import { opluxShop, opluxShopsFromConfig } from './oplux-shop';
 import { shopsFromAccounts } from './account-shops';
 import { ensureSchedules } from './schedules';
+import { runShopScheduleReconciler, syncAllShopSchedules } from '../shops/shop-schedules';
 
 const log = createLogger('worker');
 
@@ -51,10 +52,22 @@ runMain(async () => {
     },
   });
   await ensureSchedules(config);
+  // each shop's schedules (Yahoo sweep, Amazon Pay review report) as its record, settings and accounts say: now, then
+  // every 5 minutes, which catches up what an API stored but could not tell Temporal (and a failure here at start)
+  const shopSchedules = {
+    db, accounts, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    configured: { shopId: config.SHOP_ID, yahoo: !!config.YAHOO_REFRESH_TOKEN, amazonPay: !!config.AMAZONPAY_PRIVATE_KEY_FILE },
+  };
+  await syncAllShopSchedules(client, shopSchedules).then(
+    (r) => log.info('shop schedules synced', { shops: r.shops, failed: r.failed, changed: r.changes.filter((c) => c.change !== 'unchanged' && c.change !== 'absent').length }),
+    (err) => log.warn('shop schedules not synced at start; the reconcile retries', { error: (err as Error).message }),
+  );
+  const scheduleReconciler = runShopScheduleReconciler(client, shopSchedules);
   if (keyRing) await ensureOrderOutDispatcher(client, config.TEMPORAL_TASK_QUEUE);
   log.info('worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporal: config.TEMPORAL_ADDRESS });
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling and lets running activities finish.
   await worker.run();
+  await scheduleReconciler.stop();
   await db.end();
   mailer.close();
   await connection.close();

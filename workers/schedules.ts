@@ -2,19 +2,17 @@ import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type
 import type { WorkerConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
-import { amazonPayReviewReportWorkflow } from '../workflows/amazon-pay-review-report';
-import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
 import { mailThrottleSummariesWorkflow } from '../workflows/mail-throttle-summaries';
 import { apiKeyRemindersWorkflow } from '../workflows/api-key-reminders';
 
 const log = createLogger('schedules');
 
-export const reviewReportScheduleId = (shopId: string) => `amazon-pay-review-report:${shopId}`;
-export const yahooSweepScheduleId = (shopId: string) => `yahoo-window-sweep:${shopId}`;
+// each shop's own schedules (the Yahoo sweep, the Amazon Pay review report) follow the shops: shops/shop-schedules.ts
+export { reviewReportScheduleId, yahooSweepScheduleId } from '../shops/shop-schedules';
 export const MAIL_SUMMARIES_SCHEDULE_ID = 'mail-throttle-summaries';
 export const API_KEY_REMINDERS_SCHEDULE_ID = 'api-key-reminders';
 
-/** The schedules this configuration calls for. */
+/** The deployment-wide schedules this configuration calls for (one each, not per shop). */
 export function scheduleDefinitions(config: WorkerConfig): ScheduleOptions[] {
   const schedules: ScheduleOptions[] = [
     {
@@ -34,32 +32,13 @@ export function scheduleDefinitions(config: WorkerConfig): ScheduleOptions[] {
       action: { type: 'startWorkflow', workflowType: apiKeyRemindersWorkflow, args: [], taskQueue: config.TEMPORAL_TASK_QUEUE },
     });
   }
-  if (config.AMAZONPAY_PRIVATE_KEY_FILE) {
-    schedules.push({
-      scheduleId: reviewReportScheduleId(config.SHOP_ID),
-      spec: { intervals: [{ every: '1 hour' }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      action: { type: 'startWorkflow', workflowType: amazonPayReviewReportWorkflow, args: [config.SHOP_ID], taskQueue: config.TEMPORAL_TASK_QUEUE },
-    });
-  }
-  if (config.YAHOO_REFRESH_TOKEN) {
-    // Yahoo has no push: sweep orderList for the payment-method-change windows (seed 002)
-    schedules.push({
-      scheduleId: yahooSweepScheduleId(config.SHOP_ID),
-      spec: { intervals: [{ every: config.YAHOO_SWEEP_EVERY as `${number} minutes` }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      action: {
-        type: 'startWorkflow', workflowType: yahooWindowSweepWorkflow, workflowId: yahooSweepScheduleId(config.SHOP_ID),
-        args: [config.SHOP_ID], taskQueue: config.TEMPORAL_TASK_QUEUE,
-      },
-    });
-  }
   return schedules;
 }
 
 /**
- * The periodic jobs, created once and left alone when they exist (an operator may have paused or retimed one in the
- * Web UI). Each skips a run while its previous one is still going.
+ * The deployment-wide periodic jobs, created once and left alone when they exist (an operator may have paused or
+ * retimed one in the Web UI). Each skips a run while its previous one is still going. Each shop's own schedules are
+ * synced with the shops (syncAllShopSchedules).
  */
 export async function ensureSchedules(config: WorkerConfig): Promise<void> {
   const schedules = scheduleDefinitions(config);

@@ -7,6 +7,7 @@ import { echoId } from '../../common/safe-text';
 import { actorOf, requireRole } from '../auth';
 import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
+import { syncSchedulesAfterChange } from '../shops/sync-schedules';
 
 /**
  * /shops/:shopId/accounts: set, replace and read a shop's provider accounts. Secrets go in and never come out: a
@@ -43,8 +44,10 @@ export function createAccountRoutes(deps: ApiDeps): Router {
     // strict: a misspelt field is an error, not a silently dropped secret
     const account = (PROVIDER_ACCOUNTS[p].fields as z.ZodObject).strict().parse(req.body ?? {});
     // the audit names the fields that were set, never their values
-    res.json(await auditedAs(deps.db, actorOf(res), { shopId, process: p, orderId: null, action: 'account.put', input: { fields: Object.keys(account).sort() } },
-      () => store().put(shopId, p, account as never)));
+    const summary = await auditedAs(deps.db, actorOf(res), { shopId, process: p, orderId: null, action: 'account.put', input: { fields: Object.keys(account).sort() } },
+      () => store().put(shopId, p, account as never));
+    await syncSchedulesAfterChange(deps, shopId, p); // a yahoo or amazon-pay account gives the shop its schedule
+    res.json(summary);
   });
 
   return router;

@@ -8,13 +8,14 @@ import { echoId } from '../../common/safe-text';
 import { actorOf, requireEveryShopAdmin, requireRole } from '../auth';
 import { HttpError } from '../http-error';
 import { shopBody, shopChange } from './schemas';
+import { syncSchedulesAfterChange } from './sync-schedules';
 import type { ApiDeps } from '../app';
 
 /**
  * /shops: the deployment's shops (created by an admin of every shop; read and changed by an admin who sees the shop,
  * a disabled one included, so it can be enabled again). Mounted before the known-shop check of /shops/:shopId.
  */
-export function createShopRoutes(deps: Pick<ApiDeps, 'db' | 'shops'>): Router {
+export function createShopRoutes(deps: Pick<ApiDeps, 'db' | 'shops' | 'temporal' | 'taskQueue' | 'accounts'>): Router {
   const router = express.Router();
   const forget = (shopId: string) => deps.shops?.forget(shopId);
 
@@ -44,6 +45,7 @@ export function createShopRoutes(deps: Pick<ApiDeps, 'db' | 'shops'>): Router {
     const shop = await auditedAs(deps.db, actorOf(res), { shopId, process: null, orderId: null, action: 'shop.update', input: change },
       async () => (await updateShop(deps.db, shopId, change))!);
     forget(shopId);
+    if (change.enabled !== undefined) await syncSchedulesAfterChange(deps, shopId); // stored first; a sync that fails is the worker's to redo
     res.json(shop);
   });
 
@@ -57,7 +59,7 @@ export function createShopRoutes(deps: Pick<ApiDeps, 'db' | 'shops'>): Router {
 }
 
 /** /shops/:shopId/settings: each process's settings (the defaults for what was never set); replaced by an admin. */
-export function createShopSettingsRoutes(deps: Pick<ApiDeps, 'db' | 'shops'>): Router {
+export function createShopSettingsRoutes(deps: Pick<ApiDeps, 'db' | 'shops' | 'temporal' | 'taskQueue' | 'accounts'>): Router {
   const router = express.Router({ mergeParams: true });
   const directory = deps.shops ?? createShopDirectory(deps.db, { cacheMs: 0 });
 
@@ -78,6 +80,7 @@ export function createShopSettingsRoutes(deps: Pick<ApiDeps, 'db' | 'shops'>): R
     const settings = PROCESS_SETTINGS[p].parse(req.body ?? {});
     await auditedAs(deps.db, actorOf(res), { shopId, process: p, orderId: null, action: 'settings.put', input: settings }, () => putSettings(deps.db, shopId, p, settings));
     deps.shops?.forget(shopId);
+    await syncSchedulesAfterChange(deps, shopId, p); // the yahoo sweep's or amazon-pay review report's interval
     res.json(settings);
   });
 

@@ -2,8 +2,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createRenkeiWorker } from '../../workers/create-worker';
-import { ensureSchedules, yahooSweepScheduleId } from '../../workers/schedules';
-import { loadWorkerConfig } from '../../common/config';
+import { syncShopSchedules, yahooSweepScheduleId } from '../../shops/shop-schedules';
 import { yahooPayMethodWindowWorkflow } from '../../workflows/yahoo-pay-method-window';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
 import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
@@ -24,7 +23,6 @@ import { until } from '../support/until';
  */
 const taskQueue = 'yahoo-window-integration';
 let env: TestWorkflowEnvironment;
-let address: string;
 let db: TestDatabase;
 let sandbox: TestSandbox;
 let shop: YahooTestShop;
@@ -35,7 +33,7 @@ let api: string;
 let temporal: Client;
 
 beforeAll(async () => {
-  ({ env, address } = await startDevServer());
+  ({ env } = await startDevServer());
   [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
   shop = yahooTestShop(sandbox);
   temporal = env.client as unknown as Client;
@@ -69,13 +67,15 @@ const statusIs = (orderId: string, status: string) => async () => {
 };
 
 test('the schedule sweeps: the order gets its window (listed in the Web UI by status and deadline), the buyer changes, the next sweep releases it', async () => {
-  const config = loadWorkerConfig({
-    DATABASE_URL: 'postgres://unused@127.0.0.1/none', TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, SHOP_ID,
-    YAHOO_REFRESH_TOKEN: 'configured', YAHOO_SWEEP_EVERY: '2s',
-  });
+  // the shop has Yahoo, sweeping every 2 s (a fraction of a minute: the test does not wait minutes)
+  const shopState = {
+    shopId: SHOP_ID, enabled: true, taskQueue, has: { yahoo: true, amazonPay: false },
+    settings: { yahoo: { sweepEveryMinutes: 2 / 60 }, amazonPay: { reviewReportEveryMinutes: 60 } },
+  };
   const order = await authErrorOrder(sandbox);
-  await ensureSchedules(config);
-  await ensureSchedules(config); // a worker restart: the existing schedule is left alone
+  await syncShopSchedules(temporal, shopState);
+  // a worker restart: the existing schedule is left alone
+  expect(await syncShopSchedules(temporal, shopState)).toContainEqual({ process: 'yahoo', scheduleId: yahooSweepScheduleId(SHOP_ID), change: 'unchanged' });
   const schedule = await temporal.schedule.getHandle(yahooSweepScheduleId(SHOP_ID)).describe();
   expect(schedule.policies.overlap).toBe('SKIP');
 
