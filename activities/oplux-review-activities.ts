@@ -1,3 +1,4 @@
+import type { ShopDirectory } from '../shops/shop-directory';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { FetchedEvent, OpluxClient, OpluxRule } from '../oplux/client';
@@ -24,6 +25,8 @@ export interface OpluxActivityDeps {
   mailer: Mailer;
   /** The shop's O-PLUX client and settings, built by the worker from its account; undefined when the shop has none. */
   opluxShop: ShopLookup<OpluxShop>;
+  /** The shops' settings in PostgreSQL: when given, 受注OUT制御, 商品情報制御 and the review settings come from there. */
+  shops?: Pick<ShopDirectory, 'settings'>;
 }
 
 /** What the workflow keeps of a registration: plain data, no personal data, no secrets. */
@@ -71,9 +74,17 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
     };
   }
 
+  /** The shop's review settings as they are now: a change applies to the next order's review. */
+  async function reviewSettings(shopId: string, shop: OpluxShop): Promise<OpluxReviewSettings> {
+    if (!deps.shops) return shop.settings;
+    const { orderOutControl, productKey, review } = await deps.shops.settings(shopId, 'oplux');
+    return { ...review, orderOutControl, productKey };
+  }
+
   async function eventInput(shop: OpluxShop, o: FraudReviewOrder, plan: Extract<ReviewPlan, { target: true }>): Promise<OpluxEventInput> {
+    const { productKey } = await reviewSettings(o.shopId, shop);
     const items: OpluxItem[] = o.items.map((i) => ({
-      shopItemId: shopItemId(i, shop.settings.productKey), itemPrice: i.priceJpy, itemQuantity: i.quantity, itemName: i.name, itemCategory: i.category,
+      shopItemId: shopItemId(i, productKey), itemPrice: i.priceJpy, itemQuantity: i.quantity, itemName: i.name, itemCategory: i.category,
     }));
     const delivery = o.delivery ? await party(shop.client, o.delivery) : { tel: o.buyer.tel ? bareTel(o.buyer.tel) : undefined };
     return {
@@ -94,7 +105,7 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
     async openOpluxReview(o: FraudReviewOrder): Promise<ReviewPlan> {
       await insertOpluxOrder(deps.db, o);
       const shop = await shopOf(o.shopId);
-      return planReview(shop.settings, { paymentMethodId: o.paymentMethodId, recurring: o.recurring });
+      return planReview(await reviewSettings(o.shopId, shop), { paymentMethodId: o.paymentMethodId, recurring: o.recurring });
     },
 
     /**
