@@ -7,6 +7,8 @@ import { auPayErrorMail } from '../mail/au-pay-error-mail';
 import type { Mailer } from '../mail/mailer';
 import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
 import { providerShop, type ShopLookup } from './provider-shop';
+import { defaultSettings, type ProcessSettings } from '../shops/settings';
+import type { ShopDirectory } from '../shops/shop-directory';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -18,6 +20,8 @@ export interface AuPayActivityDeps {
   mailer: Mailer;
   /** The shop's au PAY client and addresses; built by the worker from configuration, never from workflow input. */
   shop: ShopLookup<AuPayShop>;
+  /** The shops' settings in PostgreSQL; absent, every shop has the defaults (both pushes 開始, 完了 right after shipping). */
+  shops?: Pick<ShopDirectory, 'settings'>;
 }
 
 interface OrderRef {
@@ -95,6 +99,11 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       }
       await setLinkStatus(deps.db, input.shopId, input.orderId, LINK_STATUS.completed, null);
       return { alreadyApplied };
+    },
+
+    /** The shop's au PAY settings as they are now (read at each decision, so a change applies to the next one). */
+    async auPayShopSettings(input: { shopId: string }): Promise<ProcessSettings<'au-pay'>> {
+      return deps.shops ? deps.shops.settings(input.shopId, 'au-pay') : defaultSettings('au-pay');
     },
 
     /** Persists a status the workflow entered; `precheck` records a call a precondition stopped (no HTTP status). */

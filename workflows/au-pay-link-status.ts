@@ -23,12 +23,20 @@ export type ManualStatus = (typeof MANUAL_STATUSES)[number];
 
 export const isErrorStatus = (s: LinkStatus): boolean => s === LINK_STATUS.shipError || s === LINK_STATUS.completeError;
 
-/** Why an operator's reset is refused, or undefined when it is allowed. */
-export function resetRefusal(current: LinkStatus, target: string): string | undefined {
+/**
+ * Why an operator's reset is refused, or undefined when it is allowed. `held`: the chain is waiting on the shop's
+ * settings (or the OMS's completion report), not calling au PAY.
+ */
+export function resetRefusal(current: LinkStatus, target: string, held = false): string | undefined {
   if (!(MANUAL_STATUSES as readonly string[]).includes(target)) {
     return `「${target}」 cannot be set by hand; choose one of ${MANUAL_STATUSES.join(', ')}`;
   }
   if (current === LINK_STATUS.notTarget) return 'this order is not pushed to au PAY (対象外)';
+  // Seed 004 section 6: 受注完了ステータス反映済み is for 「自動連携を行う前に処理が完了している注文」, so an order the
+  // settings hold may be marked done by hand. The other two are the seed's ways to reprocess after an error only.
+  if (held && !isErrorStatus(current)) {
+    return target === LINK_STATUS.completed ? undefined : `the order waits on the shop's settings (status ${current}); only ${LINK_STATUS.completed} may be set by hand now`;
+  }
   if (!isErrorStatus(current)) {
     return `the order is being processed (status ${current}); a status can be reset only after an error`;
   }
@@ -63,4 +71,25 @@ export function shippingPrecondition(s: ShipmentReport): { skip: string } | { er
   if (s.managementClass !== MANAGEMENT_CLASS_NORMAL) return { skip: `管理区分が「${s.managementClass}」のため連携対象外です` };
   if (!s.shipDate) return { error: MISSING_SHIP_DATE };
   return { shipDate: s.shipDate };
+}
+
+/** The shop's au PAY settings the chain decides with (shops/settings.ts validates them and gives the defaults). */
+export interface AuPayChainSettings {
+  /** 自動出荷情報反映 */
+  autoShipInfo: '開始' | '停止';
+  /** 自動受注完了ステータス反映 */
+  autoCompletion: '開始' | '停止';
+  /** 完了 right after the shipping push, or only once the OMS reports the order completed */
+  completionTiming: 'after-ship' | 'oms-report';
+}
+
+/**
+ * Seed 004 section 4: each automatic push runs only while the shop has it at 開始. Why the chain holds before a push,
+ * or undefined when it may push now.
+ */
+export function holdReason(step: 'shipping' | 'completion', s: AuPayChainSettings, completionReported: boolean): string | undefined {
+  if (step === 'shipping') return s.autoShipInfo === '停止' ? '自動出荷情報反映が停止中です' : undefined;
+  if (s.autoCompletion === '停止') return '自動受注完了ステータス反映が停止中です';
+  if (s.completionTiming === 'oms-report' && !completionReported) return 'OMSからの受注完了の報告を待っています';
+  return undefined;
 }

@@ -1,11 +1,13 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, TimeoutFailure,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler,
+  TimeoutFailure, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
-import { isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ManualStatus, type ShipmentReport } from './au-pay-link-status';
+import {
+  holdReason, isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ManualStatus, type ShipmentReport,
+} from './au-pay-link-status';
 import { actedBy, type ActedBy } from './acted-by';
-import { linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
+import { completionReportedSignal, linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
 import { localIo, marketplaceApi } from './retry-policies';
 import { AU_PAY_LINK_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
@@ -18,20 +20,54 @@ export interface AuPayShipmentResult {
   lastError: string | null;
 }
 
+/** Every command the shop's settings brought (their read, the hold's timer, continue-as-new) is behind this patch, so
+ * a chain whose history was made before it replays the way it ran. */
+const SHOP_SETTINGS_PATCH = 'au-pay-shop-settings';
+/**
+ * How often a held order reads the settings again: the seed's own cadence (section 2 「15分毎に自動連携」, section 4
+ * 「前回処理日時から15分経過することで処理が開始されます」), so a push turned back to 開始 reaches held orders within
+ * 15 minutes, as in CROSS MALL. A durable timer rather than a signal from the settings API: no open chains to list, no
+ * wake-up lost when the API dies between storing a change and signalling, and a change made any other way is seen.
+ * A new shipment report, the OMS's completion report and an operator's reset wake it at once.
+ */
+const RECHECK_EVERY = '15 minutes';
+/** A hold may last for weeks: after this many re-checks (about two days) the chain continues as new, history short. */
+const RECHECKS_PER_RUN = 200;
+
+/** Where a chain that continued as new stands. */
+export interface AuPayShipmentResume {
+  status: LinkStatus;
+  lastError: string | null;
+  cycle: number;
+  completionReported: boolean;
+}
+
 /**
  * au PAY ship-then-complete (seed 004), one per shipped order: push 発送日・配送会社・配送お問い合せ番号, then
- * the 完了 status. A failure stops the chain at an error status, mails the shop, and waits for an operator to reset.
+ * the 完了 status. Before each push it reads the shop's settings (seed 004 section 4): a push at 停止 holds the order at
+ * its status until 開始. A failure stops the chain at an error status, mails the shop, and waits for an operator to reset.
  */
-export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuPayShipmentResult> {
+export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuPayShipmentResume): Promise<AuPayShipmentResult> {
   const { workflowId } = workflowInfo();
   let shipment = report;
-  let status: LinkStatus = LINK_STATUS.blank;
-  let lastError: string | null = null;
-  let cycle = 0;
+  let status: LinkStatus = resume?.status ?? LINK_STATUS.blank;
+  let lastError: string | null = resume?.lastError ?? null;
+  let cycle = resume?.cycle ?? 0;
+  let completionReported = resume?.completionReported ?? false;
   let requested: ManualStatus | undefined; // an operator's reset, applied by the main loop
+  let waiting: string | null = null; // why the settings hold the next push, while the chain waits
+  let woken = false; // something a held push waits on may have changed
+  let rechecks = 0;
 
-  setHandler(shipmentReportedSignal, (latest) => void (shipment = latest));
-  setHandler(linkStateQuery, () => ({ status, lastError, cycle }));
+  setHandler(shipmentReportedSignal, (latest) => {
+    shipment = latest;
+    woken = true;
+  });
+  setHandler(completionReportedSignal, () => {
+    completionReported = true;
+    woken = true;
+  });
+  setHandler(linkStateQuery, () => ({ status, lastError, cycle, waiting, completionReported }));
   setHandler(
     resetLinkStatusUpdate,
     (target, by?: ActedBy) => {
@@ -41,7 +77,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
     },
     {
       validator: (target, _by?: ActedBy) => {
-        const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target);
+        const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target, waiting !== null);
         if (why) throw new Error(why);
       },
     },
@@ -62,13 +98,40 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
     await local.sendLinkErrorMail({ ...order(), phase, message });
   }
 
+  /**
+   * Seed 004 section 4: a push runs only while the shop has it at 開始 (and 完了 with 'oms-report' only once the OMS
+   * reported it). Reads the settings now, so a change applies to this decision; while they hold the push, waits for a
+   * wake-up or the re-check. True when it waited: the caller decides again from the start.
+   */
+  async function held(step: 'shipping' | 'completion'): Promise<boolean> {
+    if (!patched(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
+    const settings = await local.auPayShopSettings({ shopId: shipment.shopId });
+    if (requested !== undefined) return true; // an operator's reset accepted during the read comes before any push
+    // still held while it re-reads, so an operator's reset is accepted then too (and applied before a push)
+    waiting = holdReason(step, settings, completionReported) ?? null;
+    if (waiting === null) return false;
+    woken = false;
+    await condition(() => woken || requested !== undefined, RECHECK_EVERY);
+    rechecks += 1;
+    if (requested === undefined && (rechecks >= RECHECKS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof auPayShipmentWorkflow>(shipment, { status, lastError, cycle, completionReported });
+    }
+    return true;
+  }
+
   while (status !== LINK_STATUS.completed) {
-    if (isErrorStatus(status)) {
-      await condition(() => requested !== undefined); // an operator's reset (seed 004 section 6)
+    if (requested !== undefined) {
+      // an operator's reset (seed 004 section 6): after an error, or 受注完了ステータス反映済み on a held order
       cycle += 1;
-      await enter(requested!, null);
+      await enter(requested, null);
       // cleared only once the reset is stored: until then a second reset is refused, never accepted and then lost
       requested = undefined;
+      waiting = null;
+      continue;
+    }
+    if (isErrorStatus(status)) {
+      await condition(() => requested !== undefined);
       continue;
     }
     if (status === LINK_STATUS.blank) {
@@ -77,6 +140,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
         await enter(LINK_STATUS.notTarget, pre.skip);
         break;
       }
+      if (await held('shipping')) continue; // 自動出荷情報反映 停止: no push and no error, the order stays 空欄
       if ('error' in pre) {
         await fail('shipping', pre.error, { operation: 'updateTradeInfoProc' });
         continue;
@@ -92,6 +156,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport): Promise<AuP
         await fail('shipping', failureMessage(err));
       }
     } else if (status === LINK_STATUS.shipped) {
+      if (await held('completion')) continue; // the order stays 出荷情報反映済み
       try {
         await market.pushCompletion({ ...order(), idempotencyKey: stepKey(workflowId, 'completion', cycle) });
         status = LINK_STATUS.completed;

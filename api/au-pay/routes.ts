@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { getAuPayOrder, listCallHistory, upsertShipmentReport, type AuPayOrderRow } from '../../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
-import { shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
+import { completionReportedSignal, linkStateQuery, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
@@ -9,11 +9,12 @@ import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { performOperatorAction } from '../../operators/perform-action';
 import { actorOf } from '../auth';
+import { runOperatorAction } from '../operator-action';
 import { attributes, writeThenStart } from '../pending-starts';
-import { historyQuery, orderParams, shipmentReportBody } from './schemas';
+import { completedBody, historyQuery, orderParams, shipmentReportBody } from './schemas';
 import type { ApiDeps } from '../app';
 
-/** /shops/:shopId/au-pay: report a shipment, read an order and its call history, reset a link status. */
+/** /shops/:shopId/au-pay: report a shipment or a completion, read an order and its call history, reset a link status. */
 export function createAuPayRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
@@ -58,6 +59,24 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   router.post('/orders/:orderId/link-status', async (req, res) => {
     const { shopId, orderId } = orderParams.parse(req.params);
     res.json(await performOperatorAction(deps, actorOf(res), { shopId, orderId, action: 'au-pay.link-status', args: req.body }));
+  });
+
+  // The OMS reports the order completed (its report, so the operator role, like a shipment report). With the shop's
+  // completionTiming 'oms-report' this is what lets the chain push 完了; otherwise it is kept, and harmless. A signal:
+  // the chain decides with the settings whether and when to push. 404 for an order renkei never saw, 409 once the
+  // chain has ended.
+  router.post('/orders/:orderId/completed', async (req, res) => {
+    const { shopId, orderId } = orderParams.parse(req.params);
+    completedBody.parse(req.body ?? {});
+    const workflowId = auPayShipmentWorkflowId(shopId, orderId);
+    const target = { workflowId, what: `order ${orderId}`, readStatus: async () => (await getAuPayOrder(deps.db, shopId, orderId))?.linkStatus };
+    const { reportedBefore, status } = await runOperatorAction(deps.temporal, target, async (handle) => {
+      const state = await handle.query(linkStateQuery); // read first: a repeated report answers 200, not 202
+      await handle.signal(completionReportedSignal); // a chain that has ended answers "completed": 409 finished
+      return { reportedBefore: state.completionReported === true, status: state.status };
+    });
+    if (reportedBefore) return void res.status(200).json({ workflowId, linkStatus: status, note: 'the OMS had already reported this order completed' });
+    res.status(202).json({ workflowId, linkStatus: status });
   });
 
   return router;

@@ -26,6 +26,9 @@ export const shipmentReportBody = z.object({
   splitFrom: orderNumber.nullable().optional(),
 });
 
+/** The OMS's completion report carries nothing but the order in its path. */
+export const completedBody = z.object({}).strict();
+
 export const resetBody = z.object({ status: z.enum(MANUAL_STATUSES) });
 
 export const historyQuery = z.object({

@@ -1,4 +1,4 @@
-import { LINK_STATUS, MISSING_SHIP_DATE, resetRefusal, shippingPrecondition, type ShipmentReport } from '../../workflows/au-pay-link-status';
+import { holdReason, LINK_STATUS, MISSING_SHIP_DATE, resetRefusal, shippingPrecondition, type AuPayChainSettings, type ShipmentReport } from '../../workflows/au-pay-link-status';
 
 const report = (o: Partial<ShipmentReport> = {}): ShipmentReport => ({
   shopId: 's', orderId: 'o', auPayOrderId: '1', managementClass: '通常', shipDate: '2026-11-20', carrier: '1', trackingNumber: '', ...o,
@@ -36,5 +36,34 @@ describe('resetRefusal (seed 004 section 6)', () => {
   });
   test('an order outside the chain is not reset', () => {
     expect(resetRefusal(LINK_STATUS.notTarget, LINK_STATUS.blank)).toMatch(/対象外/);
+  });
+});
+
+describe('resetRefusal on an order the settings hold', () => {
+  test('受注完了ステータス反映済み may be set by hand (an order done before the automatic push)', () => {
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.completed, true)).toBeUndefined();
+    expect(resetRefusal(LINK_STATUS.shipped, LINK_STATUS.completed, true)).toBeUndefined();
+  });
+  test('the reprocessing statuses are for errors only', () => {
+    expect(resetRefusal(LINK_STATUS.shipped, LINK_STATUS.blank, true)).toMatch(/waits on the shop's settings/);
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.shipped, true)).toMatch(/waits on the shop's settings/);
+  });
+});
+
+describe('holdReason (seed 004 section 4)', () => {
+  const on: AuPayChainSettings = { autoShipInfo: '開始', autoCompletion: '開始', completionTiming: 'after-ship' };
+  test('both at 開始, completion right after shipping: nothing holds', () => {
+    expect(holdReason('shipping', on, false)).toBeUndefined();
+    expect(holdReason('completion', on, false)).toBeUndefined();
+  });
+  test('each 停止 holds its own push only', () => {
+    expect(holdReason('shipping', { ...on, autoShipInfo: '停止' }, false)).toMatch(/自動出荷情報反映が停止中/);
+    expect(holdReason('completion', { ...on, autoShipInfo: '停止' }, false)).toBeUndefined();
+    expect(holdReason('shipping', { ...on, autoCompletion: '停止' }, true)).toBeUndefined();
+    expect(holdReason('completion', { ...on, autoCompletion: '停止' }, true)).toMatch(/自動受注完了ステータス反映が停止中/);
+  });
+  test('oms-report: completion waits for the OMS\'s report', () => {
+    expect(holdReason('completion', { ...on, completionTiming: 'oms-report' }, false)).toMatch(/OMS/);
+    expect(holdReason('completion', { ...on, completionTiming: 'oms-report' }, true)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
-import { linkStateQuery, resetLinkStatusUpdate } from '../../workflows/au-pay-shipment-messages';
+import { completionReportedSignal, linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { LINK_STATUS, MISSING_SHIP_DATE, TIMEOUT_MESSAGE, type ShipmentReport, type ManualStatus } from '../../workflows/au-pay-link-status';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { AU_PAY_ERROR_SUBJECTS } from '../../mail/au-pay-error-mail';
@@ -10,6 +10,7 @@ import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
 import { until } from '../support/until';
+import { defaultSettings, type ProcessSettings, type SettingsProcess } from '../../shops/settings';
 
 /**
  * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
@@ -21,14 +22,24 @@ let db: TestDatabase;
 let sandbox: TestSandbox;
 const taskQueue = 'au-pay-shipment-test';
 
+/** The shop's au PAY settings as the worker reads them (a stand-in for the shop directory); a test changes them. */
+let auPaySettings = defaultSettings('au-pay');
+const shops = {
+  settings: async <P extends SettingsProcess>(_shopId: string, p: P) => (p === 'au-pay' ? auPaySettings : defaultSettings(p)) as ProcessSettings<P>,
+  record: async () => undefined, // no addresses kept: mails go where their sender addressed them
+  isKnown: async () => true,
+  forget: () => undefined,
+};
+
 beforeAll(async () => {
   // The client's timeout is short so the "timeout where the change landed" case runs in a second.
-  rig = await startTimeSkippingRig(taskQueue, { auPayTimeoutMs: 500 });
+  rig = await startTimeSkippingRig(taskQueue, { auPayTimeoutMs: 500, deps: () => ({ shops }) });
   ({ env, db, sandbox } = rig);
 });
 afterAll(() => rig?.stop());
 
 beforeEach(async () => {
+  auPaySettings = defaultSettings('au-pay');
   await sandbox.control('POST', '/au-pay/_sandbox/reset');
   await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY });
   sandbox.sink.clear();
@@ -223,3 +234,98 @@ async function waitForMail(n: number): Promise<void> {
   await until(() => sandbox.sink.messages().length >= n, 15_000, 50);
   expect(sandbox.sink.messages()).toHaveLength(n);
 }
+
+describe('the shop\'s settings (seed 004 section 4), read at each decision', () => {
+  const handleOf = (report: ShipmentReport) => env.client.workflow.getHandle(auPayShipmentWorkflowId(report.shopId, report.orderId));
+  /** Waits (in real time) until the chain holds at `status` for the reason `waiting`. */
+  const waitForHold = (report: ShipmentReport, status: string, waiting: string) =>
+    until(async () => {
+      const state = await handleOf(report).query(linkStateQuery);
+      return state.status === status && state.waiting === waiting;
+    }, 20_000, 100);
+
+  test('自動受注完了ステータス反映 停止: ship info pushed, 完了 not, for hours; back to 開始: completed at the next re-check', async () => {
+    auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+    const report = await newShipment(db.pool, sandbox);
+    const handle = await start(report);
+    await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
+    await env.sleep('2 hours'); // eight re-checks, each reading 停止
+    expect((await handle.query(linkStateQuery)).status).toBe(LINK_STATUS.shipped);
+    expect((await orderRow(db.pool, report))?.linkStatus).toBe(LINK_STATUS.shipped);
+    let entries = await ledger(sandbox, report.auPayOrderId);
+    expect([applied(entries, 'updateTradeInfoProc'), applied(entries, 'updateTradeStsProc')]).toEqual([1, 0]);
+
+    auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
+    expect((await handle.result()).status).toBe(LINK_STATUS.completed); // the server skips to the next re-check
+    entries = await ledger(sandbox, report.auPayOrderId);
+    expect([applied(entries, 'updateTradeInfoProc'), applied(entries, 'updateTradeStsProc')]).toEqual([1, 1]);
+    expect(sandbox.sink.messages()).toHaveLength(0);
+  });
+
+  test('自動出荷情報反映 停止: no push and no error (even with no ship date yet) until 開始; the corrected report then ships', async () => {
+    auPaySettings = { ...auPaySettings, autoShipInfo: '停止' };
+    const report = await newShipment(db.pool, sandbox, { shipDate: null });
+    const handle = await start(report);
+    await waitForHold(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
+    await env.sleep('1 hour');
+    expect((await handle.query(linkStateQuery)).status).toBe(LINK_STATUS.blank);
+    expect(await orderRow(db.pool, report)).toMatchObject({ linkStatus: LINK_STATUS.blank, lastError: null });
+    expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
+    expect(await history(db.pool, report)).toEqual([]);
+
+    // the OMS sends the ship date meanwhile: the report wakes the chain, which reads 停止 again and keeps waiting
+    await handle.signal(shipmentReportedSignal, { ...report, shipDate: '2026-11-21' });
+    await waitForHold(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
+    expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
+
+    auPaySettings = { ...auPaySettings, autoShipInfo: '開始' };
+    expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+    expect(sandbox.auPay.market.trade(AU_SHOP_ID, report.auPayOrderId)).toMatchObject({ orderStatus: '完了', shippingDate: '2026/11/21' });
+    expect(sandbox.sink.messages()).toHaveLength(0);
+  });
+
+  test('completionTiming oms-report: 完了 is pushed only once the OMS reports the order completed', async () => {
+    auPaySettings = { ...auPaySettings, completionTiming: 'oms-report' };
+    const report = await newShipment(db.pool, sandbox);
+    const handle = await start(report);
+    await waitForHold(report, LINK_STATUS.shipped, 'OMSからの受注完了の報告を待っています');
+    await env.sleep('1 hour');
+    expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(0);
+
+    await handle.signal(completionReportedSignal);
+    expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+    const entries = await ledger(sandbox, report.auPayOrderId);
+    expect([applied(entries, 'updateTradeInfoProc'), applied(entries, 'updateTradeStsProc')]).toEqual([1, 1]);
+  });
+
+  test('a held order may be marked 受注完了ステータス反映済み by hand (seed 004 section 6), and nothing else', async () => {
+    auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+    const report = await newShipment(db.pool, sandbox);
+    const handle = await start(report);
+    await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
+    await expect(handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.blank] }))
+      .rejects.toMatchObject({ cause: { message: expect.stringContaining('waits on the shop') } });
+    expect(await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completed] })).toEqual({
+      previous: LINK_STATUS.shipped, status: LINK_STATUS.completed,
+    });
+    expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+    expect((await orderRow(db.pool, report))?.linkStatus).toBe(LINK_STATUS.completed);
+    expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(0);
+  });
+
+  test('a hold of days continues as new, keeping where it stands', async () => {
+    auPaySettings = { ...auPaySettings, autoCompletion: '停止', completionTiming: 'oms-report' };
+    const report = await newShipment(db.pool, sandbox);
+    const handle = await start(report);
+    await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
+    await handle.signal(completionReportedSignal);
+    const firstRun = (await handle.describe()).runId;
+    await env.sleep('51 hours'); // 200 re-checks
+    await until(async () => (await handle.describe()).runId !== firstRun, 20_000, 100);
+    expect(await handle.query(linkStateQuery)).toMatchObject({ status: LINK_STATUS.shipped, completionReported: true });
+
+    auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
+    expect((await handle.result()).status).toBe(LINK_STATUS.completed);
+    expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(1);
+  }, 180_000);
+});
