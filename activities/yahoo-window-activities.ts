@@ -86,6 +86,7 @@ const instant = (v: string | undefined): string | null => (v ? parseYahooDateTim
 
 export function createYahooWindowActivities(deps: YahooActivityDeps) {
   const shopOf = providerShop(deps.yahooShop, 'Yahoo!ショッピング');
+  const pick = ({ pageSize, requestsPerSecond }: { pageSize: number; requestsPerSecond: number }) => ({ pageSize, requestsPerSecond });
   const windowSettings = async (shopId: string): Promise<YahooWindowSettings> => {
     if (!deps.shops) return (await shopOf(shopId)).window;
     const { deadlineAction, cancelReason } = await deps.shops.settings(shopId, 'yahoo');
@@ -166,7 +167,9 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
      * heartbeated, so a retried attempt goes on from the last page done. Known orders cost no Temporal call.
      */
     async sweepYahooWindows(i: { shopId: string; at: string }): Promise<SweepResult> {
-      const { client, sweep } = await shopOf(i.shopId);
+      const { client, sweep: configured } = await shopOf(i.shopId);
+      // page size and pace as the shop's settings say now
+      const sweep = deps.shops ? { ...configured, ...pick(await deps.shops.settings(i.shopId, 'yahoo')) } : configured;
       const ctx = Context.current();
       const temporal: Client = ctx.client;
       const taskQueue = ctx.info.taskQueue;

@@ -13,6 +13,7 @@ import type { OperatorActionName } from '../../operators/action-catalog';
 import { actorOf } from '../auth';
 import { attributes, writeThenStart } from '../pending-starts';
 import { childParams, parentParams, recurringBody } from './schemas';
+import { shopSettings } from '../shops/shop-settings';
 import type { ApiDeps } from '../app';
 
 /** /shops/:shopId/amazon-pay/recurring: create a recurring parent, read it, and the shop's actions on it. */
@@ -21,7 +22,8 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    const b = recurringBody.parse(req.body);
+    const body = recurringBody.parse(req.body);
+    const b = { ...body, expiryWarningDays: body.expiryWarningDays ?? (await shopSettings(deps, shopId, 'amazon-pay')).expiryWarningDays };
     const plan = { amountJpy: b.amountJpy, interval: b.interval, firstChargeAt: new Date(b.firstChargeAt).toISOString() };
     const refusal = planRefusal(plan, new Date().toISOString());
     if (refusal) throw new HttpError(422, `plan refused: ${refusal}`);

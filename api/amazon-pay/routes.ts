@@ -9,6 +9,7 @@ import { HttpError } from '../http-error';
 import { attributes, writeThenStart } from '../pending-starts';
 import { amazonOrderParams, authorizationBody } from './schemas';
 import { createAmazonPayRecurringRoutes } from './recurring-routes';
+import { shopSettings } from '../shops/shop-settings';
 import type { ApiDeps } from '../app';
 
 /** /shops/:shopId/amazon-pay: start the async-authorization review of an order, and read where it stands. */
@@ -20,7 +21,8 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
 
   router.post('/authorizations', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    const request = { shopId, ...authorizationBody.parse(req.body) };
+    const body = authorizationBody.parse(req.body);
+    const request = { shopId, ...body, captureOnAuthorization: body.captureOnAuthorization ?? (await shopSettings(deps, shopId, 'amazon-pay')).captureOnAuthorization };
     const workflowId = amazonPayAuthorizationWorkflowId(shopId, request.orderId);
     const same = (row: AmazonPayOrderRow) => row.chargePermissionId === request.chargePermissionId && row.amountJpy === request.amountJpy;
     const before = await getAmazonPayOrder(deps.db, shopId, request.orderId);

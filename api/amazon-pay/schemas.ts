@@ -7,7 +7,8 @@ export const authorizationBody = z.object({
   orderId: orderNumber,
   chargePermissionId: z.string().regex(/^[A-Z0-9][A-Z0-9-]{5,63}$/, 'an Amazon Pay ChargePermission id, e.g. S01-1234567-7654321'),
   amountJpy: z.number().int('whole yen').min(1).max(10_000_000, 'at most ¥10,000,000 per charge'),
-  captureOnAuthorization: z.boolean().default(false),
+  /** オーソリ時確定フラグ; the shop's setting when absent */
+  captureOnAuthorization: z.boolean().optional(),
   cancelOnDecline: z.boolean().default(false),
   /** the 決済方法 code whose settings apply (e.g. its 与信NG時自動受注取消); 'amazon-pay' by default */
   paymentMethod: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a payment method code').optional(),
@@ -25,7 +26,8 @@ export const recurringBody = z.object({
   interval,
   firstChargeAt: z.string().datetime({ offset: true }),
   captureNow: z.boolean().default(true),
-  expiryWarningDays: z.number().int().min(1).max(120).default(30),
+  /** the shop's setting when absent */
+  expiryWarningDays: z.number().int().min(1).max(120).optional(),
 });
 
 export const planChangeBody = z.object({ amountJpy: z.number().int().min(1).optional(), interval: interval.optional() })

@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { createShopDirectory } from '../../shops/shop-directory';
 import { defaultSettings } from '../../shops/settings';
 import { putSettings } from '../../db/shops';
@@ -102,4 +103,18 @@ test('another process sees a settings change within its 5 s cache, without a res
   expect((await worker.settings('shop-c', 'au-pay')).autoCompletion).toBe('開始');
   now += 1;
   expect((await worker.settings('shop-c', 'au-pay')).autoCompletion).toBe('停止');
+});
+
+test('an Amazon Pay authorization without オーソリ時確定フラグ takes the shop\'s setting; one that says it keeps its own', async () => {
+  await call('POST', '/shops', { id: 'shop-p', name: 'P' });
+  expect((await call('PUT', '/shops/shop-p/settings/amazon-pay', { captureOnAuthorization: true })).status).toBe(200);
+  const startedWith = async (body: Record<string, unknown>) => {
+    const res = await call<{ workflowId: string }>('POST', '/shops/shop-p/amazon-pay/authorizations', body);
+    expect(res.status).toBe(202);
+    const history = await env.client.workflow.getHandle(res.body.workflowId).fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    return defaultPayloadConverter.fromPayload<{ captureOnAuthorization: boolean }>(input).captureOnAuthorization;
+  };
+  expect(await startedWith({ orderId: 'P-1', chargePermissionId: 'S01-0000000-0000001', amountJpy: 1000 })).toBe(true);
+  expect(await startedWith({ orderId: 'P-2', chargePermissionId: 'S01-0000000-0000002', amountJpy: 1000, captureOnAuthorization: false })).toBe(false);
 });
