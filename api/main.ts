@@ -12,7 +12,7 @@ import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-conf
 import { createAccountStore } from '../db/provider-accounts';
 import { certUrlPolicyFromConfig, createSnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import { amazonPayIpnAccounts } from './amazon-pay/ipn-account';
-import { insertShop } from '../db/shops';
+import { seedConfiguredShop } from '../shops/configured-shop';
 import { createShopDirectory } from '../shops/shop-directory';
 
 const log = createLogger('api');
@@ -30,9 +30,7 @@ runMain(async () => {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(payloadCodec) });
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   // the configured shop is a shop like any other: created on the first start, then changed through the API
-  if (await insertShop(db, { id: config.SHOP_ID, name: config.SHOP_ID, adminEmails: [], notifyEmail: config.SHOP_NOTIFY_EMAIL, mailRoutes: {} })) {
-    log.info('shop created from the configuration', { shopId: config.SHOP_ID });
-  }
+  await seedConfiguredShop(db, { shopId: config.SHOP_ID, notifyEmail: config.SHOP_NOTIFY_EMAIL });
   const shops = createShopDirectory(db);
   const app = createApiApp({
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,

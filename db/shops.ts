@@ -68,3 +68,12 @@ export async function putSettings(db: Queryable, shopId: string, process: string
     [shopId, process, JSON.stringify(settings)],
   );
 }
+
+/** A process's settings, stored only when the shop has none yet (a seed never overwrites what was set through the API). */
+export async function insertSettingsIfMissing(db: Queryable, shopId: string, process: string, settings: unknown): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO shop_settings (shop_id, process, settings) VALUES ($1, $2, $3) ON CONFLICT (shop_id, process) DO NOTHING`,
+    [shopId, process, JSON.stringify(settings)],
+  );
+  return (rowCount ?? 0) > 0;
+}

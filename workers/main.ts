@@ -1,3 +1,4 @@
+import { everyMinutes, seedConfiguredShop } from '../shops/configured-shop';
 import { createShopDirectory } from '../shops/shop-directory';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +30,14 @@ runMain(async () => {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const keyRing = keyRingFromConfig(config);
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
+  // the environment's business variables seed the configured shop's settings on the first start, and no more
+  await seedConfiguredShop(db, { shopId: config.SHOP_ID, notifyEmail: config.SHOP_NOTIFY_EMAIL }, {
+    yahoo: {
+      deadlineAction: config.YAHOO_DEADLINE_ACTION, cancelReason: config.YAHOO_CANCEL_REASON, sweepEveryMinutes: everyMinutes(config.YAHOO_SWEEP_EVERY),
+      pageSize: config.YAHOO_SWEEP_PAGE_SIZE, requestsPerSecond: config.YAHOO_REQUESTS_PER_SECOND,
+    },
+    oplux: { orderOutControl: config.OPLUX_ORDER_OUT_CONTROL, productKey: config.OPLUX_PRODUCT_KEY, review: config.OPLUX_SETTINGS },
+  }).catch((err: unknown) => log.warn('configured shop not seeded (is the database migrated?)', { error: err instanceof Error ? err.message : String(err) }));
   // the dispatcher's signal-with-start and the schedules go through a plain client connection
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });

@@ -164,8 +164,9 @@ test('no secret in any exported history or in the worker’s output', async () =
   process.stdout.write(`PII: ${exported.length} histories exported, ${new Set(inClear.map((l) => l.split(': ')[0])).size} with a buyer field in clear\n`);
   expect(inClear).toEqual([]);
   // every payload renkei wrote is encrypted; the SDK's own are not, and hold no buyer field: the search attributes
-  // (indexed, so never encoded) and the SDK core's local-activity marker record (seq, attempt, activity type, times)
-  const sdkOwn = (at: string) => at.includes('searchAttributes') || /markerRecordedEventAttributes\.details\.data\./.test(at);
+  // (indexed, so never encoded), the SDK core's local-activity marker record (seq, attempt, activity type, times) and
+  // a patch marker (the patch id)
+  const sdkOwn = (at: string) => at.includes('searchAttributes') || /markerRecordedEventAttributes\.details\.(data|patch-data)\./.test(at);
   const plain = exported.flatMap(({ workflowId, payloads }) => payloads
     .filter(({ at, payload }) => !sdkOwn(at) && encodingOf(payload) !== ENCRYPTED_ENCODING).map(({ at }) => `${workflowId}: ${at}`));
   expect(plain).toEqual([]);
