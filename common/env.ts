@@ -11,7 +11,9 @@ export class ConfigError extends Error {
  * so an operator fixes the deployment in one go.
  */
 export function parseEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
-  const result = z.object(shape).safeParse(env);
+  // an empty variable is an unset one (compose passes `${VAR:-}` for an optional variable left out)
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = z.object(shape).safeParse(given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.');

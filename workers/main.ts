@@ -1,3 +1,4 @@
+import { refuseSandboxInProduction } from '../common/sandbox-guard';
 import { everyMinutes, seedConfiguredShop } from '../shops/configured-shop';
 import { createShopDirectory } from '../shops/shop-directory';
 import { NativeConnection } from '@temporalio/worker';
@@ -23,6 +24,7 @@ const log = createLogger('worker');
 
 runMain(async () => {
   const config = loadWorkerConfig();
+  refuseSandboxInProduction(config);
   // PAYLOAD_KEYS: what this worker hands Temporal is encrypted, through the worker and its own client alike
   const dataConverter = dataConverterFor(payloadCodecFromConfig(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -76,3 +76,26 @@ describe('one list of search attributes', () => {
     expect(passed.trim().split(/\s+/).sort()).toEqual(SEARCH_ATTRIBUTES.map((a) => `${a.name}:${CLI_TYPE_NAMES[a.type]}`).sort());
   });
 });
+
+describe('a production deployment never talks to the sandbox by accident', () => {
+  test('a provider left at the sandbox (loopback, or the sandbox\'s paths) is refused in production, by name, unless staging', async () => {
+    const { refuseSandboxInProduction, isSandboxUrl } = await import('../../common/sandbox-guard');
+    const { DEFAULT_URLS } = await import('../../common/local-urls');
+    const real = { AUPAY_BASE_URL: 'https://api.manager.wowma.jp/wmshopapi', YAHOO_API_BASE_URL: 'https://circus.shopping.yahooapis.jp/ShoppingWebService/V1' };
+    expect(() => refuseSandboxInProduction(real, { NODE_ENV: 'production' })).not.toThrow();
+    const sandboxed = { ...real, OPLUX_EVENT_URL: DEFAULT_URLS.OPLUX_EVENT_URL, GMO_PG_BASE_URL: 'https://sandbox.internal.example/gmo-pg/payment/' };
+    expect(() => refuseSandboxInProduction(sandboxed, { NODE_ENV: 'production' })).toThrow(/OPLUX_EVENT_URL: .*sandbox[\s\S]*GMO_PG_BASE_URL/);
+    expect(() => refuseSandboxInProduction(sandboxed, { NODE_ENV: 'production', RENKEI_STAGING: 'true' })).not.toThrow();
+    expect(() => refuseSandboxInProduction(sandboxed, {})).not.toThrow(); // development: the sandbox is the point
+    expect(isSandboxUrl('https://pay-api.amazon.jp')).toBe(false);
+    expect(isSandboxUrl(DEFAULT_URLS.AMAZONPAY_BASE_URL)).toBe(true);
+  });
+
+  test('an empty variable is an unset one: compose passes `${VAR:-}` for an optional one', async () => {
+    const { loadWorkerConfig } = await import('../../common/config');
+    const { DEFAULT_URLS } = await import('../../common/local-urls');
+    const config = loadWorkerConfig({ DATABASE_URL: 'postgres://x/y', YAHOO_API_BASE_URL: '', OPLUX_TIMEOUT_MS: '' });
+    expect(config.YAHOO_API_BASE_URL).toBe(DEFAULT_URLS.YAHOO_API_BASE_URL);
+    expect(config.OPLUX_TIMEOUT_MS).toBe(5_000);
+  });
+});
