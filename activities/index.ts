@@ -18,7 +18,7 @@ export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<YahooActivityDeps, 'yahooShop'>> &
   { /** the shops' records and settings in PostgreSQL (the worker reads them; tests may not) */ shops?: Pick<ShopDirectory, 'settings' | 'record'> } &
   Partial<Pick<OpluxActivityDeps, 'opluxShop'>> &
-  Partial<Pick<OrderOutActivityDeps, 'accounts' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
+  Partial<Pick<OrderOutActivityDeps, 'accounts' | 'externalSystem' | 'notifyEmail' | 'temporal' | 'orderOutTimeoutMs'>> &
   Partial<Pick<OrderCancelActivityDeps, 'gmoPg'>>;
 
 /** Every activity the renkei worker registers, built over the clients and stores it is given. */
@@ -35,7 +35,7 @@ export function createActivities(given: ActivityDeps) {
     createYahooWindowActivities({ ...deps, yahooShop: deps.yahooShop ?? (() => undefined) }),
     createOpluxReviewActivities({ ...deps, opluxShop: deps.opluxShop ?? (() => undefined) }),
     createMailActivities({ db: deps.db, smtp: given.mailer }),
-    createOrderOutActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    createOrderOutActivities({ ...deps, externalSystem: deps.externalSystem ?? (() => undefined), notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createApiKeyActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createBulkActionActivities(deps),

@@ -2,14 +2,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Mailer } from '../mail/mailer';
-import type { AccountStore } from '../db/provider-accounts';
 import type { AmazonPayShop } from './amazon-pay-activities';
-import type { ShopLookup } from './provider-shop';
+import { providerShop, type ShopLookup } from './provider-shop';
 import { AmazonPayApiError } from '../amazon-pay/errors';
 import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
 import { jpy } from '../amazon-pay/schemas';
 import { markChildChargeCanceled } from '../db/amazon-pay-recurring';
-import { createGmoPgClient, type GmoPgClient, type GmoTrade } from '../gmo-pg/client';
+import type { GmoPgClient, GmoTrade } from '../gmo-pg/client';
 import { planCancel } from '../gmo-pg/cancel-plan';
 import { GmoPgApiError } from '../gmo-pg/errors';
 import { isCancelStatus } from '../gmo-pg/schemas';
@@ -26,12 +25,13 @@ import type { CancelDecision, CancelSource, OrderCancelState, PaymentRef, Provid
 export interface OrderCancelActivityDeps {
   db: Pool;
   mailer: Mailer;
-  /** sealed provider accounts (GMO-PG shop/site credentials among them) */
-  accounts?: AccountStore;
   amazonPayShop: ShopLookup<AmazonPayShop>;
   notifyEmail(shopId: string): string | undefined;
-  /** where GMO-PG is (https://p01.mul-pay.jp/payment/, or the sandbox's /gmo-pg/payment/); absent: GMO-PG cancels fail, named */
-  gmoPg?: { baseUrl: string; timeoutMs?: number; now?: () => Date };
+  /**
+   * GMO-PG on this worker: each shop's client (from its sealed gmo-pg account), and the clock a cancel plan reads
+   * (the attempt's time unless given); absent (no GMO-PG base URL): GMO-PG cancels fail, named
+   */
+  gmoPg?: { shop: ShopLookup<GmoPgClient>; now?: () => Date };
   /** to wake the order's order data OUT delivery at once; absent, the dispatcher wakes it on its next poll */
   temporal?: { client: Client; taskQueue: string };
 }
@@ -75,11 +75,10 @@ export interface AmountChangeResult {
 }
 
 export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
+  const gmoPgShop = deps.gmoPg && providerShop(deps.gmoPg.shop, 'gmo-pg', (shopId) => refused(`shop ${shopId} has no gmo-pg account: set it with PUT /shops/${shopId}/accounts/gmo-pg`));
   async function gmoPgClient(shopId: string): Promise<GmoPgClient> {
-    if (!deps.gmoPg) throw refused(`GMO-PG is not configured on this worker (no GMO-PG base URL): shop ${shopId}`);
-    const account = await deps.accounts?.load(shopId, 'gmo-pg');
-    if (!account) throw refused(`shop ${shopId} has no gmo-pg account: set it with PUT /shops/${shopId}/accounts/gmo-pg`);
-    return createGmoPgClient({ baseUrl: deps.gmoPg.baseUrl, shopId: account.shopId, shopPass: account.shopPass, timeoutMs: deps.gmoPg.timeoutMs ?? 30_000 });
+    if (!gmoPgShop) throw refused(`GMO-PG is not configured on this worker (no GMO-PG base URL): shop ${shopId}`);
+    return gmoPgShop(shopId);
   }
 
   /** SearchTrade, its failures worded for the operator: a transport failure retries, anything else is refused. */

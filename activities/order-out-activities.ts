@@ -6,7 +6,8 @@ import { claimUndispatched, getOutboxDelivery, getOutboxRow, markFailed, nextUnd
 import { orderOutFailedMail } from '../mail/order-out-mails';
 import type { Mailer } from '../mail/mailer';
 import { pickFields, type OrderOutMessage } from '../order-out/payload';
-import { deliveryVerdict, sendOrderOut } from '../order-out/sender';
+import { deliveryVerdict, sendOrderOut, type ExternalSystemEndpoint } from '../order-out/sender';
+import { providerShop, type ShopLookup } from './provider-shop';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../workflows/order-out-messages';
 import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
@@ -14,8 +15,10 @@ import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 export interface OrderOutActivityDeps {
   db: Pool;
   mailer: Mailer;
-  /** Sealed accounts: the shop's external system (URL and signing secret) is one. */
+  /** Sealed accounts: the dispatcher wakes the deliveries of the shops with an external system. */
   accounts?: AccountStore;
+  /** Each shop's external system (URL and signing secret, from its sealed account). */
+  externalSystem: ShopLookup<ExternalSystemEndpoint>;
   /** The shop's error address. */
   notifyEmail(shopId: string): string | undefined;
   /** For the dispatcher, which wakes one delivery workflow per order. */
@@ -32,20 +35,9 @@ const attemptTime = (): Date => {
   }
 };
 
-/** The shop's external-system account (a read and a decryption) is kept this long: a changed URL or secret applies within it. */
-const ACCOUNT_TTL_MS = 5_000;
-
 export function createOrderOutActivities(deps: OrderOutActivityDeps) {
-  const endpoints = new Map<string, { readAt: number; url: string; secret: string }>();
-  async function externalSystem(shopId: string) {
-    const cached = endpoints.get(shopId);
-    if (cached && Date.now() - cached.readAt < ACCOUNT_TTL_MS) return cached;
-    const account = await deps.accounts?.load(shopId, 'external-system');
-    if (!account) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount');
-    const fresh = { readAt: Date.now(), url: account.url, secret: account.signingSecret };
-    endpoints.set(shopId, fresh);
-    return fresh;
-  }
+  const externalSystem = providerShop(deps.externalSystem, 'external-system', (shopId) =>
+    ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount'));
 
   return {
     async nextOrderOut(i: { shopId: string; orderId: string }): Promise<{ outboxId: string; status: 'pending' | 'failed'; event: string } | null> {

@@ -7,10 +7,14 @@ export type ShopLookup<S> = (shopId: string) => S | undefined | Promise<S | unde
  * The shop's client for one provider, or a non-retryable failure naming the shop and the provider, which the
  * workflow records where the operator sees it.
  */
-export function providerShop<S>(lookup: ShopLookup<S>, provider: string): (shopId: string) => Promise<S> {
+export function providerShop<S>(
+  lookup: ShopLookup<S>,
+  provider: string,
+  missing: (shopId: string) => Error = (shopId) => ApplicationFailure.nonRetryable(`shop ${shopId} has no ${provider} account configured`, 'UnknownShop'),
+): (shopId: string) => Promise<S> {
   return async (shopId) => {
     const shop = await lookup(shopId);
-    if (!shop) throw ApplicationFailure.nonRetryable(`shop ${shopId} has no ${provider} account configured`, 'UnknownShop');
+    if (!shop) throw missing(shopId);
     return shop;
   };
 }

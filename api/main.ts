@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadApiConfig } from '../common/config';
+import { loadApiConfig } from '../config';
 import { runMain } from '../common/env';
 import { listen } from '../common/listen';
 import { createLogger } from '../common/logger';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { upsertShipmentReport } from '../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../workflows';

@@ -7,7 +7,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { LINK_STATUS } from '../workflows/au-pay-link-status';
 import { createRenkeiWorker } from '../workers/create-worker';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { localStackEnv, type LocalPorts } from '../common/local-urls';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';

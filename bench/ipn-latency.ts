@@ -13,7 +13,7 @@ import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
 import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
 import { createApiApp } from '../api/app';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { createPool } from '../db/pool';
 import { createRenkeiWorker } from '../workers/create-worker';

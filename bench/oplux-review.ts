@@ -10,7 +10,7 @@ import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { opluxFraudReviewWorkflow } from '../workflows/oplux-fraud-review';
 import type { FraudReviewOrder, FraudReviewState } from '../workflows/oplux-fraud-review-messages';

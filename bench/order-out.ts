@@ -19,6 +19,7 @@ import { startTestDatabase } from '../tests/support/database';
 import { startTestSandbox } from '../tests/support/sandbox';
 import { parseIntFlags } from './args';
 import { percentile, runPhase } from './run-phase';
+import { externalSystemClients } from '../workers/shop-clients';
 
 const USAGE = 'usage: npm run bench:order-out -- [--deliveries N] [--concurrency C] [--mails M]   (defaults 2000, 20, 1000)';
 
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
       order: { orderId: `B-${i}`, paymentStatus: '審査完了', amountJpy: 9800, delivery: { name: '山田 太郎', freeField1: '置き配' } },
     });
     const activities = createOrderOutActivities({
-      db: db.pool, mailer: createMailer({ smtpUrl: sandbox.smtpUrl, from: 'bench@example.jp' }), accounts, notifyEmail: () => undefined,
+      db: db.pool, mailer: createMailer({ smtpUrl: sandbox.smtpUrl, from: 'bench@example.jp' }), accounts, externalSystem: externalSystemClients(accounts), notifyEmail: () => undefined,
     });
     const plain = (i: number) => sendOrderOut({ url: plainUrl, secret: null, message: message(i), timeoutMs: 10_000, now: new Date() });
     const signed = (i: number) => sendOrderOut({ url: signedUrl, secret, message: message(i), timeoutMs: 10_000, now: new Date() });

@@ -5,7 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalTestServerPath } from '../common/temporal-binaries';
 import { insertRecurringParent, listRecurringChildren } from '../db/amazon-pay-recurring';
 import { createRenkeiWorker } from '../workers/create-worker';

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, type ScheduleDescription } from '@temporalio/client';
-import { parseKeyRing } from '../accounts/account-crypto';
+import { parseKeyRing } from '../common/account-crypto';
 import { createAccountStore } from '../db/provider-accounts';
 import { insertShop, putSettings } from '../db/shops';
 import { createShopDirectory } from '../shops/shop-directory';

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { formatCompactDateTime } from '../yahoo/dates';
 import { YahooApiError } from '../yahoo/errors';

@@ -1,4 +1,4 @@
-import type { KeyRing } from '../accounts/account-crypto';
+import type { KeyRing } from './account-crypto';
 import { keyRingFromVariables, optionalText } from './key-ring-config';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseKeyRing, type KeyRing } from '../accounts/account-crypto';
+import { parseKeyRing, type KeyRing } from './account-crypto';
 import { ConfigError } from './env';
 
 /** An optional variable; compose passes an unset one as ''. */

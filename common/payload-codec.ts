@@ -1,6 +1,6 @@
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { decryptGcm, encryptGcm, type KeyRing } from '../accounts/account-crypto';
+import { decryptGcm, encryptGcm, type KeyRing } from './account-crypto';
 
 /** As Temporal's encryption sample writes them: the Web UI and `temporal` CLI know an encrypted payload by these. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { open, seal, type KeyRing } from '../accounts/account-crypto';
+import { open, seal, type KeyRing } from '../common/account-crypto';
 import { maskAccount, PROVIDER_ACCOUNTS, type MaskedAccount, type Provider, type ProviderAccount } from '../accounts/provider-fields';
 
 export interface AccountSummary {

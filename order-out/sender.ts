@@ -13,6 +13,12 @@ export interface SendOutcome {
  * One POST of one message to the shop's external system, signed (Standard Webhooks) with the message id as the
  * idempotency id, so a receiver can drop a repeat. Never throws: the caller records every outcome.
  */
+/** Where a shop's external system receives order data OUT, and the secret its messages are signed with. */
+export interface ExternalSystemEndpoint {
+  url: string;
+  secret: string;
+}
+
 export async function sendOrderOut(o: { url: string; secret: string | null; message: OrderOutMessage; timeoutMs: number; now: Date }): Promise<SendOutcome> {
   const body = JSON.stringify(o.message);
   const started = performance.now();

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseEnv, runMain } from '../common/env';
 import { portsShape } from '../common/local-urls';
-import { amazonPayShape, auPayShape } from '../common/config';
-import { yahooShape } from '../common/yahoo-config';
-import { opluxShape } from '../common/oplux-config';
+import { auPayShape } from '../au-pay/config';
+import { amazonPayShape } from '../amazon-pay/config';
+import { yahooShape } from '../yahoo/config';
+import { opluxShape } from '../oplux/config';
 import { createLogger } from '../common/logger';
 import { startSmtpSink } from '../mail/smtp-sink';
 import { createSandboxApp } from './sandbox-app';

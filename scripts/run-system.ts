@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseEnv } from '../common/env';
 import { localStackEnv, localUrls, portsShape } from '../common/local-urls';
 import { acquirePidLock, LockHeldError } from '../common/pid-lock';
-import { registerSearchAttributes } from '../common/register-search-attributes';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';

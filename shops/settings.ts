@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STORE_CANCEL_REASONS } from '../yahoo/schemas';
-import { opluxSettingsSchema } from '../common/oplux-config';
+import { opluxSettingsSchema } from '../oplux/config';
 import { ORDER_OUT_CONTROLS, PRODUCT_KEYS } from '../workflows/oplux-review-rules';
 
 const onOff = z.enum(['開始', '停止'], { message: '開始 or 停止' });

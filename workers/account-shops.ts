@@ -14,6 +14,8 @@ export function shopsFromAccounts<P extends Provider, S>(o: {
   build: (account: ProviderAccount<P>, shopId: string) => S;
   fallback: (shopId: string) => S | undefined;
   refreshMs?: number;
+  /** false: a shop with no client is looked up again at the next call (default: kept as long as a client) */
+  rememberMissing?: boolean;
   now?: () => number;
 }): ShopLookup<S> {
   const now = o.now ?? Date.now;
@@ -25,7 +27,8 @@ export function shopsFromAccounts<P extends Provider, S>(o: {
     const account = await o.accounts.load(shopId, o.provider);
     const digest = account ? createHash('sha256').update(JSON.stringify(account)).digest('hex') : null;
     const shop = cached && cached.digest === digest ? cached.shop : account ? o.build(account, shopId) : o.fallback(shopId);
-    cache.set(shopId, { readAt: now(), digest, shop });
+    if (shop !== undefined || o.rememberMissing !== false) cache.set(shopId, { readAt: now(), digest, shop });
+    else cache.delete(shopId);
     return shop;
   };
 }

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { externalSystemClients } from './shop-clients';
 
 /** Workflow interceptors every renkei worker runs; a prebuilt bundle must be bundled with them. */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/failure-interceptor')];
@@ -23,7 +24,8 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.deps),
+    // each shop's external system from the sealed accounts, unless given
+    activities: createActivities({ ...o.deps, externalSystem: o.deps.externalSystem ?? externalSystemClients(o.deps.accounts) }),
     dataConverter: o.dataConverter,
     // a prebuilt bundle carries the workflow interceptors already (bundled with WORKFLOW_INTERCEPTOR_MODULES)
     interceptors: o.workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },

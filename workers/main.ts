@@ -7,16 +7,13 @@ import { keyRingFromConfig } from '../common/accounts-config';
 import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { createAccountStore } from '../db/provider-accounts';
 import { ensureOrderOutDispatcher } from './order-out-dispatcher';
-import { loadWorkerConfig } from '../common/config';
+import { loadWorkerConfig } from '../config';
 import { runMain } from '../common/env';
 import { createLogger } from '../common/logger';
 import { createPool } from '../db/pool';
 import { createMailer } from '../mail/mailer';
 import { createRenkeiWorker } from './create-worker';
-import { amazonPayShop, amazonPayShopsFromConfig, auPayShop, auPayShopsFromConfig } from './shops';
-import { yahooShop, yahooShopsFromConfig } from './yahoo-shop';
-import { opluxShop, opluxShopsFromConfig } from './oplux-shop';
-import { shopsFromAccounts } from './account-shops';
+import { shopClients } from './shop-clients';
 import { ensureSchedules } from './schedules';
 import { runShopScheduleReconciler, syncAllShopSchedules } from '../shops/shop-schedules';
 
@@ -32,6 +29,7 @@ runMain(async () => {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const keyRing = keyRingFromConfig(config);
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
+  const { gmoPgShop, ...clients } = shopClients(config, accounts);
   // the environment's business variables seed the configured shop's settings on the first start, and no more
   await seedConfiguredShop(db, { shopId: config.SHOP_ID, notifyEmail: config.SHOP_NOTIFY_EMAIL }, {
     yahoo: {
@@ -52,14 +50,11 @@ runMain(async () => {
       db, mailer, accounts,
       // each shop's settings as stored through the API, re-read within 5 s of a change
       shops: createShopDirectory(db),
-      // each shop's sealed account first; the environment's configured shop otherwise
-      shop: shopsFromAccounts({ accounts, provider: 'au-pay', build: (a) => auPayShop(config, a), fallback: auPayShopsFromConfig(config) }),
-      amazonPayShop: shopsFromAccounts({ accounts, provider: 'amazon-pay', build: (a) => amazonPayShop(config, a), fallback: amazonPayShopsFromConfig(config) }),
-      yahooShop: shopsFromAccounts({ accounts, provider: 'yahoo', build: (a) => yahooShop(config, a), fallback: yahooShopsFromConfig(config) }),
-      opluxShop: shopsFromAccounts({ accounts, provider: 'oplux', build: (a) => opluxShop(config, a), fallback: opluxShopsFromConfig(config) }),
+      // each shop's clients from its sealed account; the environment's for the configured shop otherwise
+      ...clients,
       notifyEmail: (shopId) => (shopId === config.SHOP_ID ? config.SHOP_NOTIFY_EMAIL : undefined),
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
-      gmoPg: config.GMO_PG_BASE_URL ? { baseUrl: config.GMO_PG_BASE_URL, timeoutMs: config.GMO_PG_TIMEOUT_MS } : undefined,
+      gmoPg: gmoPgShop && { shop: gmoPgShop },
     },
   });
   await ensureSchedules(config);

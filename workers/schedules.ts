@@ -1,5 +1,5 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import type { WorkerConfig } from '../common/config';
+import type { WorkerConfig } from '../config';
 import { createLogger } from '../common/logger';
 import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { mailThrottleSummariesWorkflow } from '../workflows/mail-throttle-summaries';

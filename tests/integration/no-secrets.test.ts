@@ -5,7 +5,7 @@ import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { parseKeyRing } from '../../accounts/account-crypto';
+import { parseKeyRing } from '../../common/account-crypto';
 import { createAccountStore, type AccountStore } from '../../db/provider-accounts';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { AMAZON_KEY_ID, amazonPayTestClient, mintChargePermission, writeTestKeyFile } from '../support/amazon-pay-fixtures';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { parseKeyRing } from '../../accounts/account-crypto';
+import { parseKeyRing } from '../../common/account-crypto';
 import { getCancelRecord } from '../../db/order-cancel';
 import { listDeliveries } from '../../db/order-out';
 import { createAccountStore, type AccountStore } from '../../db/provider-accounts';

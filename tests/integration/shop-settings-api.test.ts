@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { parseKeyRing } from '../../accounts/account-crypto';
+import { parseKeyRing } from '../../common/account-crypto';
 import { createAccountStore } from '../../db/provider-accounts';
 import { SHOP_ID } from '../support/au-pay-fixtures';
 import { startTestDatabase, type TestDatabase } from '../support/database';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { parseKeyRing } from '../../accounts/account-crypto';
+import { parseKeyRing } from '../../common/account-crypto';
 import { createAccountStore } from '../../db/provider-accounts';
 import { createShopDirectory } from '../../shops/shop-directory';
 import { reviewReportScheduleId, yahooSweepScheduleId } from '../../shops/shop-schedules';

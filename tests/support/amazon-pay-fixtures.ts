@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
-import { createAmazonPayClient } from '../../amazon-pay/client';
+import { amazonPayClientFor } from '../../workers/shop-clients';
 import type { AmazonPayClient } from '../../amazon-pay/client-types';
 import type { SandboxClock } from '../../sandbox/toolkit/clock';
 import type { TestSandbox } from './sandbox';
@@ -17,10 +17,10 @@ const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 /** Our client, signing with a test key the sandbox knows (register again after each sandbox reset). */
 export function amazonPayTestClient(sandbox: TestSandbox): AmazonPayClient {
   sandbox.amazonPay.keys.register(AMAZON_KEY_ID, publicPem);
-  return createAmazonPayClient({
-    baseUrl: sandbox.amazonPayBaseUrl, host: 'pay-api.amazon.jp', region: 'jp', environment: 'sandbox',
-    publicKeyId: AMAZON_KEY_ID, privateKey: privatePem, timeoutMs: 5000,
-  });
+  return amazonPayClientFor(
+    { AMAZONPAY_BASE_URL: sandbox.amazonPayBaseUrl, AMAZONPAY_HOST: 'pay-api.amazon.jp', AMAZONPAY_TIMEOUT_MS: 5000 },
+    { publicKeyId: AMAZON_KEY_ID, privateKey: privatePem, region: 'jp', environment: 'sandbox' },
+  );
 }
 
 export const registerTestKey = (sandbox: TestSandbox) => sandbox.amazonPay.keys.register(AMAZON_KEY_ID, publicPem);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createAuPayClient } from '../../au-pay/client';
+import { auPayClientFor } from '../../workers/shop-clients';
 import { listCallHistory, getAuPayOrder, upsertShipmentReport } from '../../db/au-pay-orders';
 import { createMailer } from '../../mail/mailer';
 import type { ActivityDeps } from '../../activities';
@@ -11,7 +11,7 @@ export const NOTIFY_EMAIL = 'ops@test-shop.example.jp';
 
 /** The activities' real dependencies, pointed at the test sandbox and database. */
 export function activityDeps(db: Pool, sandbox: TestSandbox, timeoutMs = 2000): ActivityDeps {
-  const client = createAuPayClient({ baseUrl: sandbox.auPayBaseUrl, shopId: AU_SHOP_ID, apiKey: AU_API_KEY, timeoutMs });
+  const client = auPayClientFor({ AUPAY_BASE_URL: sandbox.auPayBaseUrl, AUPAY_TIMEOUT_MS: timeoutMs }, { shopId: AU_SHOP_ID, apiKey: AU_API_KEY });
   return {
     db,
     mailer: createMailer({ smtpUrl: sandbox.smtpUrl, from: 'renkei@test.example.jp' }),

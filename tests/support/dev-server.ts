@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
+import { registerSearchAttributes } from '../../workers/register-search-attributes';
 import { temporalCliPath } from '../../common/temporal-binaries';
 import { freePort } from './free-port';
 

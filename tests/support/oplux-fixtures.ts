@@ -1,4 +1,5 @@
-import { createOpluxClient, type OpluxClient } from '../../oplux/client';
+import type { OpluxClient } from '../../oplux/client';
+import { opluxClientFor } from '../../workers/shop-clients';
 import type { OpluxShop } from '../../activities/oplux-review-activities';
 import type { FraudReviewOrder } from '../../workflows/oplux-fraud-review-messages';
 import { defaultReviewSettings, type OpluxReviewSettings, type OrderOutControl } from '../../workflows/oplux-review-rules';
@@ -15,10 +16,11 @@ export const registerOpluxMerchant = (sandbox: TestSandbox) => sandbox.control('
 
 /** Our client on the sandbox; its request_datetime follows the sandbox's clock (which follows the test server's). */
 export function opluxTestClient(sandbox: TestSandbox, timeoutMs = 2000): OpluxClient {
-  return createOpluxClient({
-    eventUrl: `${sandbox.url}/oplux/v2/event`, normalizerUrl: `${sandbox.url}/oplux/name-normalizer/`, ...OPLUX_MERCHANT,
-    timeoutMs, now: () => sandbox.oplux.kit.clock.now(),
-  });
+  return opluxClientFor(
+    { OPLUX_EVENT_URL: `${sandbox.url}/oplux/v2/event`, OPLUX_NORMALIZER_URL: `${sandbox.url}/oplux/name-normalizer/`, OPLUX_TIMEOUT_MS: timeoutMs },
+    { merchantId: OPLUX_MERCHANT.shopId, accessId: OPLUX_MERCHANT.connectionId, secret: OPLUX_MERCHANT.secretKey },
+    { now: () => sandbox.oplux.kit.clock.now() },
+  );
 }
 
 /** The activities' O-PLUX shops: one per mode, and `extra` settings for any of them. */

@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { putPaymentMethodSetting } from '../../db/order-cancel';
 import type { AccountStore } from '../../db/provider-accounts';
-import { createGmoPgClient, type GmoPgClient } from '../../gmo-pg/client';
+import type { GmoPgClient } from '../../gmo-pg/client';
+import { gmoPgClientFor, gmoPgClients } from '../../workers/shop-clients';
 import type { OrderCancelActivityDeps } from '../../activities/order-cancel-activities';
 import type { TestSandbox } from './sandbox';
 
@@ -19,8 +20,8 @@ export const METHODS = {
 
 /** The GMO-PG emulator's API, and the cancel dependencies that reach it; its clock is the test's to set. */
 export const gmoPgBaseUrl = (sandbox: TestSandbox) => `${sandbox.url}/gmo-pg/payment/`;
-export const cancelGmoPgDeps = (sandbox: TestSandbox): NonNullable<OrderCancelActivityDeps['gmoPg']> => ({
-  baseUrl: gmoPgBaseUrl(sandbox), timeoutMs: 2000, now: () => sandbox.gmoPg.kit.clock.now(),
+export const cancelGmoPgDeps = (sandbox: TestSandbox, accounts: AccountStore): NonNullable<OrderCancelActivityDeps['gmoPg']> => ({
+  shop: gmoPgClients({ GMO_PG_BASE_URL: gmoPgBaseUrl(sandbox), GMO_PG_TIMEOUT_MS: 2000 }, accounts), now: () => sandbox.gmoPg.kit.clock.now(),
 });
 
 /** A temporal dependency whose client is read when used (the test's client exists only after the worker starts). */
@@ -44,7 +45,7 @@ export async function setUpCancelShop(db: Pool, accounts: AccountStore, sandbox:
 }
 
 export const gmoClient = (sandbox: TestSandbox): GmoPgClient =>
-  createGmoPgClient({ baseUrl: gmoPgBaseUrl(sandbox), ...GMO_SHOP, timeoutMs: 5000 });
+  gmoPgClientFor({ GMO_PG_BASE_URL: gmoPgBaseUrl(sandbox), GMO_PG_TIMEOUT_MS: 5000 }, GMO_SHOP);
 
 let n = 0;
 /** A GMO OrderID (≤27 chars). */

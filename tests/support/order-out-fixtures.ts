@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { parseKeyRing } from '../../accounts/account-crypto';
+import { parseKeyRing } from '../../common/account-crypto';
 import { createAccountStore, type AccountStore } from '../../db/provider-accounts';
 import type { TestSandbox } from './sandbox';
 

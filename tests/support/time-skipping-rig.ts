@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { registerSearchAttributes } from '../../common/register-search-attributes';
+import { registerSearchAttributes } from '../../workers/register-search-attributes';
 import { temporalTestServerPath } from '../../common/temporal-binaries';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import type { AmazonPayClient } from '../../amazon-pay/client-types';

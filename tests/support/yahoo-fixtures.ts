@@ -1,7 +1,6 @@
 import type { ActivityDeps } from '../../activities';
 import type { YahooShop, YahooSweepSettings, YahooWindowSettings } from '../../activities/yahoo-window-activities';
-import { createYahooClient } from '../../yahoo/client';
-import { createRefreshingTokenProvider } from '../../yahoo/token-provider';
+import { yahooClientFor } from '../../workers/shop-clients';
 import { NOTIFY_EMAIL, SHOP_ID } from './au-pay-fixtures';
 import type { TestSandbox } from './sandbox';
 
@@ -26,14 +25,15 @@ export function yahooTestShop(sandbox: TestSandbox, baseUrl = sandbox.url): Yaho
   auth.registerApp({ ...YAHOO_APP, storeScope: true, orderApiApproved: true });
   Object.assign(auth.settings, { refreshTokenTtlDays: 3650, orderSessionHours: 24 * 3650 });
   auth.registerRefreshToken(YAHOO_APP.clientId, YAHOO_REFRESH_TOKEN);
-  const tokens = createRefreshingTokenProvider({
-    baseUrl: `${baseUrl}/yahoo/yconnect/v2`, clientId: YAHOO_APP.clientId, clientSecret: YAHOO_APP.clientSecret,
-    refreshToken: YAHOO_REFRESH_TOKEN, timeoutMs: 5000, now: () => sandbox.yahoo.kit.clock.now(),
-  });
+
   const window: YahooWindowSettings = { deadlineAction: 'cancel', cancelReason: '200' };
   const sweep: YahooSweepSettings = { pageSize: 2000, requestsPerSecond: 10, lookbackDays: 1, parallel: 20 };
   const shop: YahooShop = {
-    client: createYahooClient({ baseUrl: `${baseUrl}/yahoo/ShoppingWebService/V1`, sellerId: YAHOO_SELLER, tokens, timeoutMs: 5000 }),
+    client: yahooClientFor(
+      { YAHOO_API_BASE_URL: `${baseUrl}/yahoo/ShoppingWebService/V1`, YAHOO_TOKEN_URL: `${baseUrl}/yahoo/yconnect/v2`, YAHOO_TIMEOUT_MS: 5000 },
+      { ...YAHOO_APP, refreshToken: YAHOO_REFRESH_TOKEN },
+      { now: () => sandbox.yahoo.kit.clock.now() },
+    ),
     notifyEmail: NOTIFY_EMAIL, window, sweep,
   };
   return { window, sweep, shop };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, parseKeyRing, seal, SealedRecordError } from '../../accounts/account-crypto';
+import { open, parseKeyRing, seal, SealedRecordError } from '../../common/account-crypto';
 import { maskAccount } from '../../accounts/provider-fields';
 import { keyRingFromConfig } from '../../common/accounts-config';
 import { ConfigError } from '../../common/env';

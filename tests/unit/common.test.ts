@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../../common/env';
-import { loadApiConfig, loadWorkerConfig } from '../../common/config';
+import { loadApiConfig, loadWorkerConfig } from '../../config';
 import { jstDate, jstDateTime, parseCalendarDate } from '../../common/jst';
 import { FaultRules } from '../../sandbox/toolkit/faults';
 
@@ -92,7 +92,7 @@ describe('a production deployment never talks to the sandbox by accident', () =>
   });
 
   test('an empty variable is an unset one: compose passes `${VAR:-}` for an optional one', async () => {
-    const { loadWorkerConfig } = await import('../../common/config');
+    const { loadWorkerConfig } = await import('../../config');
     const { DEFAULT_URLS } = await import('../../common/local-urls');
     const config = loadWorkerConfig({ DATABASE_URL: 'postgres://x/y', YAHOO_API_BASE_URL: '', OPLUX_TIMEOUT_MS: '' });
     expect(config.YAHOO_API_BASE_URL).toBe(DEFAULT_URLS.YAHOO_API_BASE_URL);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadApiConfig, loadWorkerConfig } from '../../common/config';
+import { loadApiConfig, loadWorkerConfig } from '../../config';
 import { DEFAULT_PORTS, localStackEnv, localUrls, type LocalPorts, type PortVariable } from '../../common/local-urls';
 
 const ROOT = path.resolve(__dirname, '../..');

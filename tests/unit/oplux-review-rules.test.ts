@@ -1,7 +1,7 @@
-import { loadWorkerConfig } from '../../common/config';
+import { loadWorkerConfig } from '../../config';
 import { ConfigError } from '../../common/env';
 import { shopItemId } from '../../activities/oplux-review-activities';
-import { opluxShopsFromConfig } from '../../workers/oplux-shop';
+import { shopClients } from '../../workers/shop-clients';
 import {
   blacklistRefusal, defaultReviewSettings, FRAUD_STATUS, manualReviewRefusal, outHeldBack, planReview, relinkRefusal,
   type OpluxReviewSettings,
@@ -52,15 +52,15 @@ test('operator actions are refused with a reason when they do not apply', () => 
   expect(relinkRefusal(v(FRAUD_STATUS.reviewError, null))).toBeUndefined();
 });
 
-test('configuration: the modes, the product key and the JSON settings are validated by name', () => {
+test('configuration: the modes, the product key and the JSON settings are validated by name', async () => {
   const base = { DATABASE_URL: 'postgres://x/y', OPLUX_SHOP_ID: 'S1' };
   const config = loadWorkerConfig({
     ...base, OPLUX_ORDER_OUT_CONTROL: 'ng-hold', OPLUX_PRODUCT_KEY: 'product-code',
     OPLUX_SETTINGS: JSON.stringify({ nonCreditCardEnabled: true, paymentMapping: { cod: '03' }, modelMapping: { cod: 'COD_01' } }),
   });
-  expect(opluxShopsFromConfig(config)('demo-shop')?.settings).toMatchObject({ orderOutControl: 'ng-hold', productKey: 'product-code', paymentMapping: { cod: '03' }, creditCardPaymentIds: ['credit_card'] });
-  expect(opluxShopsFromConfig(loadWorkerConfig(base))('other-shop')).toBeUndefined();
-  expect(opluxShopsFromConfig(loadWorkerConfig({ DATABASE_URL: 'postgres://x/y' }))('demo-shop')).toBeUndefined();
+  expect((await shopClients(config, undefined).opluxShop('demo-shop'))?.settings).toMatchObject({ orderOutControl: 'ng-hold', productKey: 'product-code', paymentMapping: { cod: '03' }, creditCardPaymentIds: ['credit_card'] });
+  expect(await shopClients(loadWorkerConfig(base), undefined).opluxShop('other-shop')).toBeUndefined();
+  expect(await shopClients(loadWorkerConfig({ DATABASE_URL: 'postgres://x/y' }), undefined).opluxShop('demo-shop')).toBeUndefined();
 
   const bad = () => loadWorkerConfig({ ...base, OPLUX_ORDER_OUT_CONTROL: 'always', OPLUX_SETTINGS: JSON.stringify({ nonCreditCardEnabled: true, paymentMapping: { cod: '03' } }) });
   expect(bad).toThrow(ConfigError);

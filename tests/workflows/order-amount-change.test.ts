@@ -23,7 +23,7 @@ beforeAll(async () => {
     deps: ({ db, sandbox }) => {
       accounts = testAccounts(db.pool);
       const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = {
-        accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), gmoPg: cancelGmoPgDeps(sandbox),
+        accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), gmoPg: cancelGmoPgDeps(sandbox, accounts),
       };
       return deps;
     },

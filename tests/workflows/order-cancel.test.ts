@@ -37,7 +37,7 @@ beforeAll(async () => {
       accounts = testAccounts(db.pool);
       const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = {
         accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), orderOutTimeoutMs: 1000,
-        gmoPg: cancelGmoPgDeps(sandbox), temporal: lateTemporal(() => rig.env.client, taskQueue),
+        gmoPg: cancelGmoPgDeps(sandbox, accounts), temporal: lateTemporal(() => rig.env.client, taskQueue),
       };
       return deps;
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { nonEmpty } from './env';
-import { DEFAULT_URLS } from './local-urls';
-import { SETTLE_METHODS, type OpluxSettleMethod } from '../oplux/schemas';
+import { nonEmpty } from '../common/env';
+import { DEFAULT_URLS } from '../common/local-urls';
+import { SETTLE_METHODS, type OpluxSettleMethod } from './schemas';
 import { ORDER_OUT_CONTROLS, PRODUCT_KEYS, RECURRING_REVIEW_MODES } from '../workflows/oplux-review-rules';
 
 const settleMethod = z.enum(Object.keys(SETTLE_METHODS) as [OpluxSettleMethod, ...OpluxSettleMethod[]]);
@@ -64,3 +64,5 @@ export const opluxShape = {
   /** JSON: creditCardPaymentIds, creditCardModelId, nonCreditCardEnabled, paymentMapping, modelMapping, deferredPaymentIds, recurringReviewMode */
   OPLUX_SETTINGS: settingsJson,
 };
+
+export type OpluxConfig = z.infer<z.ZodObject<typeof opluxShape>>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { nonEmpty } from './env';
-import { DEFAULT_URLS } from './local-urls';
-import { STORE_CANCEL_REASONS } from '../yahoo/schemas';
+import { nonEmpty } from '../common/env';
+import { DEFAULT_URLS } from '../common/local-urls';
+import { STORE_CANCEL_REASONS } from './schemas';
 
 /**
  * The shop's Yahoo!ショッピング store account and its payment-method-change window settings. Defaults point at the
@@ -27,3 +27,5 @@ export const yahooShape = {
   /** orderList calls per second the sweep allows itself (Yahoo: 10 per API). */
   YAHOO_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(5),
 };
+
+export type YahooConfig = z.infer<z.ZodObject<typeof yahooShape>>;

@@ -1,0 +1,61 @@
+/**
+ * The deployment's configuration: the shared shapes here, each provider's in its own folder (`au-pay/config.ts`,
+ * `yahoo/config.ts`, ...), composed into what the API and the worker read from their environment.
+ */
+import { z } from 'zod';
+import { nonEmpty, parseEnv, port } from '../common/env';
+import { accountsShape } from '../common/accounts-config';
+import { codecEndpointShape, payloadShape } from '../common/payload-config';
+import { DEFAULT_PORTS, DEFAULT_URLS } from '../common/local-urls';
+import { auPayShape } from '../au-pay/config';
+import { amazonPayShape } from '../amazon-pay/config';
+import { yahooShape } from '../yahoo/config';
+import { opluxShape } from '../oplux/config';
+import { gmoPgShape } from '../gmo-pg/config';
+
+/** Variables every process that talks to Temporal shares. */
+export const temporalShape = {
+  TEMPORAL_ADDRESS: nonEmpty().default(DEFAULT_URLS.TEMPORAL_ADDRESS),
+  TEMPORAL_NAMESPACE: nonEmpty().default('default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty().default('renkei'),
+};
+
+export const databaseShape = {
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+};
+
+/** The shop this deployment serves. Per-shop provider accounts replace these with stored records (issue 6). */
+export const shopShape = {
+  SHOP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64').default('demo-shop'),
+  SHOP_NOTIFY_EMAIL: z.string().email().default('shop-admin@example.jp'),
+};
+
+export const mailShape = {
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default(DEFAULT_URLS.SMTP_URL),
+  MAIL_FROM: z.string().email().default('renkei@example.jp'),
+};
+
+export const apiShape = {
+  ...temporalShape,
+  ...databaseShape,
+  ...shopShape,
+  AMAZONPAY_IPN_CERT_HOST: amazonPayShape.AMAZONPAY_IPN_CERT_HOST,
+  AMAZONPAY_IPN_ALLOW_HTTP_CERT: amazonPayShape.AMAZONPAY_IPN_ALLOW_HTTP_CERT,
+  AMAZONPAY_MERCHANT_ID: amazonPayShape.AMAZONPAY_MERCHANT_ID,
+  AMAZONPAY_IPN_TOPIC_ARNS: amazonPayShape.AMAZONPAY_IPN_TOPIC_ARNS,
+  API_PORT: port(DEFAULT_PORTS.API_PORT),
+  /** The address the API listens on: loopback unless set (compose sets 0.0.0.0 inside its container). */
+  API_HOST: nonEmpty().default('127.0.0.1'),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  ...accountsShape,
+  ...payloadShape,
+  ...codecEndpointShape,
+};
+
+export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
+
+export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
+export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;
+
+export const loadApiConfig = (env = process.env): ApiConfig => parseEnv(apiShape, env);
+export const loadWorkerConfig = (env = process.env): WorkerConfig => parseEnv(workerShape, env);
