@@ -12,7 +12,8 @@ import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 export interface AmazonPayShop {
   client: AmazonPayClient;
-  notifyEmail: string;
+  /** the configured shop's SHOP_NOTIFY_EMAIL; any other shop's mails go to the addresses its record keeps */
+  notifyEmail?: string;
 }
 
 export interface AmazonPayActivityDeps {

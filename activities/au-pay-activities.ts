@@ -12,7 +12,8 @@ import type { ShopDirectory } from '../shops/shop-directory';
 
 export interface AuPayShop {
   client: AuPayClient;
-  notifyEmail: string;
+  /** the configured shop's SHOP_NOTIFY_EMAIL; any other shop's mails go to the addresses its record keeps */
+  notifyEmail?: string;
 }
 
 export interface AuPayActivityDeps {

@@ -16,7 +16,8 @@ import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 /** The shop's O-PLUX account (its client holds the secret) and its review settings. */
 export interface OpluxShop {
   client: OpluxClient;
-  notifyEmail: string;
+  /** the configured shop's SHOP_NOTIFY_EMAIL; any other shop's mails go to the addresses its record keeps */
+  notifyEmail?: string;
   settings: OpluxReviewSettings;
 }
 

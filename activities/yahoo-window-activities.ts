@@ -40,7 +40,8 @@ export interface YahooSweepSettings {
 
 export interface YahooShop {
   client: YahooClient;
-  notifyEmail: string;
+  /** the configured shop's SHOP_NOTIFY_EMAIL; any other shop's mails go to the addresses its record keeps */
+  notifyEmail?: string;
   window: YahooWindowSettings;
   sweep: YahooSweepSettings;
 }

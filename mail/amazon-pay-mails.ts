@@ -13,7 +13,7 @@ export interface ReviewLine {
 }
 
 /** The periodic review report: the OK list and the ERROR list, with #1320's message for unexpected states. */
-export function reviewReportMail(to: string, ok: ReviewLine[], errors: ReviewLine[]): MailMessage {
+export function reviewReportMail(to: string | undefined, ok: ReviewLine[], errors: ReviewLine[]): MailMessage {
   const lines = [
     'Amazon Pay 非同期オーソリの審査結果を取得しました。',
     '',
@@ -28,7 +28,7 @@ export function reviewReportMail(to: string, ok: ReviewLine[], errors: ReviewLin
 
 /** A declined authorization, or an order canceled at Amazon before its result arrived (#1352). */
 export function authorizationFailureMail(
-  to: string,
+  to: string | undefined,
   i: { orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean },
 ): MailMessage {
   const lines = i.unexpectedState

@@ -11,7 +11,7 @@ const SUBJECTS: Record<RecurringMailKind, string> = {
   'buyer-closed': '(renkei) Amazon Pay 定期親受注がお客様により解除されました',
 };
 
-export function recurringMail(to: string, kind: RecurringMailKind, i: { parentOrderId: string; chargePermissionId: string; detail: string }): MailMessage {
+export function recurringMail(to: string | undefined, kind: RecurringMailKind, i: { parentOrderId: string; chargePermissionId: string; detail: string }): MailMessage {
   return {
     to,
     kind: 'amazon-pay-recurring',

@@ -7,7 +7,7 @@ export const AU_PAY_ERROR_SUBJECTS = {
 } as const;
 
 export interface AuPayErrorMailInput {
-  to: string;
+  to: string | undefined;
   phase: keyof typeof AU_PAY_ERROR_SUBJECTS;
   shopId: string;
   orderId: string;

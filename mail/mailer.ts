@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 import type { MailKind } from './mail-kinds';
 
 export interface MailMessage {
-  to: string;
+  /** absent: only the shop's own addresses (mail/shop-recipients.ts); with none, the mail is logged and not sent */
+  to?: string;
   subject: string;
   text: string;
   /** whose mail it is: the throttle counts per shop and address */
@@ -29,6 +30,7 @@ export function createMailer(options: { smtpUrl: string; from: string }): Mailer
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async send(message) {
+      if (!message.to) return { messageId: null, sent: false };
       const info = await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
       return { messageId: info.messageId, sent: true };
     },

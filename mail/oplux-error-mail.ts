@@ -7,7 +7,7 @@ export const OPLUX_ERROR_SUBJECTS = {
 } as const;
 
 export interface OpluxErrorMailInput {
-  to: string;
+  to: string | undefined;
   shopId: string;
   orderId: string;
   result: keyof typeof OPLUX_ERROR_SUBJECTS;

@@ -27,6 +27,10 @@ export function createThrottledMailer(pool: Pool, smtp: Mailer, o: { now?: () =>
       const shopId = message.shopId ?? '*';
       const audience = message.audience ?? 'admin';
       const ctx = activityContext();
+      if (!message.to) {
+        log.warn('mail not sent: no address for it', { shopId, subject: message.subject });
+        return { messageId: null, sent: false };
+      }
       const recipient = message.to.toLowerCase();
       const admission = await admitMail(
         pool,

@@ -9,7 +9,7 @@ export const YAHOO_WINDOW_SUBJECTS = {
 const jst = (iso: string) => `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} (JST)`;
 
 /** No change by the deadline, and the shop decides (deadline action "operator"). */
-export function deadlineMail(to: string, i: { orderId: string; deadline: string; payMethod: string | null }): MailMessage {
+export function deadlineMail(to: string | undefined, i: { orderId: string; deadline: string; payMethod: string | null }): MailMessage {
   return {
     to,
     kind: 'yahoo-window',
@@ -27,7 +27,7 @@ export function deadlineMail(to: string, i: { orderId: string; deadline: string;
 }
 
 /** An update at Yahoo failed for good. */
-export function linkErrorMail(to: string, i: { orderId: string; step: string; message: string }): MailMessage {
+export function linkErrorMail(to: string | undefined, i: { orderId: string; step: string; message: string }): MailMessage {
   return {
     to,
     kind: 'yahoo-window',

@@ -1,4 +1,6 @@
+import { loadWorkerConfig } from '../../config';
 import { shopsFromAccounts } from '../../workers/account-shops';
+import { shopClients } from '../../workers/shop-clients';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 import { testAccounts } from '../support/order-out-fixtures';
 
@@ -37,4 +39,19 @@ test('account first, configuration otherwise; re-read after the refresh interval
   // without an account store at all, configuration alone
   const configOnly = shopsFromAccounts({ accounts: undefined, provider: 'oplux', build: () => 'never', fallback: () => 'env' });
   expect(await configOnly('env-shop')).toBe('env');
+});
+
+test("SHOP_NOTIFY_EMAIL is the configured shop's only: a client from another shop's own account carries no environment address", async () => {
+  const accounts = testAccounts(db.pool);
+  const config = loadWorkerConfig({ DATABASE_URL: 'postgres://x/y', SHOP_ID: 'env-shop-2', SHOP_NOTIFY_EMAIL: 'env-admin@example.jp' });
+  const account = { shopId: '87654321', apiKey: 'key-0001', apiKeyIssuedOn: '2026-01-01' };
+  await accounts.put('own-shop', 'au-pay', account);
+  await accounts.put('env-shop-3', 'au-pay', account);
+  const { shop } = shopClients(config, accounts);
+  expect((await shop('env-shop-2'))?.notifyEmail).toBe('env-admin@example.jp'); // the environment's account and address
+  expect(await shop('own-shop')).toEqual({ client: expect.anything(), notifyEmail: undefined });
+  expect((await shop('env-shop-3'))?.notifyEmail).toBeUndefined();
+  expect(await shop('no-such-shop')).toBeUndefined();
+  await accounts.put('env-shop-2', 'au-pay', account);
+  expect((await shopClients(config, accounts).shop('env-shop-2'))?.notifyEmail).toBe('env-admin@example.jp'); // its own account, its address kept
 });

@@ -24,16 +24,17 @@ export { auPayClientFor, amazonPayClientFor, yahooClientFor, opluxClientFor, gmo
  */
 export function shopClients(config: WorkerConfig, accounts: AccountStore | undefined) {
   const configured = <S>(shop: S | undefined) => (shopId: string): S | undefined => (shopId === config.SHOP_ID ? shop : undefined);
-  const notifyEmail = config.SHOP_NOTIFY_EMAIL;
+  // SHOP_NOTIFY_EMAIL is the configured shop's only: another shop's mails go to the addresses its record keeps
+  const notifyEmailOf = (shopId: string) => (shopId === config.SHOP_ID ? config.SHOP_NOTIFY_EMAIL : undefined);
   const yahooSettings = () => ({
     window: { deadlineAction: config.YAHOO_DEADLINE_ACTION, cancelReason: config.YAHOO_CANCEL_REASON },
     sweep: { pageSize: config.YAHOO_SWEEP_PAGE_SIZE, requestsPerSecond: config.YAHOO_REQUESTS_PER_SECOND, lookbackDays: 1, parallel: 20 },
   });
-  const auPay = (a: Parameters<typeof auPayClientFor>[1]): AuPayShop => ({ notifyEmail, client: auPayClientFor(config, a) });
-  const amazonPay = (a: Parameters<typeof amazonPayClientFor>[1]): AmazonPayShop => ({ notifyEmail, client: amazonPayClientFor(config, a) });
-  const yahoo = (a: Parameters<typeof yahooClientFor>[1]): YahooShop => ({ client: yahooClientFor(config, a), notifyEmail, ...yahooSettings() });
-  const oplux = (a: Parameters<typeof opluxClientFor>[1]): OpluxShop => ({
-    notifyEmail, client: opluxClientFor(config, a),
+  const auPay = (a: Parameters<typeof auPayClientFor>[1], shopId: string): AuPayShop => ({ notifyEmail: notifyEmailOf(shopId), client: auPayClientFor(config, a) });
+  const amazonPay = (a: Parameters<typeof amazonPayClientFor>[1], shopId: string): AmazonPayShop => ({ notifyEmail: notifyEmailOf(shopId), client: amazonPayClientFor(config, a) });
+  const yahoo = (a: Parameters<typeof yahooClientFor>[1], shopId: string): YahooShop => ({ client: yahooClientFor(config, a), notifyEmail: notifyEmailOf(shopId), ...yahooSettings() });
+  const oplux = (a: Parameters<typeof opluxClientFor>[1], shopId: string): OpluxShop => ({
+    notifyEmail: notifyEmailOf(shopId), client: opluxClientFor(config, a),
     settings: { ...config.OPLUX_SETTINGS, orderOutControl: config.OPLUX_ORDER_OUT_CONTROL, productKey: config.OPLUX_PRODUCT_KEY },
   });
   const envAmazonPay = amazonPayEnvAccount(config);
@@ -41,10 +42,10 @@ export function shopClients(config: WorkerConfig, accounts: AccountStore | undef
   const envOplux = opluxEnvAccount(config);
   const gmoPgUrl = config.GMO_PG_BASE_URL;
   return {
-    shop: shopsFromAccounts({ accounts, provider: 'au-pay', build: auPay, fallback: configured(auPay(auPayEnvAccount(config))) }),
-    amazonPayShop: shopsFromAccounts({ accounts, provider: 'amazon-pay', build: amazonPay, fallback: configured(envAmazonPay && amazonPay(envAmazonPay)) }),
-    yahooShop: shopsFromAccounts({ accounts, provider: 'yahoo', build: yahoo, fallback: configured(envYahoo && yahoo(envYahoo)) }),
-    opluxShop: shopsFromAccounts({ accounts, provider: 'oplux', build: oplux, fallback: configured(envOplux && oplux(envOplux)) }),
+    shop: shopsFromAccounts({ accounts, provider: 'au-pay', build: auPay, fallback: configured(auPay(auPayEnvAccount(config), config.SHOP_ID)) }),
+    amazonPayShop: shopsFromAccounts({ accounts, provider: 'amazon-pay', build: amazonPay, fallback: configured(envAmazonPay && amazonPay(envAmazonPay, config.SHOP_ID)) }),
+    yahooShop: shopsFromAccounts({ accounts, provider: 'yahoo', build: yahoo, fallback: configured(envYahoo && yahoo(envYahoo, config.SHOP_ID)) }),
+    opluxShop: shopsFromAccounts({ accounts, provider: 'oplux', build: oplux, fallback: configured(envOplux && oplux(envOplux, config.SHOP_ID)) }),
     /** absent without GMO_PG_BASE_URL: GMO-PG cancels then fail, named */
     gmoPgShop: gmoPgUrl ? gmoPgClients({ ...config, GMO_PG_BASE_URL: gmoPgUrl }, accounts) : undefined,
     externalSystem: externalSystemClients(accounts),
