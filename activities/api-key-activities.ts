@@ -22,7 +22,7 @@ export function createApiKeyActivities(deps: ApiKeyActivityDeps) {
       for (const shopId of await deps.accounts.shopsWith('au-pay')) {
         const account = await deps.accounts.load(shopId, 'au-pay');
         const to = deps.notifyEmail(shopId);
-        if (!account || !to) continue;
+        if (!account) continue; // `to` may be unset: the shop's record addresses the mail
         const expiry = auPayKeyExpiry(account.apiKeyIssuedOn, today);
         if (!expiry.remind) continue;
         // claim first: two workers (or a retried activity) send one mail

@@ -249,8 +249,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
     /** The operator is told why the provider cancel failed and what to choose; reminder > 0 is a reminder. */
     async cancelMailOperator(i: { shopId: string; orderId: string; paymentMethod: string; reason: string; reminder: number }): Promise<void> {
       if (i.reminder > 0) await countReminder(deps.db, i.shopId, i.orderId, i.reminder);
-      const to = deps.notifyEmail(i.shopId);
-      if (!to) return;
+      const to = deps.notifyEmail(i.shopId); // may be unset: the shop's record addresses the mail
       await deps.mailer.send({ ...(i.reminder > 0 ? providerCancelReminderMail({ ...i, to }) : providerCancelFailedMail({ ...i, to })), shopId: i.shopId });
     },
 

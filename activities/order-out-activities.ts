@@ -73,10 +73,9 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       const row = await getOutboxRow(deps.db, i.outboxId);
       if (!row || row.status === 'delivered') return;
       await markFailed(deps.db, row.id, i.error);
+      // addressed by the shop's record; the configured shop's address when it keeps none
       const to = deps.notifyEmail(row.shopId);
-      if (to) {
-        await deps.mailer.send(orderOutFailedMail({ to, shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, attempts: row.attempts, error: i.error }));
-      }
+      await deps.mailer.send(orderOutFailedMail({ to, shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, attempts: row.attempts, error: i.error }));
     },
 
     /**

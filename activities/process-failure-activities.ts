@@ -20,7 +20,7 @@ export function createProcessFailureActivities(deps: ProcessFailureActivityDeps)
       await recordProcessFailure(deps.db, { ...f, ...order });
       log.warn('process failed', { workflowId: f.workflowId, process: f.process, reason: f.reason });
       const to = await deps.notifyEmail(order.shopId);
-      if (to) await deps.mailer.send(processFailedMail({ to, ...order, ...f }));
+      await deps.mailer.send(processFailedMail({ to, ...order, ...f })); // `to` may be unset: the shop's record addresses it
     },
   };
 }

@@ -2,7 +2,7 @@ import type { MailMessage } from './mailer';
 
 export const AU_PAY_KEY_REMINDER_SUBJECT = '【renkei】au PAY マーケット APIキーの有効期限が近づいています';
 
-export function auPayKeyReminderMail(i: { to: string; shopId: string; expiresOn: string; daysLeft: number }): MailMessage {
+export function auPayKeyReminderMail(i: { to: string | undefined; shopId: string; expiresOn: string; daysLeft: number }): MailMessage {
   const when = i.daysLeft > 0 ? `あと ${i.daysLeft} 日で期限切れになります` : '既に期限切れです';
   return {
     to: i.to,

@@ -12,7 +12,7 @@ const decisionHelp = (shopId: string, orderId: string): string[] => [
 ];
 
 /** To the shop's error address when the provider cancel failed (#696, #1334): why, and the two choices. */
-export function providerCancelFailedMail(i: { to: string; shopId: string; orderId: string; paymentMethod: string; reason: string }): MailMessage {
+export function providerCancelFailedMail(i: { to: string | undefined; shopId: string; orderId: string; paymentMethod: string; reason: string }): MailMessage {
   return {
     to: i.to,
     shopId: i.shopId,
@@ -31,7 +31,7 @@ export function providerCancelFailedMail(i: { to: string; shopId: string; orderI
 }
 
 /** No decision yet after the reminder interval: the same choices again, with how many reminders went before. */
-export function providerCancelReminderMail(i: { to: string; shopId: string; orderId: string; reason: string; reminder: number }): MailMessage {
+export function providerCancelReminderMail(i: { to: string | undefined; shopId: string; orderId: string; reason: string; reminder: number }): MailMessage {
   return {
     to: i.to,
     shopId: i.shopId,

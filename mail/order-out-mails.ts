@@ -3,7 +3,7 @@ import type { MailMessage } from './mailer';
 export const ORDER_OUT_FAILED_SUBJECT = '【renkei】受注データ連携OUTエラー';
 
 /** To the shop's error address when a delivery's retries are spent (throttled like every admin mail). */
-export function orderOutFailedMail(i: { to: string; shopId: string; orderId: string; outboxId: string; event: string; attempts: number; error: string }): MailMessage {
+export function orderOutFailedMail(i: { to: string | undefined; shopId: string; orderId: string; outboxId: string; event: string; attempts: number; error: string }): MailMessage {
   return {
     to: i.to,
     shopId: i.shopId,

@@ -14,7 +14,7 @@ const PROCESS_NAMES: Record<string, string> = {
 };
 
 /** To the shop's error address when an order's process has ended in failure (throttled like every admin mail). */
-export function processFailedMail(i: { to: string; shopId: string; orderId: string; process: string; workflowId: string; reason: string }): MailMessage {
+export function processFailedMail(i: { to: string | undefined; shopId: string; orderId: string; process: string; workflowId: string; reason: string }): MailMessage {
   return {
     to: i.to,
     shopId: i.shopId,
