@@ -4,6 +4,7 @@ import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { startApiWorld, type ApiWorld } from '../support/api-world';
 import { API_TOKEN, callApi } from '../support/test-api';
 import { SHOP_ID } from '../support/au-pay-fixtures';
+import { auPayOrderInShipError } from '../support/au-pay-api-fixtures';
 import { until } from '../support/until';
 
 const OTHER_SHOP = 'other-shop';
@@ -28,13 +29,10 @@ async function operatorWithToken(name: string, role: string, shops: string[] | n
 }
 
 let n = 0;
-/** An au PAY order stopped at 出荷情報反映エラー: reported without a ship date, so the chain stops before any call. */
 async function orderInShipError(): Promise<string> {
   n += 1;
   const orderId = `OPS-${n}`;
-  const report = { orderId, auPayOrderId: String(800000000 + n), managementClass: '通常', shipDate: null, carrier: '1', trackingNumber: '1234' };
-  expect((await call('POST', `/shops/${SHOP_ID}/au-pay/shipments`, report)).status).toBe(202);
-  await until(async () => (await call<{ linkStatus: string }>('GET', `/shops/${SHOP_ID}/au-pay/orders/${orderId}`)).body.linkStatus === LINK_STATUS.shipError, 30_000);
+  await auPayOrderInShipError(world.api, SHOP_ID, orderId, String(800000000 + n));
   return orderId;
 }
 

@@ -4,6 +4,7 @@ import { AU_PAY_ERROR_SUBJECTS } from '../../mail/au-pay-error-mail';
 import { startApiWorld, type ApiWorld } from '../support/api-world';
 import { callApi } from '../support/test-api';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { auPayOrderInShipError } from '../support/au-pay-api-fixtures';
 import { until } from '../support/until';
 
 /**
@@ -23,13 +24,9 @@ type Mail = { recipient: string; subject: string };
 const mailsOf = async (subject: string) => (await call<{ mails: Mail[] }>('GET', `/shops/${SHOP_ID}/mails?limit=500`)).body.mails.filter((m) => m.subject === subject);
 
 let n = 0;
-/** An au PAY order with no ship date: its chain stops at 出荷情報反映エラー and mails the shop. */
 async function shipError(): Promise<void> {
   n += 1;
-  const orderId = `MAIL-${n}`;
-  const report = { orderId, auPayOrderId: String(900000000 + n), managementClass: '通常', shipDate: null, carrier: '1', trackingNumber: '1' };
-  expect((await call('POST', `/shops/${SHOP_ID}/au-pay/shipments`, report)).status).toBe(202);
-  await until(async () => (await call<{ linkStatus: string }>('GET', `/shops/${SHOP_ID}/au-pay/orders/${orderId}`)).body.linkStatus === LINK_STATUS.shipError, 30_000);
+  await auPayOrderInShipError(world.api, SHOP_ID, `MAIL-${n}`, String(900000000 + n));
 }
 
 test('each mail kind goes where the shop routes it, and a change of addresses applies to the next mail', async () => {
