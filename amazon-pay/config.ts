@@ -17,6 +17,10 @@ export const amazonPayShape = {
   /** Host names allowed to serve the SNS signing certificate of IPNs, as a regular expression */
   AMAZONPAY_IPN_CERT_HOST: z.string().default('^sns\\.[a-zA-Z0-9\\-]{3,}\\.amazonaws\\.com(\\.cn)?$'),
   AMAZONPAY_IPN_ALLOW_HTTP_CERT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** renkei's sandbox serving SigningCertURL over https (its TLS listener's /__sns/), trusted beside the above; never in production */
+  AMAZONPAY_IPN_SANDBOX_CERT_URL: z.string().url().optional(),
+  /** the sandbox's TLS certificate (its SANDBOX_TLS_CERT_FILE), the only one trusted for that URL */
+  AMAZONPAY_IPN_SANDBOX_CA_FILE: z.string().min(1).optional(),
   /** The configured shop's merchant id (the sandbox's by default): an IPN for any other merchant is refused */
   AMAZONPAY_MERCHANT_ID: nonEmpty().default('RENKEISANDBOXMERCHANT'),
   /** The SNS topics the configured shop's IPNs come from, comma-separated (the sandbox's by default); others are refused */

@@ -11,6 +11,7 @@ import { keyRingFromConfig } from '../common/accounts-config';
 import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { createAccountStore } from '../db/provider-accounts';
 import { certUrlPolicyFromConfig, createSnsVerifier } from '../amazon-pay/sns/sns-verifier';
+import { defaultCertTrust, withSandboxCertTrust } from '../amazon-pay/sns/sandbox-cert-trust';
 import { amazonPayIpnAccounts } from './amazon-pay/ipn-account';
 import { seedConfiguredShop } from '../shops/configured-shop';
 import { createShopDirectory } from '../shops/shop-directory';
@@ -38,10 +39,14 @@ runMain(async () => {
     accounts,
     // POST /codec/decode and /codec/encode for the Web UI
     payloadCodec: payloadCodec && { codec: payloadCodec, origins: config.PAYLOAD_CODEC_ORIGINS, trustLoopback: config.PAYLOAD_CODEC_TRUST_LOOPBACK },
-    ipnVerifier: createSnsVerifier({
+    ipnVerifier: createSnsVerifier(withSandboxCertTrust(
       // https on port 443 only unless plain http is allowed (the sandbox on loopback)
-      allowCertUrl: certUrlPolicyFromConfig({ hostPattern: config.AMAZONPAY_IPN_CERT_HOST, allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT }),
-    }),
+      defaultCertTrust(certUrlPolicyFromConfig({ hostPattern: config.AMAZONPAY_IPN_CERT_HOST, allowHttp: config.AMAZONPAY_IPN_ALLOW_HTTP_CERT })),
+      // the sandbox's https SigningCertURL, trusting its own TLS certificate (refused in production)
+      config.AMAZONPAY_IPN_SANDBOX_CERT_URL && config.AMAZONPAY_IPN_SANDBOX_CA_FILE
+        ? { certBaseUrl: config.AMAZONPAY_IPN_SANDBOX_CERT_URL, caFile: config.AMAZONPAY_IPN_SANDBOX_CA_FILE }
+        : undefined,
+    )),
     // the shop's sealed account first, the environment's for the configured shop otherwise
     amazonPayIpnAccount: amazonPayIpnAccounts({
       accounts,

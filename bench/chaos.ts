@@ -183,6 +183,7 @@ async function main(): Promise<number> {
       ...process.env, ...urls, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, TEMPORAL_NAMESPACE: 'default', SHOP_ID: SHOP,
       SANDBOX_PORT: String(ports.SANDBOX_PORT), SMTP_PORT: String(ports.SMTP_PORT), API_PORT: String(ports.API_PORT), API_TOKEN: apiToken,
       SANDBOX_TLS_PORT: String(ports.SANDBOX_TLS_PORT), SANDBOX_TLS_CERT_FILE: path.join(dataDir, 'sandbox-tls-cert.pem'),
+      AMAZONPAY_IPN_SANDBOX_CERT_URL: `https://127.0.0.1:${ports.SANDBOX_TLS_PORT}/__sns/`, AMAZONPAY_IPN_SANDBOX_CA_FILE: path.join(dataDir, 'sandbox-tls-cert.pem'),
       AMAZONPAY_PRIVATE_KEY_FILE: amazonKeyFile, AMAZONPAY_PUBLIC_KEY_ID: AMAZON_KEY_ID,
       AMAZONPAY_IPN_CERT_HOST: '^127\\.0\\.0\\.1$', AMAZONPAY_IPN_ALLOW_HTTP_CERT: 'true',
       YAHOO_REFRESH_TOKEN: `rt.chaos.${randomBytes(18).toString('base64url')}`,

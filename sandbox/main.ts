@@ -74,9 +74,11 @@ runMain(async () => {
   persistence?.changed();
   const server = await listen(express().use(markChanged, app), env.SANDBOX_PORT, env.SANDBOX_HOST, 'SANDBOX_PORT');
   if (env.SANDBOX_TLS_PORT) {
-    const tls = await startAmazonPayTls(express.Router().use(markChanged, amazonPay.router), env.SANDBOX_TLS_PORT, env.SANDBOX_HOST);
+    const tls = await startAmazonPayTls(express.Router().use(markChanged, amazonPay.router), env.SANDBOX_TLS_PORT, env.SANDBOX_HOST, { snsCertRouter: amazonPayIpn.certRouter });
     if (env.SANDBOX_TLS_CERT_FILE) writeFileSync(env.SANDBOX_TLS_CERT_FILE, tls.certificatePem);
-    log.info('Amazon Pay over TLS', { https: `https://${env.SANDBOX_HOST}:${tls.port}`, certificate: env.SANDBOX_TLS_CERT_FILE });
+    // real SNS serves SigningCertURL over https only, and standard validators refuse anything else
+    amazonPayIpn.useSnsBaseUrl(`${tls.url}/__sns/`);
+    log.info('Amazon Pay over TLS', { https: tls.url, certificate: env.SANDBOX_TLS_CERT_FILE, signingCertUrl: amazonPayIpn.certUrl });
   }
   log.info('sandbox ready', { http: `http://${env.SANDBOX_HOST}:${env.SANDBOX_PORT}`, smtp: env.SMTP_PORT, state: persistence?.file });
   const stop = () => {

@@ -132,6 +132,9 @@ async function main() {
       AMAZONPAY_IPN_ALLOW_HTTP_CERT: process.env.AMAZONPAY_IPN_ALLOW_HTTP_CERT ?? 'true',
       SANDBOX_TLS_PORT: String(env.SANDBOX_TLS_PORT),
       SANDBOX_TLS_CERT_FILE: path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'),
+      // with TLS on, the sandbox's IPNs carry an https SigningCertURL on that listener: the API trusts it and its certificate
+      AMAZONPAY_IPN_SANDBOX_CERT_URL: `${urls.display.sandboxTls}/__sns/`,
+      AMAZONPAY_IPN_SANDBOX_CA_FILE: path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'),
       // Yahoo!ショッピング against the sandbox: a dev refresh token the sandbox registers and the worker uses (the sweep schedule starts with it)
       YAHOO_REFRESH_TOKEN: process.env.YAHOO_REFRESH_TOKEN ?? devSecret(env.DATA_DIR, 'yahoo-dev-refresh-token', () => `rt.dev.${randomBytes(18).toString('base64url')}`),
       // O-PLUX against the sandbox: a merchant the sandbox registers with the same id and secret

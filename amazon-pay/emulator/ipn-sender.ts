@@ -5,7 +5,7 @@ import { controlErrorHandler } from '../../sandbox/toolkit/control-errors';
 import { formatAmazonPayIpnMessage } from '../sns/ipn-message';
 import { DEFAULT_SNS_TOPIC_ARN, type SnsSigner } from '../sns/sns-signer';
 import { SNS_SIGNATURE_VERSIONS, type SnsEnvelope } from '../sns/envelope';
-import { createCertRoute } from './sns-cert-route';
+import { createCertRoute, SNS_CERT_FILE } from './sns-cert-route';
 
 export { createCertRoute, SNS_CERT_FILE } from './sns-cert-route';
 
@@ -136,6 +136,13 @@ export interface IpnSender {
   router: Router;
   /** mount at `/__sns`: serves the certificate at SigningCertURL */
   certRouter: Router;
+  /**
+   * Moves SigningCertURL and UnsubscribeURL under another base (the TLS listener's `https://…/__sns/`): real SNS serves
+   * them over https only, and standard validators refuse anything else. Later IPNs carry the new URLs.
+   */
+  useSnsBaseUrl(baseUrl: string): void;
+  /** the SigningCertURL IPNs carry now */
+  readonly certUrl: string;
 }
 
 interface Outgoing {
@@ -167,8 +174,9 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
   const random = options.random ?? Math.random;
   const topicArn = options.topicArn ?? DEFAULT_SNS_TOPIC_ARN;
   const subscriptionArn = `${topicArn}:${randomUUID()}`;
-  const separator = options.unsubscribeBaseUrl.includes('?') ? '&' : '?';
-  const unsubscribeUrl = `${options.unsubscribeBaseUrl}${separator}Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`;
+  const unsubscribeFor = (base: string) => `${base}${base.includes('?') ? '&' : '?'}Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`;
+  let certUrl = options.certUrl;
+  let unsubscribeUrl = unsubscribeFor(options.unsubscribeBaseUrl);
   const logLimit = options.logLimit ?? 1000;
 
   let settings: IpnSettings = structuredClone(DEFAULT_IPN_SETTINGS);
@@ -206,7 +214,7 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
       timestamp: out.timestamp,
       topicArn,
       signatureVersion: version,
-      signingCertUrl: options.certUrl,
+      signingCertUrl: certUrl,
       unsubscribeUrl,
     });
   }
@@ -363,6 +371,14 @@ export function createIpnSender(options: IpnSenderOptions): IpnSender {
     reset,
     router,
     certRouter: createCertRoute(options.signer),
+    useSnsBaseUrl(baseUrl) {
+      const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+      certUrl = `${base}${SNS_CERT_FILE}`;
+      unsubscribeUrl = unsubscribeFor(base);
+    },
+    get certUrl() {
+      return certUrl;
+    },
   };
 }
 

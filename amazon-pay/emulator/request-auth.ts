@@ -15,6 +15,8 @@ export interface RawRequest {
   body: Buffer;
   /** the env segment of the path, absent for /v2/… */
   pathEnvironment: 'sandbox' | 'live' | undefined;
+  /** host:port values naming the listener the request came in on (the TLS listener), accepted as x-amz-pay-host */
+  listenerHosts?: readonly string[];
 }
 
 export type Verification = { ok: true; publicKeyId: string; environment: ReleaseEnvironment } | { ok: false; error: ApiResult };
@@ -87,7 +89,9 @@ export function verifyRequest(req: RawRequest, keys: PublicKeys, settings: Amazo
     return fail(403, 'InvalidRequestSignature', 'x-amz-pay-date is outside the allowed clock skew.');
   }
   const host = header(req.headers, 'x-amz-pay-host')!.trim();
-  if (settings.expectedHost !== null && host.toLowerCase() !== settings.expectedHost.toLowerCase()) {
+  // The official SDK pointed at the TLS listener (overrideServiceUrl) signs that listener's host:port: accepted there.
+  const ownHost = req.listenerHosts?.some((h) => h.toLowerCase() === host.toLowerCase()) ?? false;
+  if (settings.expectedHost !== null && !ownHost && host.toLowerCase() !== settings.expectedHost.toLowerCase()) {
     return fail(403, 'InvalidRequestSignature', `x-amz-pay-host must be ${settings.expectedHost}.`);
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import { LISTENER_HOSTS } from '../../sandbox/tls-listener';
 import { idempotencyKeySchema } from '../schemas';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
 import { apiError, type ApiResult } from './api-result';
@@ -83,7 +84,7 @@ export function createAmazonPayWireRoutes(deps: WireDeps): Router {
     if (r === 'wrong-method') return void res.status(405).json({ reasonCode: 'UnsupportedOperation', message: `${req.method} is not supported on ${req.path}` });
     return respondWithFaults(res, core.kit, r.operation, () => {
       try {
-        return wire(handle(deps, req, r, m[1] as 'sandbox' | 'live' | undefined));
+        return wire(handle(deps, req, res, r, m[1] as 'sandbox' | 'live' | undefined));
       } catch (err) {
         return wire(apiError(500, 'InternalServerError', err instanceof Error ? err.message : String(err)));
       }
@@ -92,7 +93,7 @@ export function createAmazonPayWireRoutes(deps: WireDeps): Router {
   return router;
 }
 
-function handle(deps: WireDeps, req: Request, r: Route, pathEnvironment: 'sandbox' | 'live' | undefined): ApiResult {
+function handle(deps: WireDeps, req: Request, res: Response, r: Route, pathEnvironment: 'sandbox' | 'live' | undefined): ApiResult {
   const { core } = deps;
   const now = core.kit.clock.now();
   const settings = core.store.settings;
@@ -103,7 +104,10 @@ function handle(deps: WireDeps, req: Request, r: Route, pathEnvironment: 'sandbo
   const q = url.indexOf('?');
   const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const auth = verifyRequest(
-    { method: req.method, path: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body, pathEnvironment },
+    {
+      method: req.method, path: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body, pathEnvironment,
+      listenerHosts: res.locals[LISTENER_HOSTS] as string[] | undefined,
+    },
     deps.keys, settings, now,
   );
   if (!auth.ok) return auth.error;

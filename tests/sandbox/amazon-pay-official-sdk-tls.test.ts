@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createAmazonPayEmulator } from '../../amazon-pay/emulator';
+import { amazonPayHeaders, signRequest } from '../../amazon-pay/signature';
 import { startAmazonPayTls, type TlsListener } from '../../sandbox/tls-listener';
 
 /**
@@ -26,11 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => tls.stop());
 
-test('the SDK creates and reads a charge over https', async () => {
+test('the SDK creates and reads a charge over https, with no setting changed', async () => {
   const host = `127.0.0.1:${tls.port}`;
-  // With overrideServiceUrl the SDK sends the override string as x-amz-pay-host: the emulator must expect it.
-  const settings = await fetchJson(`/_sandbox/settings`, 'POST', { expectedHost: host });
-  expect(settings).toMatchObject({ expectedHost: host });
+  // With overrideServiceUrl the SDK signs the override string as x-amz-pay-host: the listener accepts its own host:port
+  // beside the configured one, which stays as it was.
+  expect(await fetchJson('/_sandbox/settings', 'GET')).toMatchObject({ expectedHost: 'pay-api.amazon.jp' });
   const cp = (await fetchJson('/_sandbox/charge-permissions', 'POST', { chargePermissionType: 'OneTime', amount: 5000 })) as { chargePermissionId: string };
 
   const script = `
@@ -50,16 +51,39 @@ test('the SDK creates and reads a charge over https', async () => {
   expect(JSON.parse(stdout.trim())).toEqual({ created: 201, state: 'Captured' });
 }, 30_000);
 
+test('on the TLS listener, any other wrong host is still refused', async () => {
+  const cp = (await fetchJson('/_sandbox/charge-permissions', 'POST', { chargePermissionType: 'OneTime', amount: 5000 })) as { chargePermissionId: string };
+  const get = (host: string) => {
+    const path = `/v2/chargePermissions/${cp.chargePermissionId}`;
+    const { headers } = signRequest({ method: 'GET', path, publicKeyId: 'SANDBOX-SDKTLS', privateKey, headers: amazonPayHeaders({ host, region: 'jp' }) });
+    return request(path, 'GET', headers);
+  };
+  expect(await get(`127.0.0.1:${tls.port}`)).toMatchObject({ status: 200 });
+  expect(await get(`localhost:${tls.port}`)).toMatchObject({ status: 200 });
+  expect(await get('pay-api.amazon.jp')).toMatchObject({ status: 200 });
+  for (const wrong of ['pay-api.amazon.com', `127.0.0.1:${tls.port + 1}`, '127.0.0.1']) {
+    const res = await get(wrong);
+    expect([wrong, res.status, JSON.parse(res.text)]).toEqual([wrong, 403, { reasonCode: 'InvalidRequestSignature', message: 'x-amz-pay-host must be pay-api.amazon.jp.' }]);
+  }
+});
+
 /** The control plane over the same TLS listener, trusting its certificate. */
 async function fetchJson(pathname: string, method: string, body?: unknown): Promise<unknown> {
+  const res = await request(pathname, method, { 'content-type': 'application/json' }, body === undefined ? undefined : JSON.stringify(body));
+  if (res.status >= 300) throw new Error(`${res.status} ${res.text}`);
+  return JSON.parse(res.text);
+}
+
+/** One request over the TLS listener, trusting its certificate. */
+async function request(pathname: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port: tls.port, path: pathname, method, ca: tls.certificatePem, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port: tls.port, path: pathname, method, ca: tls.certificatePem, headers }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode} ${text}`))));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+    req.end(body);
   });
 }
