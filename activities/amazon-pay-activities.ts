@@ -1,13 +1,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AmazonPayClient } from '../amazon-pay/client-types';
 import { AmazonPayApiError } from '../amazon-pay/errors';
 import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
 import { jpy, type Charge } from '../amazon-pay/schemas';
 import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
+import { recordChargeState, type ChargeStateRecorded, type ChargeStateUpdate } from '../db/amazon-pay-charge-states';
 import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
 import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
 import type { Mailer } from '../mail/mailer';
+import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { tellOpluxOfCharge } from '../oplux/order-feedback';
+import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 export interface AmazonPayShop {
@@ -21,6 +27,8 @@ export interface AmazonPayActivityDeps {
   mailer: Mailer;
   /** The shop's Amazon Pay client, built by the worker from its account; undefined when the shop has none. */
   amazonPayShop: ShopLookup<AmazonPayShop>;
+  /** to wake the order's order data OUT delivery at once; absent, the dispatcher wakes it on its next poll */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 /** What the workflow needs of a charge: plain data, no secrets. */
@@ -82,6 +90,19 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     /** The order's payment fields, its order data OUT row and its review result, in one statement. */
     async recordPayment(u: PaymentUpdate): Promise<void> {
       await applyPaymentUpdate(deps.db, u);
+      await tellOpluxOfCharge(deps, u.shopId, u.orderId, u.creditStatus); // O-PLUX決済ステータス follows
+    },
+
+    /** A charge's change after the review and its order data OUT row, in one statement; then the delivery is woken. */
+    async recordChargeState(u: ChargeStateUpdate): Promise<ChargeStateRecorded> {
+      const recorded = await recordChargeState(deps.db, u);
+      if (recorded.recorded && deps.temporal) {
+        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
+          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
+        });
+      }
+      return recorded;
     },
 
     async sendAuthorizationFailureMail(i: { shopId: string; orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean }): Promise<void> {

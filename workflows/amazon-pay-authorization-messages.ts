@@ -11,3 +11,13 @@ export interface AuthorizationState {
   checks: number;
 }
 export const authorizationStateQuery = defineQuery<AuthorizationState>('authorizationState');
+
+/** The order whose charge changed after its review: the charge-state workflow reads it and records the change. */
+export interface ChargeStateRequest {
+  shopId: string;
+  orderId: string;
+  chargeId: string;
+}
+
+/** One charge-state workflow per charge at a time, so its reads and records come in order. */
+export const amazonPayChargeStateWorkflowId = (shopId: string, chargeId: string): string => `amazon-pay-charge-state:${shopId}:${chargeId}`;

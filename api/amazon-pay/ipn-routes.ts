@@ -5,7 +5,9 @@ import { findParentByChargePermission } from '../../db/amazon-pay-recurring';
 import { createIpnMessageStore } from '../../db/ipn-messages';
 import { chargePermissionNotifiedSignal } from '../../workflows/amazon-pay-recurring-messages';
 import { AmazonPayIpnMessageError, parseAmazonPayIpnMessage, SnsVerificationError, type SnsVerifier } from '../../amazon-pay/sns/sns-verifier';
-import { chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
+import { amazonPayChargeStateWorkflowId, chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
+import { amazonPayChargeStateWorkflow } from '../../workflows/amazon-pay-charge-state';
+import { PAYMENT_STATUS } from '../../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { createLogger } from '../../common/logger';
 import { HttpError } from '../http-error';
@@ -25,7 +27,7 @@ const RETRY_AFTER_SECONDS = '20';
 /** PostgreSQL or Temporal did not answer: 503, so SNS delivers the message again. */
 class Unavailable extends Error {}
 
-export interface IpnRouteDeps extends Pick<ApiDeps, 'db' | 'temporal' | 'isKnownShop'> {
+export interface IpnRouteDeps extends Pick<ApiDeps, 'db' | 'temporal' | 'isKnownShop' | 'taskQueue'> {
   ipnVerifier: SnsVerifier;
   /** absent: no shop has an account, every IPN is refused */
   amazonPayIpnAccount?: AmazonPayIpnAccountLookup;
@@ -35,7 +37,9 @@ export interface IpnRouteDeps extends Pick<ApiDeps, 'db' | 'temporal' | 'isKnown
  * POST /shops/:shopId/amazon-pay/ipn: Amazon Pay's IPNs (SNS HTTP POSTs). Authenticated by the SNS signature, not by
  * our bearer token, and taken in once: the signature, the shop's topics, a fresh Timestamp and the shop's merchant are
  * checked, then the MessageId is claimed (a replay answers 200 and signals nothing). The message names an object and
- * carries no state, so the owning workflow is only told to look: it reads the object with a GET.
+ * carries no state, so the owning workflow is only told to look: it reads the object with a GET. A charge whose
+ * order's review has ended (or whose review workflow is gone) goes to its charge-state workflow (signal-with-start),
+ * which records the change and writes the order data OUT row (#1319).
  *
  * Never dropped: when PostgreSQL or Temporal does not answer within a few seconds the answer is 503 and the claim is
  * released, so SNS's retry is taken as new, not as a replay.
@@ -120,27 +124,40 @@ export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
         log.info('IPN acknowledged, no workflow waits on this object', f);
         return { status: 200, body: { ignored: `no workflow waits on ${objectType} ${objectId}` } };
       }
+      let routed = target;
       try {
         await deps.temporal.withDeadline(Date.now() + IPN_DEPENDENCY_DEADLINE_MS, target.signal);
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
+        if (!(err instanceof WorkflowNotFoundError)) throw unavailable(err);
+        if (!target.afterwards) {
           log.info('IPN acknowledged, the workflow has finished', { ...f, workflowId: target.workflowId });
           return { status: 200, body: { ignored: 'the workflow has finished' } };
         }
-        throw new Unavailable(`Temporal did not take the signal (${err instanceof Error ? err.name : 'error'})`);
+        // The review workflow is gone while the order still says 審査中: the change is recorded all the same.
+        routed = target.afterwards;
+        try {
+          await deps.temporal.withDeadline(Date.now() + IPN_DEPENDENCY_DEADLINE_MS, routed.signal);
+        } catch (e) {
+          throw unavailable(e);
+        }
       }
-      log.info('IPN routed', { ...f, workflowId: target.workflowId });
-      return { status: 200, body: { routed: target.workflowId } };
+      log.info('IPN routed', { ...f, workflowId: routed.workflowId });
+      return { status: 200, body: { routed: routed.workflowId } };
     }
   }
 
   /** A charge belongs to an order under review; a permission to a recurring parent. */
-  async function owningWorkflow(shopId: string, objectType: string, objectId: string) {
+  async function owningWorkflow(shopId: string, objectType: string, objectId: string): Promise<RouteTarget | undefined> {
     if (objectType === 'CHARGE') {
       const order = await findOrderByChargeId(deps.db, shopId, objectId);
       if (!order) return undefined;
+      const chargeState = chargeStateTarget(shopId, order.orderId, objectId);
+      if (order.paymentStatus !== PAYMENT_STATUS.reviewing) return chargeState; // the review is over: a change to record
       const workflowId = amazonPayAuthorizationWorkflowId(shopId, order.orderId);
-      return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargeNotifiedSignal, { chargeId: objectId }) };
+      return {
+        workflowId, afterwards: chargeState,
+        signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargeNotifiedSignal, { chargeId: objectId }),
+      };
     }
     if (objectType === 'CHARGE_PERMISSION') {
       const parent = await findParentByChargePermission(deps.db, shopId, objectId);
@@ -148,9 +165,29 @@ export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
       const workflowId = amazonPayRecurringWorkflowId(shopId, parent.parentOrderId);
       return { workflowId, signal: () => deps.temporal.workflow.getHandle(workflowId).signal(chargePermissionNotifiedSignal) };
     }
-    return undefined;
+        return undefined;
+  }
+
+  /** The charge's charge-state workflow, started when none runs (it then looks once), else told to look again. */
+  function chargeStateTarget(shopId: string, orderId: string, chargeId: string): RouteTarget {
+    const workflowId = amazonPayChargeStateWorkflowId(shopId, chargeId);
+    return {
+      workflowId,
+      signal: () => deps.temporal.workflow.signalWithStart(amazonPayChargeStateWorkflow, {
+        workflowId, taskQueue: deps.taskQueue, args: [{ shopId, orderId, chargeId }], signal: chargeNotifiedSignal, signalArgs: [{ chargeId }],
+      }),
+    };
   }
 }
+
+interface RouteTarget {
+  workflowId: string;
+  signal: () => Promise<unknown>;
+  /** where the IPN goes when this workflow has finished */
+  afterwards?: RouteTarget;
+}
+
+const unavailable = (err: unknown) => new Unavailable(`Temporal did not take the signal (${err instanceof Error ? err.name : 'error'})`);
 
 /** A step on PostgreSQL (or another of our dependencies): its failure or silence is ours, so the answer is 503. */
 async function ours<T>(what: string, work: Promise<T>, ms = IPN_DEPENDENCY_DEADLINE_MS): Promise<T> {
