@@ -119,8 +119,12 @@ export function encodeForm(fields: Record<string, string | undefined>, charset: 
     .join('&');
 }
 
-/** Percent-decoding to bytes (`+` is a space); a malformed `%` is kept as is, as lenient servers do. */
-function percentDecodeBytes(text: string): Buffer {
+/**
+ * Percent-decoding to bytes (`+` is a space); a malformed `%` is kept as is, as lenient servers do. With `rawBytes`
+ * the text is the body's bytes read as latin1, so a character above 0x7F is one raw byte sent unencoded (UTF-8 or
+ * Shift_JIS text some clients send as is): it is kept as that byte, to be decoded in the body's charset with the rest.
+ */
+function percentDecodeBytes(text: string, rawBytes = false): Buffer {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -128,7 +132,7 @@ function percentDecodeBytes(text: string): Buffer {
     else if (c === 0x25 && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
       bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
       i += 2;
-    } else if (c < 0x80) bytes.push(c);
+    } else if (c < 0x80 || (rawBytes && c < 0x100)) bytes.push(c);
     else bytes.push(...Buffer.from(text[i] ?? '', 'utf8'));
   }
   return Buffer.from(bytes);
@@ -150,12 +154,13 @@ const isUtf8 = (bytes: Buffer): boolean => {
  */
 export function decodeForm(body: Buffer | string, declared?: WireCharset): { fields: Record<string, string>; charset: WireCharset } {
   const text = typeof body === 'string' ? body : body.toString('latin1');
+  const decodeBytes = (t: string) => percentDecodeBytes(t, typeof body !== 'string');
   const pairs = text
     .split('&')
     .filter((p) => p !== '')
     .map((p) => {
       const i = p.indexOf('=');
-      return i < 0 ? [percentDecodeBytes(p), Buffer.alloc(0)] : [percentDecodeBytes(p.slice(0, i)), percentDecodeBytes(p.slice(i + 1))];
+      return i < 0 ? [decodeBytes(p), Buffer.alloc(0)] : [decodeBytes(p.slice(0, i)), decodeBytes(p.slice(i + 1))];
     }) as Array<[Buffer, Buffer]>;
   const charset: WireCharset = declared ?? (pairs.every(([k, v]) => isUtf8(k) && isUtf8(v)) ? 'UTF-8' : 'Shift_JIS');
   const dec = (b: Buffer) => (charset === 'UTF-8' ? b.toString('utf8') : decodeSjis(b));

@@ -157,6 +157,28 @@ test('Shift_JIS on the wire: SJIS request bytes are read, the answer is Windows-
   expect(e3.clientFields).toEqual(['髙橋', '', 'x']);
 });
 
+test('raw (not percent-encoded) UTF-8 and Shift_JIS bytes are decoded in the declared charset, as the gateway does', async () => {
+  // the bytes as some clients send them: ASCII keys, Japanese values unencoded
+  const rawBody = (keys: { accessId: string; accessPass: string }, orderId: string, value: string, charset: 'UTF-8' | 'Windows-31J') => Buffer.concat([
+    Buffer.from(`AccessID=${keys.accessId}&AccessPass=${keys.accessPass}&OrderID=${orderId}&Method=1&CardNo=${CARD.cardNo}&Expire=3012&ClientField1=`),
+    iconv.encode(value, charset),
+    Buffer.from('&ClientField2=x&ClientFieldFlag=1'),
+  ]);
+  const cases = [
+    { orderId: 'ord-raw-u8', charset: 'UTF-8', contentType: 'application/x-www-form-urlencoded; charset=UTF-8', value: 'テスト髙橋～' },
+    { orderId: 'ord-raw-u8n', charset: 'UTF-8', contentType: 'application/x-www-form-urlencoded', value: '日本語ｶﾅ' }, // no charset: valid UTF-8
+    { orderId: 'ord-raw-sj', charset: 'Windows-31J', contentType: 'application/x-www-form-urlencoded; charset=Shift_JIS', value: 'テスト①～ｶﾅ' },
+    { orderId: 'ord-raw-sjn', charset: 'Windows-31J', contentType: 'application/x-www-form-urlencoded', value: '髙橋ソ表' }, // no charset: not UTF-8
+  ] as const;
+  for (const c of cases) {
+    const keys = await client.entryTran({ orderId: c.orderId, jobCd: 'AUTH', amount: 300 });
+    const r = await raw('ExecTran.idPass', rawBody(keys, c.orderId, c.value, c.charset), c.contentType);
+    // echoed in the answer (Windows-31J bytes) and stored
+    expect([c.orderId, r.text]).toEqual([c.orderId, expect.stringContaining(`&ClientField1=${c.value}&ClientField2=x&`)]);
+    expect([c.orderId, (await client.searchTrade(c.orderId))?.clientFields]).toEqual([c.orderId, [c.value, 'x', '']]);
+  }
+});
+
 test('multipart/form-data (as gmopg/sdk-nodejs sends) is accepted', async () => {
   const fd = new FormData();
   for (const [k, v] of Object.entries({ ShopID: SHOP_ID, ShopPass: SHOP_PASS, OrderID: 'ord-mp', JobCd: 'CAPTURE', Amount: '1500' })) fd.append(k, v);
