@@ -6,7 +6,7 @@ export const PROVIDER_CANCEL_REMINDER_SUBJECT = '【renkei】受注キャンセ�
 const decisionHelp = (shopId: string, orderId: string): string[] => [
   '決済代行会社への取消連携に失敗したため、受注は取り消されていません(受注あり)。',
   '次のどちらかを選択してください:',
-  '・アラジンECの受注のみ取り消す(決済代行会社側はそのまま、手動での取消が必要です): {"choice":"cancel-locally"}',
+  '・renkeiで受注のみ取り消す(決済代行会社側はそのまま、手動での取消が必要です): {"choice":"cancel-locally"}',
   '・何もしない(受注を元に戻す): {"choice":"leave"}',
   `POST /shops/${shopId}/cancellations/${orderId}/decision`,
 ];
