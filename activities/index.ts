@@ -6,6 +6,9 @@ import { createOpluxReviewActivities, type OpluxActivityDeps } from './oplux-rev
 import { createMailActivities } from './mail-activities';
 import { createOrderOutActivities, type OrderOutActivityDeps } from './order-out-activities';
 import { createOrderCancelActivities, type OrderCancelActivityDeps } from './order-cancel-activities';
+import { createAmountChangeActivities } from './amount-change-activities';
+import { createPaymentActivities } from './payment-activities';
+import { createOrderCaptureActivities } from './order-capture-activities';
 import { createApiKeyActivities } from './api-key-activities';
 import { createProcessFailureActivities } from './process-failure-activities';
 import { createBulkActionActivities } from './bulk-action-activities';
@@ -38,6 +41,9 @@ export function createActivities(given: ActivityDeps) {
     createOrderOutActivities({ ...deps, externalSystem: deps.externalSystem ?? (() => undefined), notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createApiKeyActivities({ ...deps, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
     createOrderCancelActivities({ ...amazonPay, notifyEmail: deps.notifyEmail ?? (() => undefined) }),
+    createAmountChangeActivities(amazonPay),
+    createPaymentActivities(amazonPay),
+    createOrderCaptureActivities(deps),
     createBulkActionActivities(deps),
     // the shop's address, or (until shops keep their own) the one its au PAY configuration gives
     createProcessFailureActivities({ ...deps, notifyEmail: async (shopId) => deps.notifyEmail?.(shopId) ?? (await deps.shop(shopId))?.notifyEmail }),

@@ -16,7 +16,7 @@ import { createAccountRoutes } from './accounts/routes';
 import { createMailRoutes } from './mail/routes';
 import { createOrderOutRoutes } from './order-out/routes';
 import { createOrderCancelRoutes } from './cancel/routes';
-import { createAmountChangeRoutes } from './cancel/amount-change-routes';
+import { createAmountChangeRoutes } from './amount-change/routes';
 import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
 import { createAttentionRoutes } from './attention/routes';
 import { createBulkActionRoutes } from './bulk-actions/routes';

@@ -130,3 +130,8 @@ export async function listOutbox(pool: Pool, shopId: string, orderId: string): P
   const { rows } = await pool.query(`SELECT event, payload FROM order_outbox WHERE shop_id = $1 AND order_id = $2 ORDER BY id`, [shopId, orderId]);
   return rows as Array<{ event: string; payload: Record<string, unknown> }>;
 }
+
+/** A capture on shipment the provider refused: the order shows why; its payment fields stay as they were. */
+export async function recordCaptureRefusal(pool: Pool, shopId: string, orderId: string, error: string): Promise<void> {
+  await pool.query(`UPDATE amazon_pay_orders SET last_error = $3, updated_at = now() WHERE shop_id = $1 AND order_id = $2`, [shopId, orderId, `売上確定エラー: ${error}`]);
+}

@@ -40,6 +40,8 @@ export const PROCESS_FAILED = 'プロセス失敗';
 /** Statuses the list shows that the tables do not name in Japanese themselves. */
 export const CANCEL_PROVIDER_FAILED = '決済取消失敗・担当者確認待ち';
 export const CANCEL_MANUAL_AT_PROVIDER = '決済代行会社側手動取消待ち';
+/** a cancel stopped before the provider: the payment method has no settings (the workflow's manual-cancel-needed) */
+export const CANCEL_MANUAL_NEEDED = '手動取消必要';
 export const ORDER_OUT_FAILED = '外部連携エラー';
 export const REVIEW_RESULT_ERROR = '審査結果ERROR';
 export const REVIEW_OVERDUE = PAYMENT_STATUS.reviewing;
@@ -147,13 +149,16 @@ const BRANCHES: readonly Branch[] = [
     // the provider cancel failed and the operator decides (#1334); or the order was canceled here only and the
     // provider's side must be canceled by hand (取消API not available, or "cancel locally only"). A failed order data
     // OUT of the cancel is the order-out branch's row, with its redelivery.
-    process: 'cancel', statuses: [CANCEL_PROVIDER_FAILED, CANCEL_MANUAL_AT_PROVIDER], from: 'order_cancellations x',
-    where: `(x.status = 'provider-failed' OR (x.status = 'canceled' AND x.provider_flagged))`,
+    // or the payment method has no settings, so the cancel stopped before the provider (manual cancel needed)
+    process: 'cancel', statuses: [CANCEL_PROVIDER_FAILED, CANCEL_MANUAL_NEEDED, CANCEL_MANUAL_AT_PROVIDER], from: 'order_cancellations x',
+    where: `(x.status IN ('provider-failed', 'manual-cancel-needed') OR (x.status = 'canceled' AND x.provider_flagged))`,
     at: 'x.state_since', orderId: 'x.order_id', key: `''`,
-    status: `CASE x.status WHEN 'provider-failed' THEN ${lit(CANCEL_PROVIDER_FAILED)} ELSE ${lit(CANCEL_MANUAL_AT_PROVIDER)} END`,
+    status: `CASE x.status WHEN 'provider-failed' THEN ${lit(CANCEL_PROVIDER_FAILED)} WHEN 'manual-cancel-needed' THEN ${lit(CANCEL_MANUAL_NEEDED)}
+      ELSE ${lit(CANCEL_MANUAL_AT_PROVIDER)} END`,
     reason: `CASE x.status WHEN 'provider-failed' THEN ${withError(lit('決済代行会社への受注キャンセル連携に失敗しました'), 'x.provider_detail')}
+      WHEN 'manual-cancel-needed' THEN ${withError(lit('決済方法の設定がないため取消連携できません'), 'x.provider_detail')}
       ELSE 'アラジンECの受注のみ取消しました。決済代行会社側で取消してください (' || coalesce(x.provider_outcome, '') || ')' END`,
-    actions: `CASE x.status WHEN 'provider-failed' THEN ${actions('cancel.decision')} ELSE ${actions()} END`,
+    actions: `CASE WHEN x.status IN ('provider-failed', 'manual-cancel-needed') THEN ${actions('cancel.decision')} ELSE ${actions()} END`,
     workflowId: workflowIdSql(orderCancelWorkflowId, 'x.order_id'), hiddenByFailure: true,
   },
   {

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { PaymentProviderId } from '../payments/registry';
 import type {
   CancelDecision, CancelSource, CancelStatus, OrderStatus, PaymentRef, ProviderOutcome,
 } from '../workflows/order-cancel-messages';
@@ -7,7 +8,8 @@ import type {
 export interface PaymentMethodSetting {
   shopId: string;
   paymentMethod: string;
-  provider: 'gmo-pg' | 'amazon-pay' | 'manual';
+  /** a provider of payments/registry.ts, or manual (renkei has no client) */
+  provider: PaymentProviderId | 'manual';
   /** 取消API連携フラグ */
   cancelApi: boolean;
   /** オーソリ確定後金額連携フラグ */
@@ -122,12 +124,12 @@ export async function beginCancel(
 /** The provider step's outcome; with status provider-failed the order is 受注 again (#966 a: the cancel is rolled back). */
 export async function recordProviderOutcome(
   pool: Pool,
-  r: { shopId: string; orderId: string; status: 'canceling' | 'provider-failed'; outcome: ProviderOutcome; detail: string | null; flagged: boolean },
+  r: { shopId: string; orderId: string; status: 'canceling' | 'provider-failed' | 'manual-cancel-needed'; outcome: ProviderOutcome; detail: string | null; flagged: boolean },
 ): Promise<CancelRecord> {
   const { rows } = await pool.query<CancelRecord>(
     `UPDATE order_cancellations SET status = $3, provider_outcome = $4, provider_detail = $5, provider_flagged = $6,
-       order_status = CASE WHEN $3 = 'provider-failed' THEN '受注' ELSE 'キャンセル中' END, updated_at = now()
-     WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed') RETURNING ${COLUMNS}`,
+       order_status = CASE WHEN $3 IN ('provider-failed', 'manual-cancel-needed') THEN '受注' ELSE 'キャンセル中' END, updated_at = now()
+     WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed', 'manual-cancel-needed') RETURNING ${COLUMNS}`,
     [r.shopId, r.orderId, r.status, r.outcome, r.detail, r.flagged],
   );
   if (!rows[0]) throw new Error(`no open cancel for order ${r.shopId}/${r.orderId}`);
@@ -143,7 +145,7 @@ export async function countReminder(pool: Pool, shopId: string, orderId: string,
 export async function leaveOrder(pool: Pool, shopId: string, orderId: string): Promise<CancelRecord> {
   const { rows } = await pool.query<CancelRecord>(
     `UPDATE order_cancellations SET status = 'left', order_status = '受注', decision = 'leave', updated_at = now()
-     WHERE shop_id = $1 AND order_id = $2 AND status IN ('provider-failed', 'left') RETURNING ${COLUMNS}`,
+     WHERE shop_id = $1 AND order_id = $2 AND status IN ('provider-failed', 'manual-cancel-needed', 'left') RETURNING ${COLUMNS}`,
     [shopId, orderId],
   );
   if (!rows[0]) throw new Error(`order ${shopId}/${orderId} is not waiting for a decision`);
@@ -162,10 +164,10 @@ export async function cancelOrderWithOutbox(
     `WITH updated AS (
        UPDATE order_cancellations SET order_status = 'キャンセル', status = 'canceled',
          decision = COALESCE($3::text, decision),
-         provider_outcome = CASE WHEN $3 = 'cancel-locally' THEN 'left-at-provider' ELSE provider_outcome END,
-         provider_flagged = provider_flagged OR COALESCE($3::text = 'cancel-locally', false),
+         provider_outcome = CASE $3 WHEN 'cancel-locally' THEN 'left-at-provider' WHEN 'canceled-by-hand' THEN 'canceled-by-hand' ELSE provider_outcome END,
+         provider_flagged = CASE WHEN $3 = 'canceled-by-hand' THEN false ELSE provider_flagged OR COALESCE($3::text = 'cancel-locally', false) END,
          external_status = 'pending', updated_at = now()
-       WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed')
+       WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed', 'manual-cancel-needed')
        RETURNING *),
      outbox AS (
        INSERT INTO order_outbox (shop_id, order_id, event, dedupe_key, payload)
@@ -206,28 +208,4 @@ export async function recordExternalOutcome(
     `UPDATE order_cancellations SET external_status = $3, external_error = $4, updated_at = now() WHERE shop_id = $1 AND order_id = $2`,
     [r.shopId, r.orderId, r.status, r.error],
   );
-}
-
-/** An amount change and its outcome at the provider, kept per order. */
-export async function recordAmountChange(pool: Pool, c: { shopId: string; orderId: string; amountJpy: number; outcome: string; detail: string | null }): Promise<void> {
-  await pool.query(
-    `INSERT INTO order_amount_changes (shop_id, order_id, amount_jpy, outcome, detail) VALUES ($1, $2, $3, $4, $5)`,
-    [c.shopId, c.orderId, c.amountJpy, c.outcome, c.detail],
-  );
-}
-
-export async function listAmountChanges(pool: Pool, shopId: string, orderId: string) {
-  const { rows } = await pool.query(
-    `SELECT amount_jpy AS "amountJpy", outcome, detail, created_at AS "createdAt" FROM order_amount_changes WHERE shop_id = $1 AND order_id = $2 ORDER BY id`,
-    [shopId, orderId],
-  );
-  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })) as Array<{ amountJpy: number; outcome: string; detail: string | null; createdAt: string }>;
-}
-
-/** The order's total after the last refund renkei asked Amazon Pay for, if any. */
-export async function lastRefundedTotal(pool: Pool, shopId: string, orderId: string): Promise<number | undefined> {
-  const { rows } = await pool.query(
-    `SELECT amount_jpy FROM order_amount_changes WHERE shop_id = $1 AND order_id = $2 AND outcome = 'refunded' ORDER BY id DESC LIMIT 1`, [shopId, orderId],
-  );
-  return rows[0]?.amount_jpy;
 }

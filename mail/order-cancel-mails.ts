@@ -47,3 +47,32 @@ export function providerCancelReminderMail(i: { to: string | undefined; shopId: 
     ].join('\n'),
   };
 }
+
+export const MANUAL_CANCEL_NEEDED_SUBJECT = '【renkei】受注キャンセル: 決済代行会社側の手動取消が必要です';
+
+/**
+ * To the shop when a cancel cannot reach the provider because the payment method has no settings: the order is not
+ * canceled, the authorization may still be live at the provider; what to check and the choices.
+ */
+export function manualCancelNeededMail(i: { to: string | undefined; shopId: string; orderId: string; paymentMethod: string; reason: string }): MailMessage {
+  return {
+    to: i.to,
+    shopId: i.shopId,
+    kind: 'order-cancel',
+    subject: MANUAL_CANCEL_NEEDED_SUBJECT,
+    text: [
+      '受注キャンセルの依頼を受けましたが、決済方法の設定がないため、決済代行会社への取消連携を行えません。',
+      '受注は取り消されていません(受注あり)。決済代行会社側の与信が残っている可能性があります。',
+      '',
+      `受注ID: ${i.orderId}`,
+      `決済方法: ${i.paymentMethod}`,
+      `内容: ${i.reason}`,
+      '',
+      '決済代行会社の管理画面で取消したうえで、次のいずれかを選択してください:',
+      '・決済代行会社側で手動取消済み(受注を取り消す): {"choice":"canceled-by-hand"}',
+      '・受注のみ取り消す(決済代行会社側は後で手動取消): {"choice":"cancel-locally"}',
+      '・何もしない(受注を元に戻す): {"choice":"leave"}',
+      `POST /shops/${i.shopId}/cancellations/${i.orderId}/decision`,
+    ].join('\n'),
+  };
+}

@@ -14,4 +14,5 @@ export { orderOutDispatcherWorkflow } from './order-out-dispatcher';
 export { orderCancelWorkflow } from './order-cancel';
 export { apiKeyRemindersWorkflow } from './api-key-reminders';
 export { orderAmountChangeWorkflow } from './order-amount-change';
+export { orderCaptureWorkflow } from './order-capture';
 export { bulkActionWorkflow } from './bulk-action';

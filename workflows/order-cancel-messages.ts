@@ -15,25 +15,31 @@ export type CancelSource = (typeof CANCEL_SOURCES)[number] | 'authorization-ng';
 export type OrderStatus = '受注' | 'キャンセル中' | 'キャンセル';
 
 /**
- * The saga's state: canceling (the order is キャンセル中, the provider is being canceled) → canceled, or
- * → provider-failed (the order is 受注 again and waits for the operator) → canceled ("cancel locally only") | left
- * ("leave it": the order is 受注).
+ * The saga's state: canceling (the order is キャンセル中, the provider is being canceled, or a captured charge
+ * refunded) → canceled, or → provider-failed (the order is 受注 again and waits for the operator) → canceled
+ * ("cancel locally only", "canceled by hand") | left ("leave it": the order is 受注); or → manual-cancel-needed (the
+ * payment method has no settings, so renkei cannot know the provider: the order is 受注 and waits the same way).
  */
-export type CancelStatus = 'canceling' | 'provider-failed' | 'canceled' | 'left';
+export type CancelStatus = 'canceling' | 'provider-failed' | 'manual-cancel-needed' | 'canceled' | 'left';
+
+/** The statuses in which the saga waits for the operator's decision. */
+export const AWAITING_DECISION: readonly CancelStatus[] = ['provider-failed', 'manual-cancel-needed'];
 
 /** What happened at the payment provider. */
 export type ProviderOutcome =
   | 'canceled' // the provider canceled it now (detail: VOID / RETURN / RETURNX / the charge's state)
+  | 'refunded' // the charge was captured: refunded in full and followed until the provider said Refunded
   | 'already-canceled' // canceled before (e.g. in the provider's admin screen): nothing sent
   | 'not-charged' // no money moved (unprocessed trade, declined charge)
   | 'not-linked' // 取消API連携フラグ: 取消連携しない
   | 'manual-cancel-needed' // the flag is on but renkei has no client for this method
   | 'recurring-parent' // a recurring parent: closed only by the merchant's close (#139), nothing canceled here
   | 'failed' // the provider cancel failed: the operator decides
-  | 'left-at-provider'; // the operator chose "cancel locally only": the provider side is left as it is (flagged)
+  | 'left-at-provider' // the operator chose "cancel locally only": the provider side is left as it is (flagged)
+  | 'canceled-by-hand'; // the operator says the provider side was canceled by hand (in the provider's admin screen)
 
-export type CancelDecision = 'cancel-locally' | 'leave';
-export const CANCEL_DECISIONS = ['cancel-locally', 'leave'] as const satisfies readonly CancelDecision[];
+export type CancelDecision = 'cancel-locally' | 'leave' | 'canceled-by-hand';
+export const CANCEL_DECISIONS = ['cancel-locally', 'leave', 'canceled-by-hand'] as const satisfies readonly CancelDecision[];
 
 /** Provider ids of the order's payment: never secrets. */
 export interface PaymentRef {
@@ -45,6 +51,8 @@ export interface PaymentRef {
   amazonPayChargeId?: string;
   /** Amazon Pay recurring: this order is the parent (定期親受注) or a child (定期子受注) */
   recurringRole?: 'parent' | 'child';
+  /** any other provider's id of the payment (its adapter reads it: payments/provider.ts refOf) */
+  providerRef?: string;
 }
 
 export interface OrderCancelInput {
@@ -69,5 +77,8 @@ export interface OrderCancelState {
 
 export const orderCancelStateQuery = defineQuery<OrderCancelState>('orderCancelState');
 
-/** The operator's choice after a failed provider cancel (#696, #1334); refused with a reason when none is awaited. */
+/**
+ * The operator's choice after a failed provider cancel (#696, #1334) or when a manual cancel is needed; refused with
+ * a reason when none is awaited.
+ */
 export const decideProviderFailureUpdate = defineUpdate<OrderCancelState, [CancelDecision, ActedBy?]>('decideProviderFailure');

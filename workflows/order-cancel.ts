@@ -1,22 +1,27 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, sleep,
   TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
-import type { OrderCancelActivities, ProviderResult } from '../activities/order-cancel-activities';
+import type { OrderCancelActivities, ProviderPlan, ProviderResult } from '../activities/order-cancel-activities';
+import type { PaymentActivities } from '../activities/payment-activities';
 import {
-  CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type OrderCancelInput, type OrderCancelState,
+  AWAITING_DECISION, CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type OrderCancelInput,
+  type OrderCancelState,
 } from './order-cancel-messages';
 import { actedBy, type ActedBy } from './acted-by';
 import { localIo, paymentApi } from './retry-policies';
 import { stepKey } from './workflow-ids';
 
 const provider = proxyActivities<OrderCancelActivities>(paymentApi);
+const payments = proxyActivities<PaymentActivities>(paymentApi);
 const local = proxyActivities<OrderCancelActivities>(localIo);
 const peek = proxyLocalActivities<OrderCancelActivities>({ startToCloseTimeout: '10s', retry: localIo.retry });
 
 /** How long the saga watches its order data OUT row before it leaves the outcome to the order OUT screens. */
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WATCH_DELIVERY_MS = DAY_MS;
+/** How long a refund is followed before the operator is asked (Amazon Pay refunds usually settle within hours). */
+const FOLLOW_REFUND_MS = 3 * DAY_MS;
 
 /**
  * One cancel request of one order (#966, #696, #1334): the order is キャンセル中; the payment provider is canceled
@@ -39,13 +44,13 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     async (choice, by?: ActedBy) => {
       actedBy(`decision ${choice}`, by);
       decision = choice;
-      await condition(() => state.status !== 'provider-failed'); // answered once the choice is stored
+      await condition(() => !AWAITING_DECISION.includes(state.status)); // answered once the choice is stored
       return { ...state };
     },
     {
       validator: (choice, _by?: ActedBy) => {
         if (!CANCEL_DECISIONS.includes(choice)) throw new Error(`choice must be one of ${CANCEL_DECISIONS.join(', ')}`);
-        if (state.status !== 'provider-failed') throw new Error(`no decision is awaited: the cancel is ${state.status}`);
+        if (!AWAITING_DECISION.includes(state.status)) throw new Error(`no decision is awaited: the cancel is ${state.status}`);
         if (decision !== undefined) throw new Error(`"${decision}" has already been chosen`);
       },
     },
@@ -55,16 +60,24 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   const begun = await local.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
   if (begun.alreadyCanceled) return begun.current; // a repeated request: nothing happens again
 
-  // 2. the payment provider first
+  // 2. the payment provider first (a captured charge is refunded in full)
   let result: ProviderResult | undefined;
   let failure = '';
+  let awaiting: 'provider-failed' | 'manual-cancel-needed' = 'provider-failed';
   const { plan } = begun;
   if (plan.kind === 'none') result = plan.result;
-  else {
+  else if (plan.kind === 'manual-cancel-needed') {
+    awaiting = 'manual-cancel-needed';
+    failure = plan.detail;
+  } else if (patched('payment-provider-interface')) {
+    const done = await cancelAtProvider(input.shopId, plan, stepKey(workflowId, 'refund', begun.cycle), state);
+    if ('failure' in done) failure = done.failure;
+    else result = done.result;
+  } else {
     try {
       result = plan.kind === 'gmo-pg'
         ? await provider.cancelGmoPgTrade({ shopId: input.shopId, gmoPgOrderId: plan.gmoPgOrderId })
-        : await provider.cancelAmazonPayCharge({ shopId: input.shopId, chargeId: plan.chargeId });
+        : plan.kind === 'amazon-pay' ? await provider.cancelAmazonPayCharge({ shopId: input.shopId, chargeId: plan.chargeId }) : undefined;
     } catch (err) {
       failure = failureMessage(err);
     }
@@ -74,11 +87,13 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     await local.cancelRecordProvider({ ...order, failed: false, result });
     Object.assign(state, { providerOutcome: result.outcome, providerDetail: result.detail, providerFlagged: result.flagged });
   } else {
-    // 3. failed: nothing else happens; the order is 受注 again and the operator decides
-    await local.cancelRecordProvider({ ...order, failed: true, result: { outcome: 'failed', detail: failure, flagged: false } });
-    Object.assign(state, { status: 'provider-failed', orderStatus: '受注', providerOutcome: 'failed', providerDetail: failure });
+    // 3. failed, or no settings to cancel with: nothing else happens; the order is 受注 again and the operator decides
+    const manual = awaiting === 'manual-cancel-needed';
+    const outcome = manual ? 'manual-cancel-needed' : 'failed';
+    await local.cancelRecordProvider({ ...order, failed: true, ...(manual ? { awaiting } : {}), result: { outcome, detail: failure, flagged: manual } });
+    Object.assign(state, { status: awaiting, orderStatus: '受注', providerOutcome: outcome, providerDetail: failure, providerFlagged: manual });
     const mail = { ...order, paymentMethod: input.payment.method, reason: failure };
-    await local.cancelMailOperator({ ...mail, reminder: 0 });
+    await local.cancelMailOperator({ ...mail, reminder: 0, ...(manual ? { manual } : {}) });
     while (!(await condition(() => decision !== undefined, input.remindAfterMs ?? DAY_MS))) {
       state.reminders += 1;
       await local.cancelMailOperator({ ...mail, reminder: state.reminders });
@@ -89,7 +104,9 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
       await condition(allHandlersFinished);
       return { ...state };
     }
-    Object.assign(state, { providerOutcome: 'left-at-provider', providerFlagged: true });
+    Object.assign(state, decision === 'canceled-by-hand'
+      ? { providerOutcome: 'canceled-by-hand', providerFlagged: false }
+      : { providerOutcome: 'left-at-provider', providerFlagged: true });
   }
 
   // 4. キャンセル, with its order data OUT row in the same statement; then watch the delivery
@@ -124,6 +141,35 @@ async function watchDelivery(outboxId: string, state: OrderCancelState, order: {
     await sleep(elapsed < 30 * 60 * 1000 ? '30 seconds' : '5 minutes');
   }
   await local.cancelRecordExternal({ ...order, status: state.external as 'delivered' | 'failed', error: state.externalError });
+}
+
+/**
+ * The cancel through the payment provider interface. A captured charge cannot be canceled: it is refunded in full
+ * (one idempotency key per cycle) and the refund followed with durable timers until the provider says it is done,
+ * at most FOLLOW_REFUND_MS; a declined or unfinished refund is a failure the operator decides on.
+ */
+async function cancelAtProvider(
+  shopId: string, plan: Exclude<ProviderPlan, { kind: 'none' | 'manual-cancel-needed' }>, refundKey: string, state: OrderCancelState,
+): Promise<{ result: ProviderResult } | { failure: string }> {
+  // plans recorded before the payment interface name the provider by their kind
+  const target = plan.kind === 'provider' ? plan : plan.kind === 'gmo-pg' ? { provider: 'gmo-pg', ref: plan.gmoPgOrderId } : { provider: 'amazon-pay', ref: plan.chargeId };
+  const at = { shopId, provider: target.provider };
+  try {
+    const canceled = await payments.paymentCancel({ ...at, ref: target.ref });
+    if (canceled.outcome !== 'captured') return { result: { outcome: canceled.outcome, detail: canceled.detail, flagged: false } };
+    let refund = await payments.paymentRefund({ ...at, ref: target.ref, idempotencyKey: refundKey });
+    const started = Date.now();
+    for (let polls = 0; refund.phase === 'pending'; polls += 1) {
+      state.providerDetail = `${refund.state} ¥${refund.amountJpy ?? '?'} (${refund.id})`;
+      if (Date.now() - started >= FOLLOW_REFUND_MS) return { failure: `the refund ${refund.id} is still ${refund.state} after 3 days: check it at the provider` };
+      await sleep(polls < 6 ? '10 minutes' : '1 hour');
+      refund = await payments.paymentReadStatus({ ...at, kind: 'refund', id: refund.id });
+    }
+    if (refund.phase === 'failed') return { failure: `the refund ${refund.id} of the captured charge was ${refund.state}${refund.reasonCode ? ` (${refund.reasonCode})` : ''}` };
+    return { result: { outcome: 'refunded', detail: `${refund.state} ¥${refund.amountJpy ?? '?'} (${refund.id})`, flagged: false } };
+  } catch (err) {
+    return { failure: failureMessage(err) };
+  }
 }
 
 /** The reason the operator reads for a failed provider cancel. */

@@ -11,5 +11,7 @@ export const opluxFraudReviewWorkflowId = (shopId: string, orderId: string): str
 export const orderOutDeliveryWorkflowId = (shopId: string, orderId: string): string => `order-out:${shopId}:${orderId}`;
 export const ORDER_OUT_DISPATCHER_WORKFLOW_ID = 'order-out-dispatcher';
 export const orderCancelWorkflowId = (shopId: string, orderId: string): string => `order-cancel:${shopId}:${orderId}`;
+/** 出荷時売上確定: one capture per order. */
+export const orderCaptureWorkflowId = (shopId: string, orderId: string): string => `order-capture:${shopId}:${orderId}`;
 export const orderAmountChangeWorkflowId = (shopId: string, orderId: string, amountJpy: number): string => `order-amount-change:${shopId}:${orderId}:${amountJpy}`;
 export const bulkActionWorkflowId = (shopId: string, bulkId: string): string => `bulk-action:${shopId}:${bulkId}`;

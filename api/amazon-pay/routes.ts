@@ -9,6 +9,7 @@ import { HttpError } from '../http-error';
 import { attributes, writeThenStart } from '../pending-starts';
 import { amazonOrderParams, authorizationBody } from './schemas';
 import { createAmazonPayRecurringRoutes } from './recurring-routes';
+import { createAmazonPayShipmentRoutes } from './shipment-routes';
 import { shopSettings } from '../shops/shop-settings';
 import type { ApiDeps } from '../app';
 
@@ -18,6 +19,7 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
 
 
   router.use('/recurring', createAmazonPayRecurringRoutes(deps));
+  router.use('/orders', createAmazonPayShipmentRoutes(deps)); // POST /orders/:orderId/shipped: capture on shipment
 
   router.post('/authorizations', async (req, res) => {
     const { shopId } = req.params as { shopId: string };

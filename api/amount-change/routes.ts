@@ -1,9 +1,9 @@
 import express, { type Router } from 'express';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { listAmountChanges } from '../../db/order-cancel';
+import { listAmountChanges } from '../../db/amount-change';
 import { orderAmountChangeWorkflow } from '../../workflows/order-amount-change';
 import { orderAmountChangeWorkflowId } from '../../workflows/workflow-ids';
-import { amountChangeBody, orderParams } from './schemas';
+import { amountChangeBody, amountChangeParams } from './schemas';
 import type { ApiDeps } from '../app';
 
 /**
@@ -24,7 +24,7 @@ export function createAmountChangeRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/:orderId', async (req, res) => {
-    const { shopId, orderId } = orderParams.parse(req.params);
+    const { shopId, orderId } = amountChangeParams.parse(req.params);
     res.json({ orderId, changes: await listAmountChanges(deps.db, shopId, orderId) });
   });
   return router;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { orderIdSchema as gmoOrderIdSchema } from '../../gmo-pg/schemas';
+import { PAYMENT_PROVIDERS } from '../../payments/registry';
 import { CANCEL_DECISIONS, CANCEL_SOURCES } from '../../workflows/order-cancel-messages';
 
-const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
-const methodCode = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a payment method code: lower-case letters, digits, _ or -, at most 64');
+export const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
+export const methodCode = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a payment method code: lower-case letters, digits, _ or -, at most 64');
 
 /** A cancel request, from the shop's admin or the buyer's order history: the order and its payment's provider ids. */
 export const cancelRequestBody = z
@@ -15,6 +16,7 @@ export const cancelRequestBody = z
       gmoPgOrderId: gmoOrderIdSchema.optional(),
       amazonPayChargeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an Amazon Pay chargeId').optional(),
       recurringRole: z.enum(['parent', 'child']).optional(),
+      providerRef: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a provider\'s id of the payment').optional(),
     }),
     /** hours before a reminder when a failed provider cancel waits for the operator (default 24) */
     remindAfterHours: z.number().positive().max(24 * 30).optional(),
@@ -25,17 +27,6 @@ export const cancelRequestBody = z
     }
   });
 
-/** An amount change after authorization: the order, its payment's provider ids and the new total. */
-export const amountChangeBody = z.object({
-  orderId: orderNumber,
-  payment: z.object({
-    method: methodCode,
-    gmoPgOrderId: gmoOrderIdSchema.optional(),
-    amazonPayChargeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an Amazon Pay chargeId').optional(),
-  }),
-  amountJpy: z.number().int('whole yen').min(1).max(9_999_999, 'GMO-PG and Amazon Pay take at most 7 digits'),
-});
-
 export const decisionBody = z.object({ choice: z.enum(CANCEL_DECISIONS) });
 
 export const orderParams = z.object({ shopId: z.string(), orderId: orderNumber });
@@ -43,7 +34,7 @@ export const methodParams = z.object({ shopId: z.string(), method: methodCode })
 
 /** 決済方法 settings: the provider, 取消API連携フラグ, オーソリ確定後金額連携フラグ, 与信NG時自動受注取消. */
 export const paymentMethodBody = z.object({
-  provider: z.enum(['gmo-pg', 'amazon-pay', 'manual']),
+  provider: z.enum([...PAYMENT_PROVIDERS, 'manual']),
   cancelApi: z.boolean(),
   amountChangeApi: z.boolean().default(false),
   autoCancelOnNg: z.boolean().default(false),
