@@ -474,7 +474,7 @@ async function verifyLedgers(orders: Order[], control: <T>(m: string, p: string,
     } else if (o.kind === 'amazon-pay') {
       once(o, amazon!, 'createCharge', (e) => e.operation === 'createCharge');
     } else if (o.kind === 'oplux') {
-      once(o, oplux!, 'O-PLUX registration', (e) => e.operation === 'event.register');
+      once(o, oplux!, 'O-PLUX registration', (e) => e.operation === 'registerEvent');
     } else {
       once(o, gmo!, 'GMO-PG cancel', (e) => e.operation === 'AlterTran' && /-> (VOID|RETURN|RETURNX) /.test(`${e.effect} `));
     }

@@ -125,7 +125,7 @@ async function verify(
   const n = orders.length;
   const notOk = a.results.filter((r) => r.result.status !== FRAUD_STATUS.ok || !r.result.released);
   if (notOk.length) problems.push(`${notOk.length}/${n} reviews ended otherwise, e.g. ${JSON.stringify(notOk[0]!.result)}`);
-  const registered = ledger.filter((e) => e.operation === 'event.register');
+  const registered = ledger.filter((e) => e.operation === 'registerEvent');
   const byOrder = new Set(registered.map((e) => e.orderId));
   if (registered.length !== n || byOrder.size !== n) problems.push(`ledger: ${registered.length} registrations on ${byOrder.size} orders, expected exactly ${n}`);
   const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM order_outbox WHERE order_id LIKE 'BENCH-A-%' AND event = 'oplux.released'`);

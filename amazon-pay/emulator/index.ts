@@ -8,7 +8,7 @@ import { IdempotencyKeys } from './idempotency';
 import { PublicKeys } from './keys';
 import { Lifecycle, type AmazonPayStateChange } from './lifecycle';
 import { AmazonPayStore } from './model';
-import { ScriptedOutcomes } from './outcomes';
+import { AMAZON_PAY_OPERATIONS, ScriptedOutcomes } from './outcomes';
 import { Throttle } from './throttle';
 
 export type { AmazonPayStateChange } from './lifecycle';
@@ -43,7 +43,7 @@ export interface AmazonPayEmulator {
  * the control plane under /_sandbox. Mount it anywhere: signatures are checked against the path as received.
  */
 export function createAmazonPayEmulator(options: AmazonPayEmulatorOptions = {}): AmazonPayEmulator {
-  const kit = createEmulatorKit();
+  const kit = createEmulatorKit(AMAZON_PAY_OPERATIONS);
   const store = new AmazonPayStore();
   const keys = new PublicKeys();
   const outcomes = new ScriptedOutcomes();

@@ -1,6 +1,7 @@
 import { jstDateTime, parseCalendarDate } from '../../common/jst';
 import { AU_ERROR } from '../errors';
 import { SHIPPING_CARRIERS, UPDATABLE_ORDER_STATUSES, type AuOrderStatus } from '../schemas';
+import type { AuPayOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 
 /** The market's record of one order, as Wow! manager keeps it. */
@@ -141,7 +142,7 @@ export class AuPayMarket {
     if (f.shippingNumber !== undefined) trade.shippingNumber = f.shippingNumber; // one number per order: a later push overwrites
     this.kit.ledger.record(
       {
-        operation: 'updateTradeInfoProc', orderId: trade.orderId, applied: true,
+        operation: 'updateTradeInfoProc' satisfies AuPayOperation, orderId: trade.orderId, applied: true,
         effect: `shippingDate=${trade.shippingDate} shippingCarrier=${trade.shippingCarrier} shippingNumber=${trade.shippingNumber}`,
       },
       this.kit.clock.now(),
@@ -158,7 +159,7 @@ export class AuPayMarket {
     if (!(UPDATABLE_ORDER_STATUSES as readonly string[]).includes(f.orderStatus)) return fail(AU_ERROR.invalidValue, '[orderStatus]');
     const now = this.kit.clock.now();
     if (trade.orderStatus === f.orderStatus) {
-      this.kit.ledger.record({ operation: 'updateTradeStsProc', orderId: trade.orderId, applied: false, effect: `unchanged ${trade.orderStatus}` }, now);
+      this.kit.ledger.record({ operation: 'updateTradeStsProc' satisfies AuPayOperation, orderId: trade.orderId, applied: false, effect: `unchanged ${trade.orderStatus}` }, now);
       return { ok: true, value: trade };
     }
     if (trade.orderStatus === '完了') return fail(AU_ERROR.statusNotAllowed);
@@ -168,7 +169,7 @@ export class AuPayMarket {
     }
     const before = trade.orderStatus;
     trade.orderStatus = f.orderStatus;
-    this.kit.ledger.record({ operation: 'updateTradeStsProc', orderId: trade.orderId, applied: true, effect: `${before} -> ${trade.orderStatus}` }, now);
+    this.kit.ledger.record({ operation: 'updateTradeStsProc' satisfies AuPayOperation, orderId: trade.orderId, applied: true, effect: `${before} -> ${trade.orderStatus}` }, now);
     return { ok: true, value: trade };
   }
 

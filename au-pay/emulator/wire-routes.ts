@@ -2,6 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { buildXml, parseXml } from '../xml';
 import { AU_ERROR } from '../errors';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
+import type { AuPayOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { AuPayMarket, MarketError, MarketTrade } from './market';
 
@@ -38,7 +39,7 @@ export function createAuPayWireRoutes(kit: EmulatorKit, market: AuPayMarket): Ro
   const router = express.Router();
   router.use(express.text({ type: () => true, limit: '1mb' }));
 
-  const get = (operation: string, handle: (shopId: string, q: Record<string, string>) => WireResponse) =>
+  const get = (operation: AuPayOperation, handle: (shopId: string, q: Record<string, string>) => WireResponse) =>
     router.get(`/${operation}`, (req, res) =>
       respondWithFaults(res, kit, operation, () => {
         const q = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]));
@@ -47,7 +48,7 @@ export function createAuPayWireRoutes(kit: EmulatorKit, market: AuPayMarket): Ro
       }),
     );
 
-  const post = (operation: string, handle: (shopId: string, f: Record<string, string>) => WireResponse) =>
+  const post = (operation: AuPayOperation, handle: (shopId: string, f: Record<string, string>) => WireResponse) =>
     router.post(`/${operation}`, (req, res) =>
       respondWithFaults(res, kit, operation, () => {
         const parsed = requestFields(req);

@@ -4,7 +4,7 @@ import { createEmulatorKit, type EmulatorKit } from '../../sandbox/toolkit/emula
 import { createControlPlane } from '../../sandbox/toolkit/control-plane';
 import { controlErrorHandler } from '../../sandbox/toolkit/control-errors';
 import { respondWithFaults } from '../../sandbox/toolkit/respond';
-import { Receiver } from './receiver';
+import { EXTERNAL_SYSTEM_OPERATIONS, Receiver, type ExternalSystemOperation } from './receiver';
 
 export interface ExternalSystemEmulator {
   router: Router;
@@ -21,14 +21,14 @@ const endpointBody = z.object({ name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
  * reject (an error fault with a 4xx status) on the `receive` operation.
  */
 export function createExternalSystemEmulator(): ExternalSystemEmulator {
-  const kit = createEmulatorKit();
+  const kit = createEmulatorKit(EXTERNAL_SYSTEM_OPERATIONS);
   const receiver = new Receiver(kit);
   const router = express.Router();
 
   router.post('/receive/:endpoint', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = typeof req.body === 'string' ? req.body : '';
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : v]));
-    await respondWithFaults(res, kit, 'receive', () => {
+    await respondWithFaults(res, kit, 'receive' satisfies ExternalSystemOperation, () => {
       const answer = receiver.receive(req.params.endpoint, headers, raw);
       return { status: answer.status, contentType: 'application/json', body: JSON.stringify(answer.body) };
     });

@@ -1,6 +1,11 @@
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import { verifySignature } from '../../order-out/signature';
 
+/** Its one wire operation: the fault rules' name and the ledger's. */
+export const EXTERNAL_SYSTEM_OPERATIONS = ['receive'] as const;
+export type ExternalSystemOperation = (typeof EXTERNAL_SYSTEM_OPERATIONS)[number];
+const RECEIVE: ExternalSystemOperation = 'receive';
+
 export interface Endpoint {
   name: string;
   /** the signing secret deliveries must carry; null accepts unsigned ones */
@@ -65,7 +70,7 @@ export class Receiver {
       headers: Object.fromEntries(Object.entries(headers).filter(([k, v]) => v !== undefined && (k.startsWith('webhook-') || k === 'idempotency-key' || k === 'content-type'))) as Record<string, string>,
     };
     this.received.push(delivery);
-    this.kit.ledger.record({ operation: 'receive', orderId: delivery.orderId ?? '', applied: accepted && !duplicate, effect: delivery.event ?? 'unreadable', key: id ?? undefined }, now);
+    this.kit.ledger.record({ operation: RECEIVE, orderId: delivery.orderId ?? '', applied: accepted && !duplicate, effect: delivery.event ?? 'unreadable', key: id ?? undefined }, now);
     if (parsed === null) return { status: 400, body: { error: 'the body is not JSON' } };
     if (!accepted) return { status: 401, body: { error: `signature refused: ${signature}` } };
     return { status: 200, body: { received: id, duplicate } };

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { createEmulatorKit, type EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import { createControlPlane } from '../../sandbox/toolkit/control-plane';
 import { controlErrorHandler } from '../../sandbox/toolkit/control-errors';
-import { GmoGateway } from './gateway';
+import { GMO_APIS, GmoGateway } from './gateway';
 import { ScriptedErrors } from './scripted-errors';
 import { createGmoPgWireRoutes } from './wire-routes';
 import { createGmoPgControlRoutes } from './control-routes';
@@ -16,7 +16,7 @@ export interface GmoPgEmulator {
 
 /** GMO-PG (PGマルチペイメントサービス, protocol type) in a box: the API under /payment, the control plane under /_sandbox. */
 export function createGmoPgEmulator(): GmoPgEmulator {
-  const kit = createEmulatorKit();
+  const kit = createEmulatorKit(GMO_APIS);
   const gateway = new GmoGateway(kit);
   const scripted = new ScriptedErrors();
   const router = express.Router();

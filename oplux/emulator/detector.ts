@@ -4,6 +4,7 @@ import {
   type OpluxBlackCustomerType, type OpluxManualResult, type OpluxReview,
 } from '../schemas';
 import { HASH_METHODS, opluxDatetime, parseOpluxDatetime, signatureMatches, type OpluxHashMethod } from '../signature';
+import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 
 export interface Merchant {
@@ -204,7 +205,7 @@ export class Detector {
     };
     this.events.set(event.id, event);
     this.kit.ledger.record(
-      { operation: 'event.register', orderId: eventIdForShop, applied: true, key: event.id, effect: `created ${event.id} ${event.aaResult}${rules.length ? ` ${rules.map((r) => r.code).join(',')}` : ''}` },
+      { operation: 'registerEvent' satisfies OpluxOperation, orderId: eventIdForShop, applied: true, key: event.id, effect: `created ${event.id} ${event.aaResult}${rules.length ? ` ${rules.map((r) => r.code).join(',')}` : ''}` },
       now,
     );
     return { ok: true, value: event };
@@ -253,7 +254,7 @@ export class Detector {
     if (u('black_settle_category') !== undefined) event.blackSettleCategory = u('black_settle_category');
     if (u('black_other_category') !== undefined) event.blackOtherCategory = u('black_other_category');
     this.kit.ledger.record(
-      { operation: 'event.update', orderId: event.eventIdForShop, key: event.id, applied: changes.length > 0, effect: changes.join(' ') || 'unchanged' },
+      { operation: 'updateEvent' satisfies OpluxOperation, orderId: event.eventIdForShop, key: event.id, applied: changes.length > 0, effect: changes.join(' ') || 'unchanged' },
       this.kit.clock.now(),
     );
     return { ok: true, value: event };

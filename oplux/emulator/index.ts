@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { createEmulatorKit, type EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import { createControlPlane } from '../../sandbox/toolkit/control-plane';
 import { Detector } from './detector';
+import { OPLUX_OPERATIONS } from './operations';
 import { createOpluxWireRoutes } from './wire-routes';
 import { createNameNormalizerRoutes } from './name-normalizer';
 import { createOpluxControlRoutes } from './control-routes';
@@ -17,7 +18,7 @@ export interface OpluxEmulator {
  * life), the control plane under /_sandbox.
  */
 export function createOpluxEmulator(): OpluxEmulator {
-  const kit = createEmulatorKit();
+  const kit = createEmulatorKit(OPLUX_OPERATIONS);
   const detector = new Detector(kit);
   const router = express.Router();
   router.use('/name-normalizer', createNameNormalizerRoutes(kit, detector));

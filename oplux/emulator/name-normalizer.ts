@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { OPLUX_ERROR } from '../schemas';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
+import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { Detector } from './detector';
 
@@ -28,7 +29,7 @@ export function letterCount(name: string) {
 export function createNameNormalizerRoutes(kit: EmulatorKit, detector: Detector): Router {
   const router = express.Router();
   router.get('/', (req, res) =>
-    respondWithFaults(res, kit, 'normalizeName', () => {
+    respondWithFaults(res, kit, 'normalizeName' satisfies OpluxOperation, () => {
       if (detector.inMaintenance()) {
         return json({ response: { result: 'error', errors: [OPLUX_ERROR.maintenance], time: 1 } }, 503);
       }

@@ -2,6 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { buildXml } from '../xml';
 import { TRANSPORT_RESULT } from '../schemas';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
+import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { Detector, DetectorError, DetectorEvent, Merchant, RuleSpec } from './detector';
 
@@ -52,7 +53,7 @@ export function createOpluxWireRoutes(kit: EmulatorKit, detector: Detector): Rou
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '1mb', type: () => true }));
 
-  const handle = (operation: string, source: (req: Request) => unknown, run: (m: Merchant, f: Record<string, string>) => WireResponse) =>
+  const handle = (operation: OpluxOperation, source: (req: Request) => unknown, run: (m: Merchant, f: Record<string, string>) => WireResponse) =>
     (req: Request, res: express.Response) =>
       respondWithFaults(res, kit, operation, () => {
         const f = requestFields(source(req));

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { faultRuleSchema } from './faults';
+import { faultRuleSchemaFor } from './faults';
 import type { EmulatorKit } from './emulator-kit';
 
 const clockBody = z.union([
@@ -11,7 +11,8 @@ const clockBody = z.union([
 
 /**
  * The control plane every emulator shares, mounted under the emulator's own `/_sandbox` prefix:
- * GET|POST clock, GET|POST|DELETE faults, GET ledger (?orderId, ?operation), POST reset.
+ * GET|POST clock, GET|POST|DELETE faults (GET also lists the operation names a rule may take), GET ledger
+ * (?orderId, ?operation), POST reset.
  * `resetState` clears the emulator's own data (orders, accounts) on top of the kit.
  */
 export function createControlPlane(kit: EmulatorKit, resetState: () => void): Router {
@@ -30,11 +31,11 @@ export function createControlPlane(kit: EmulatorKit, resetState: () => void): Ro
   });
 
   router.get('/faults', (_req, res) => {
-    res.json({ faults: kit.faults.list() });
+    res.json({ faults: kit.faults.list(), operations: kit.operations });
   });
   router.post('/faults', (req, res) => {
-    const input = faultRuleSchema.parse(req.body);
-    res.status(201).json(kit.faults.add(input));
+    // an unknown operation is a 400 naming the known ones (the ledger's names)
+    res.status(201).json(kit.faults.add(faultRuleSchemaFor(kit.operations).parse(req.body)));
   });
   router.delete('/faults', (_req, res) => {
     kit.faults.clear();

@@ -7,10 +7,14 @@ export interface EmulatorKit {
   clock: SandboxClock;
   faults: FaultRules;
   ledger: Ledger;
+  /** the emulator's wire operations: the names its fault rules take and its ledger shows for those calls */
+  operations: readonly string[];
 }
 
-export const createEmulatorKit = (): EmulatorKit => ({
+/** `operations`: one list per emulator, from which its routes, fault names and ledger names all come. */
+export const createEmulatorKit = (operations: readonly string[]): EmulatorKit => ({
   clock: new SandboxClock(),
-  faults: new FaultRules(),
+  faults: new FaultRules(operations),
   ledger: new Ledger(),
+  operations,
 });

@@ -24,12 +24,27 @@ export const faultRuleSchema = z
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
 export type FaultRule = z.infer<typeof faultRuleSchema> & { id: number; remaining?: number };
 
+/**
+ * The rule schema of an emulator whose operations are `operations`: the names its ledger shows. Any other name is
+ * refused with the list, since a rule for a name no call carries would silently never fire.
+ */
+export function faultRuleSchemaFor(operations: readonly string[]) {
+  return faultRuleSchema.superRefine((r, ctx) => {
+    if (r.operation === '*' || operations.includes(r.operation)) return;
+    ctx.addIssue({ code: 'custom', path: ['operation'], message: `unknown operation; one of: ${operations.join(', ')}, or * for every one` });
+  });
+}
+
 export class FaultRules {
   private rules: FaultRule[] = [];
   private nextId = 1;
 
+  /** `operations`: the emulator's operation names (the ledger's); without them any name is taken (unit tests) */
+  constructor(readonly operations?: readonly string[]) {}
+
   add(input: FaultRuleInput): FaultRule {
-    const parsed = faultRuleSchema.parse(input);
+    // built per call, not kept: the sandbox's state snapshot walks every field of the kit
+    const parsed = (this.operations ? faultRuleSchemaFor(this.operations) : faultRuleSchema).parse(input);
     const rule: FaultRule = { ...parsed, id: this.nextId++, remaining: parsed.times };
     this.rules.push(rule);
     return rule;

@@ -132,7 +132,7 @@ test('no secret in any exported history or in the worker’s output', async () =
     await until(async () => (await db.pool.query(`SELECT 1 FROM au_pay_orders WHERE order_id = 'NS-AU-1' AND link_status = '受注完了ステータス反映済み'`)).rowCount === 1);
     await until(async () => (await db.pool.query(`SELECT 1 FROM order_outbox WHERE order_id = 'NS-AMZ-1' AND status = 'delivered'`)).rowCount === 1);
     await until(async () => (await db.pool.query(`SELECT 1 FROM order_cancellations WHERE order_id = 'NS-GMO-1' AND status = 'canceled'`)).rowCount === 1);
-    await until(async () => sandbox.oplux.kit.ledger.list({ operation: 'event.register' }).length === 1);
+    await until(async () => sandbox.oplux.kit.ledger.list({ operation: 'registerEvent' }).length === 1);
     // a workflow's refusal crosses encrypted (its message is an encoded failure) and reaches the operator in words
     const refused = await call('POST', '/oplux/orders/NS-OPLUX-1/relink');
     expect(refused.status).toBe(409);

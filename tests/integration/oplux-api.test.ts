@@ -97,7 +97,7 @@ test('the worker killed mid-registration: one event at O-PLUX, then the manual r
   // a repeated report finds the running review and says it changes nothing
   expect(await call('POST', '/orders', report(order))).toMatchObject({ status: 200, body: { note: expect.stringContaining('changes nothing') } });
   expect((await call('POST', '/orders', { ...report(order), amountJpy: 1 })).status).toBe(409);
-  const registrations = () => sandbox.oplux.kit.ledger.list({ operation: 'event.register', orderId: order.orderId });
+  const registrations = () => sandbox.oplux.kit.ledger.list({ operation: 'registerEvent', orderId: order.orderId });
   await until(() => registrations().length === 1, 60_000);
   await worker.kill();
 
@@ -126,7 +126,7 @@ test('the worker killed mid-registration: one event at O-PLUX, then the manual r
     expect((after.body.outbox as unknown[]).length).toBe(1); // released by the manual OK
     const event = sandbox.oplux.detector.events.get(registrations()[0]!.key!)!;
     expect(event).toMatchObject({ maResult: 'OK', memo: '本人確認済み', blacked: true });
-    expect(sandbox.oplux.kit.ledger.list({ orderId: order.orderId }).map((e) => e.operation)).toEqual(['event.register', 'event.update', 'event.update']);
+    expect(sandbox.oplux.kit.ledger.list({ orderId: order.orderId }).map((e) => e.operation)).toEqual(['registerEvent', 'updateEvent', 'updateEvent']);
   } finally {
     await worker.stop();
   }

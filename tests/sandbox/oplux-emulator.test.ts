@@ -138,7 +138,7 @@ test('update: manual review 10/20/30 with a memo, settle status, and the black f
 
   const bad = await caught(client.updateEvent(first.eventId, { maResult: '40' as '10' }));
   expect(bad).toMatchObject({ kind: 'invalid', code: 'E-PARAM-INVALID:request.update.maResult', retryable: false });
-  const updates = emulator.kit.ledger.list({ operation: 'event.update', orderId: 'O-20' });
+  const updates = emulator.kit.ledger.list({ operation: 'updateEvent', orderId: 'O-20' });
   expect(updates.map((e) => e.effect)).toContain('settle_status=99 blacked=1 black_customer_type=10');
 });
 
@@ -177,7 +177,7 @@ test('registration is not idempotent: a duplicate is a second event in the ledge
   const a = await client.registerEvent(order('O-60'));
   const b = await client.registerEvent(order('O-60'));
   expect(a.eventId).not.toBe(b.eventId);
-  const entries = emulator.kit.ledger.list({ operation: 'event.register', orderId: 'O-60' });
+  const entries = emulator.kit.ledger.list({ operation: 'registerEvent', orderId: 'O-60' });
   expect(entries.map((e) => e.key)).toEqual([a.eventId, b.eventId]);
   expect((await client.findEventsByShopEventId('O-60')).map((e) => e.eventId)).toEqual([a.eventId, b.eventId]);
   expect(await client.findEventsByShopEventId('O-61')).toEqual([]);

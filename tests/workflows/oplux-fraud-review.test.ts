@@ -92,7 +92,7 @@ async function skipUntilStatus(o: FraudReviewOrder, status: FraudStatus): Promis
 
 const script = (...results: Array<{ result: string; rules?: Array<{ code: string; description?: string }> }>) =>
   sandbox.control('POST', '/oplux/_sandbox/next-results', { results });
-const registrations = (orderId: string) => sandbox.oplux.kit.ledger.list({ operation: 'event.register', orderId });
+const registrations = (orderId: string) => sandbox.oplux.kit.ledger.list({ operation: 'registerEvent', orderId });
 const row = (o: FraudReviewOrder) => getOpluxOrder(db.pool, o.shopId, o.orderId);
 const outbox = (o: FraudReviewOrder) => listOpluxOutbox(db.pool, o.shopId, o.orderId);
 const event = (id: string) => sandbox.oplux.detector.events.get(id)!;
@@ -183,7 +183,7 @@ test('held back by an auto NG, kept back by a manual HOLD, released by the manua
   const out = await outbox(order);
   expect(out).toHaveLength(1);
   expect(out[0]!.payload).toMatchObject({ opluxReviewResult: 'NG', manualReviewResult: '10', manualReviewMemo: '電話で確認済み' });
-  expect(sandbox.oplux.kit.ledger.list({ operation: 'event.update', orderId: order.orderId }).map((e) => e.effect)).toEqual(['maResult=30 memo', 'maResult=10 memo']);
+  expect(sandbox.oplux.kit.ledger.list({ operation: 'updateEvent', orderId: order.orderId }).map((e) => e.effect)).toEqual(['maResult=30 memo', 'maResult=10 memo']);
 });
 
 test('O-PLUX in maintenance for 2 hours: retried with backoff, then registered once', async () => {
@@ -246,7 +246,7 @@ test('an update whose retries are spent: 更新エラー, refused actions until 
   await sandbox.control('DELETE', '/oplux/_sandbox/faults');
   expect(await handle.executeUpdate(relinkUpdate, { args: [BY_TEST] })).toEqual({ accepted: true, relinkKind: '更新' });
   expect(await handle.result()).toMatchObject({ status: FRAUD_STATUS.ok, processingResult: '更新済', released: true });
-  expect(sandbox.oplux.kit.ledger.list({ operation: 'event.update', orderId: order.orderId })).toHaveLength(1);
+  expect(sandbox.oplux.kit.ledger.list({ operation: 'updateEvent', orderId: order.orderId })).toHaveLength(1);
   expect(await outbox(order)).toHaveLength(1);
 }, 180_000);
 

@@ -4,6 +4,7 @@ import { createControlPlane } from '../../sandbox/toolkit/control-plane';
 import { controlErrorHandler } from '../../sandbox/toolkit/control-errors';
 import { YahooAuth } from './auth';
 import { YahooOrders } from './orders';
+import { YAHOO_OPERATIONS } from './operations';
 import { createYahooWireRoutes } from './wire-routes';
 import { createYahooTokenRoutes } from './token-routes';
 import { createYahooControlRoutes } from './control-routes';
@@ -20,7 +21,7 @@ export interface YahooEmulator {
  * the control plane under /_sandbox.
  */
 export function createYahooEmulator(): YahooEmulator {
-  const kit = createEmulatorKit();
+  const kit = createEmulatorKit(YAHOO_OPERATIONS);
   const auth = new YahooAuth(kit);
   const orders = new YahooOrders(kit);
   const router = express.Router();

@@ -2,6 +2,7 @@ import express, { type Response, type Router } from 'express';
 import { buildXml, parseXml, asRecord, text } from '../xml';
 import { YAHOO_ERROR } from '../errors';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
+import type { YahooOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { YahooAuth } from './auth';
 import type { OrderError, Outcome, YahooOrder, YahooOrders } from './orders';
@@ -30,7 +31,7 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
   const router = express.Router();
   router.use(express.text({ type: () => true, limit: '1mb' }));
 
-  const post = (api: string, handle: (sellerId: string, req: Record<string, unknown>) => WireResponse) =>
+  const post = (api: YahooOperation, handle: (sellerId: string, req: Record<string, unknown>) => WireResponse) =>
     router.post(`/${api}`, (req, res) =>
       respondWithFaults(res, kit, api, () => {
         const a = auth.authorize(req.get('authorization'), api);
