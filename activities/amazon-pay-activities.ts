@@ -6,7 +6,7 @@ import { AmazonPayApiError } from '../amazon-pay/errors';
 import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
 import { jpy, type Charge } from '../amazon-pay/schemas';
 import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
-import { recordChargeState, type ChargeStateRecorded, type ChargeStateUpdate } from '../db/amazon-pay-charge-states';
+import { isCanceledByRenkei, recordChargeState, type ChargeStateRecorded, type ChargeStateUpdate } from '../db/amazon-pay-charge-states';
 import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
 import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
 import type { Mailer } from '../mail/mailer';
@@ -103,6 +103,11 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
         });
       }
       return recorded;
+    },
+
+    /** A Canceled charge under review: renkei's own cancellation (no "unexpected state" mail), or a cancel from outside. */
+    async amazonPayCanceledByRenkei(i: { shopId: string; orderId: string }): Promise<boolean> {
+      return isCanceledByRenkei(deps.db, i.shopId, i.orderId);
     },
 
     async sendAuthorizationFailureMail(i: { shopId: string; orderId: string; reasonCode: string | null; unexpectedState?: string; cancelRequested: boolean }): Promise<void> {

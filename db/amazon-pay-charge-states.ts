@@ -50,3 +50,16 @@ export async function recordChargeState(pool: Pool, u: ChargeStateUpdate): Promi
   );
   return { recorded: Boolean(rows[0]?.outboxId) };
 }
+
+/**
+ * Whether renkei itself is canceling (or has canceled) the order: its cancellation saga marks the order before it
+ * asks the provider to cancel, so a Canceled charge the review then reads is renkei's own doing, not "unexpected".
+ * An order an operator left (受注 again) or whose provider cancel failed does not count.
+ */
+export async function isCanceledByRenkei(pool: Pool, shopId: string, orderId: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM order_cancellations WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'canceled')`,
+    [shopId, orderId],
+  );
+  return rows.length > 0;
+}

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
@@ -120,6 +120,12 @@ export async function amazonPayAuthorizationWorkflow(
     }
     case 'unexpected':
     case 'pending': {
+      // renkei's own cancellation of an order under review: the review ends quietly, the cancellation reports the order.
+      if (charge.state === 'Canceled' && patched('amazon-pay-own-cancel') && await local.amazonPayCanceledByRenkei(order)) {
+        paymentStatus = PAYMENT_STATUS.reviewed;
+        await local.recordPayment({ ...order, paymentStatus, creditStatus: charge.state, dedupeKey: step('canceled-by-renkei') });
+        break;
+      }
       // #1320: CaptureInitiated, Captured, Canceled go to the ERROR list; #1352: canceled at Amazon → 審査完了 and a mail.
       paymentStatus = PAYMENT_STATUS.reviewed;
       const state = outcome.kind === 'pending' ? `${charge.state} (no result within the review window)` : outcome.state;

@@ -7,6 +7,7 @@ import { amazonPayReviewReportWorkflow } from '../../workflows/amazon-pay-review
 import type { AuthorizationRequest } from '../../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId, orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
+import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { getCancelRecord, putPaymentMethodSetting } from '../../db/order-cancel';
 import { until } from '../support/until';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
@@ -183,6 +184,27 @@ test('canceled at Amazon before the result (#1352): 審査完了, the ERROR list
   const [mail] = sandbox.sink.messages();
   expect(mail!.text).toContain('予期せぬステータスを取得しました');
   expect(mail!.text).toContain(`受注番号:${req.orderId}`);
+});
+
+test("renkei canceling its own order under review is not an unexpected Canceled: 審査完了 without the mail or the ERROR list", async () => {
+  await putPaymentMethodSetting(db.pool, { shopId: SHOP_ID, paymentMethod: 'amazon-pay-own', provider: 'amazon-pay', cancelApi: true, amountChangeApi: false, autoCancelOnNg: false });
+  const req = await newOrder({ paymentMethod: 'amazon-pay-own' });
+  const handle = await start(req);
+  const chargeId = await chargeIdOf(handle);
+  sandbox.sink.clear();
+
+  // The shop cancels the order while Amazon still reviews it: renkei's cancellation cancels the charge at Amazon.
+  await env.client.workflow.start(orderCancelWorkflow, {
+    workflowId: orderCancelWorkflowId(SHOP_ID, req.orderId), taskQueue,
+    args: [{ shopId: SHOP_ID, orderId: req.orderId, source: 'shop-admin', payment: { method: 'amazon-pay-own', amazonPayChargeId: chargeId } }],
+  });
+  await until(async () => ((await client.getCharge(chargeId)).statusDetails.state === 'Canceled' ? true : undefined));
+  await handle.signal(chargeNotifiedSignal, { chargeId }); // Amazon's IPN for the cancel
+
+  expect(await handle.result()).toMatchObject({ paymentStatus: '審査完了', chargeState: 'Canceled' });
+  expect(await getAmazonPayOrder(db.pool, SHOP_ID, req.orderId)).toMatchObject({ paymentStatus: '審査完了', creditStatus: 'Canceled', lastError: null });
+  expect(await reviewRows(req.orderId)).toEqual([]);
+  expect(sandbox.sink.messages().filter((m) => m.text.includes('予期せぬステータス'))).toEqual([]);
 });
 
 test('an unexpected Captured (captured in Seller Central meanwhile) goes to the ERROR list, and the report says so', async () => {
