@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Amazon Pay API v2 objects (specs/amazon-pay-v2.md §3, §10), shared by our client and our emulator. States and
+ * Amazon Pay API v2 objects (docs/providers/amazon-pay.md §3, §10), shared by our client and our emulator. States and
  * reason codes are open strings with the known values listed, so a new code from Amazon never breaks parsing.
  */
 export const priceSchema = z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currencyCode: z.string().length(3) });

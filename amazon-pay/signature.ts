@@ -4,7 +4,7 @@ import { constants, createHash, createPrivateKey, createPublicKey, sign, verify,
 export type KeyInput = KeyObject | string;
 
 /**
- * Amazon Pay request signing, AMZN-PAY-RSASSA-PSS-V2 and the legacy AMZN-PAY-RSASSA-PSS (specs/amazon-pay-v2.md §2).
+ * Amazon Pay request signing, AMZN-PAY-RSASSA-PSS-V2 and the legacy AMZN-PAY-RSASSA-PSS (docs/providers/amazon-pay.md §2).
  * One implementation for our client and our emulator, so that the two can only agree with each other by both
  * following §2.1; the tests pin it to a hand-built canonical request and to the official SDK's signatures.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * au PAY マーケット (Wow! manager API) data, shared by our client and our emulator
- * (specs/jp-marketplaces.md part B). Values stay strings as the wire carries them.
+ * (docs/providers/au-pay.md). Values stay strings as the wire carries them.
  */
 export const AU_ORDER_STATUSES = [
   '新規受付', '発送前入金待ち', '発送後入金待ち', '与信待ち', '発送待ち', '完了', '保留', 'キャンセル',

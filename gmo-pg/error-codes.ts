@@ -1,5 +1,5 @@
 /**
- * GMO-PG ErrInfo codes (specs/gmo-pg.md §4): meaning, the 状態 column of the official table (未決 = the trade is
+ * GMO-PG ErrInfo codes (docs/providers/gmo-pg.md §4): meaning, the 状態 column of the official table (未決 = the trade is
  * unchanged, 不明 = unknown: SearchTrade before anything else) and our policy. `retryable` means that sending the
  * same call again later can succeed; when `stateUnknown` is also true, SearchTrade first (§5.3).
  * Exact codes win over the family patterns below them; an unknown code is "not retryable, state unchanged".

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Trade statuses as SearchTrade reports them (specs/gmo-pg.md §3). */
+/** Trade statuses as SearchTrade reports them (docs/providers/gmo-pg.md §3). */
 export const GMO_STATUSES = ['UNPROCESSED', 'AUTHENTICATED', 'CHECK', 'CAPTURE', 'AUTH', 'SALES', 'VOID', 'RETURN', 'RETURNX', 'SAUTH'] as const;
 export type GmoStatus = (typeof GMO_STATUSES)[number];
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 
 /**
- * GMO-PG's protocol-type wire (specs/gmo-pg.md §1), shared by our client and the emulator.
+ * GMO-PG's protocol-type wire (docs/providers/gmo-pg.md §1), shared by our client and the emulator.
  * - Requests: `application/x-www-form-urlencoded`, values in Shift_JIS (Windows-31J) or UTF-8.
  * - Answers: `K=V&K=V` with values NOT percent-encoded, in Windows-31J; split on `&`, then on the first `=`.
  *   ExecTran's 3DS answers (ACS=1/2) hold URLs with `&`, so they are split on their known keys only.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * O-PLUX code tables (specs/jp-marketplaces.md C.5), shared by our client and our emulator. Codes stay strings as
+ * O-PLUX code tables (docs/providers/oplux.md §5), shared by our client and our emulator. Codes stay strings as
  * the wire carries them: settle status "00" and "100" differ only by their leading digits.
  */
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * The O-PLUX request signature (specs/jp-marketplaces.md C.2), shared by our client and our emulator so both sides
+ * The O-PLUX request signature (docs/providers/oplux.md §2), shared by our client and our emulator so both sides
  * hash the same bytes: UPPER_HEX(hash(connectionId + shopId + request_datetime + secretKey)). The connection id is
  * never sent; the server knows it per shop.
  */

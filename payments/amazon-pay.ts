@@ -42,7 +42,7 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Amazon Pay v2 (specs/amazon-pay-v2.md): one charge per order (a recurring child's own charge; its parent's
+ * Amazon Pay v2 (docs/providers/amazon-pay.md): one charge per order (a recurring child's own charge; its parent's
  * ChargePermission is never touched here). Every call that moves money carries the process's idempotency key.
  */
 export function amazonPayProvider(deps: AmazonPayProviderDeps): PaymentProvider {

@@ -19,7 +19,7 @@ const viewOf = (t: GmoTrade): PaymentStatusView => ({
 });
 
 /**
- * GMO-PG (protocol type, specs/gmo-pg.md): every call searches the trade first, so a retry after a lost answer
+ * GMO-PG (protocol type, docs/providers/gmo-pg.md): every call searches the trade first, so a retry after a lost answer
  * never acts twice; on an AlterTran/ChangeTran error the trade is searched again before deciding (an admin-screen
  * change in between, or a change that landed, is success).
  */

@@ -1,5 +1,5 @@
 /**
- * The date variants the Yahoo order APIs use (specs/jp-marketplaces.md A.3, A.4, A.5). Every wall-clock value is
+ * The date variants the Yahoo order APIs use (docs/providers/yahoo.md §3, §4, §5). Every wall-clock value is
  * JST; a value without an offset is read as JST.
  */
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * Yahoo order API error codes (specs/jp-marketplaces.md A.8). `px-*`, `or-01001` and the 401 texts are public;
+ * Yahoo order API error codes (docs/providers/yahoo.md §8). `px-*`, `or-01001` and the 401 texts are public;
  * the `od999xx` codes are the sandbox's own, clearly fake, for business-rule rejections whose real codes are not
  * public (ASSUMED: HTTP 400 with `<Error>`).
  */

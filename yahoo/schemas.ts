@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Yahoo!ショッピング order API code tables (specs/jp-marketplaces.md A.2), shared by our client and our emulator.
+ * Yahoo!ショッピング order API code tables (docs/providers/yahoo.md §2), shared by our client and our emulator.
  * Codes stay strings as the wire carries them.
  */
 export const ORDER_STATUS = { '0': '未入力', '1': '予約中', '2': '処理中', '3': '保留', '4': 'キャンセル', '5': '完了', '8': '繰上げ同意待ち' } as const;

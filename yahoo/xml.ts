@@ -1,7 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 /**
- * Elements that repeat in Yahoo responses (specs/jp-marketplaces.md D): parsed as arrays even when one is present,
+ * Elements that repeat in Yahoo responses (docs/providers/yahoo.md §9): parsed as arrays even when one is present,
  * because one order or one warning is not wrapped.
  */
 const ALWAYS_ARRAY = new Set(['OrderInfo', 'Item', 'ItemOption', 'Inscription', 'Warning']);

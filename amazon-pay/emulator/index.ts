@@ -39,7 +39,7 @@ export interface AmazonPayEmulator {
 }
 
 /**
- * Amazon Pay API v2 in a box (specs/amazon-pay-v2.md §11): the signed data plane under /{sandbox|live}/v2 and /v2,
+ * Amazon Pay API v2 in a box (docs/providers/amazon-pay.md §11): the signed data plane under /{sandbox|live}/v2 and /v2,
  * the control plane under /_sandbox. Mount it anywhere: signatures are checked against the path as received.
  */
 export function createAmazonPayEmulator(options: AmazonPayEmulatorOptions = {}): AmazonPayEmulator {

@@ -10,7 +10,7 @@ import { createCertRoute, SNS_CERT_FILE } from './sns-cert-route';
 export { createCertRoute, SNS_CERT_FILE } from './sns-cert-route';
 
 /**
- * The emulator's IPN delivery (specs/amazon-pay-v2.md §7.2, §11): each change becomes a signed SNS Notification POSTed
+ * The emulator's IPN delivery (docs/providers/amazon-pay.md §7.2, §11): each change becomes a signed SNS Notification POSTed
  * to the shop's endpoint, with the misbehaviour a shop must survive, as settings: lost, duplicated, late and out of
  * order messages, and retries. Nothing here throws into the emulator's request path: every outcome lands in the
  * delivery log.

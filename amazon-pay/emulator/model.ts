@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { defaultAmazonPaySettings, type AmazonPaySettings } from './settings';
 
 /**
- * The emulator's records of Amazon Pay objects (specs/amazon-pay-v2.md §3). Amounts are integers of the currency's
+ * The emulator's records of Amazon Pay objects (docs/providers/amazon-pay.md §3). Amounts are integers of the currency's
  * minor unit (money.ts); views.ts turns a record into the JSON Amazon sends.
  */
 export type ReleaseEnvironment = 'Sandbox' | 'Live';

@@ -10,7 +10,7 @@ const isTimeZone = (tz: string) => {
 };
 
 /**
- * Everything the public material leaves open (specs/amazon-pay-v2.md, marked ASSUMED there) is a setting, so a test
+ * Everything the public material leaves open (docs/providers/amazon-pay.md, marked ASSUMED there) is a setting, so a test
  * can take the other reading. GET|POST /_sandbox/settings; a POST takes any subset, an unknown key is refused.
  */
 export const amazonPaySettingsSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The SNS HTTP(S) envelope (specs/amazon-pay-v2.md §7.2), as Amazon Pay's IPNs arrive and as our emulator sends them.
+ * The SNS HTTP(S) envelope (docs/providers/amazon-pay.md §7.2), as Amazon Pay's IPNs arrive and as our emulator sends them.
  * `Message` is a JSON *string*: the Amazon Pay notification is parsed a second time (see ipn-message.ts).
  * Unknown keys are dropped, not rejected: AWS may add fields, and only the signed ones matter.
  */

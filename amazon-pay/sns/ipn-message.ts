@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The Amazon Pay IPN inside the SNS `Message` string (specs/amazon-pay-v2.md §7.2). It names an object and carries no
+ * The Amazon Pay IPN inside the SNS `Message` string (docs/providers/amazon-pay.md §7.2). It names an object and carries no
  * state: the receiver calls the GET API for the real state. Current docs write the keys in PascalCase, an older v2
  * page in camelCase, so keys are matched case-insensitively.
  */

@@ -26,7 +26,7 @@ const RSA_2048_SHA256 = {
 };
 
 /**
- * A fresh RSA 2048 key pair and a CA-less self-signed X.509 certificate for it (specs/amazon-pay-v2.md §11). Keys come
+ * A fresh RSA 2048 key pair and a CA-less self-signed X.509 certificate for it (docs/providers/amazon-pay.md §11). Keys come
  * from Node's native WebCrypto, so this takes a fraction of a second, unlike pure-JS generators.
  */
 export async function createSelfSignedCertificate(options: SelfSignedOptions): Promise<SelfSignedCertificate> {

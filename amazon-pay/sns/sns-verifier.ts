@@ -5,7 +5,7 @@ import { snsStringToSign } from './string-to-sign';
 export { parseAmazonPayIpnMessage, AmazonPayIpnMessageError, type AmazonPayIpnMessage } from './ipn-message';
 
 /**
- * Verifies SNS envelopes (specs/amazon-pay-v2.md §7.3) as AWS's own validators do, with the certificate fetcher and
+ * Verifies SNS envelopes (docs/providers/amazon-pay.md §7.3) as AWS's own validators do, with the certificate fetcher and
  * the trust policy injected: production trusts only AWS's SNS hosts over https, the sandbox trusts its own host.
  * Everything that can be decided locally is decided before any network call; a certificate is fetched only for a
  * URL the policy accepts.
@@ -83,7 +83,7 @@ export interface TimestampWindow {
  * The default window. A redelivery keeps the original MessageId, Timestamp and signature, so the window must cover the
  * whole retry schedule or a retried message is refused: SNS's HTTP/S delivery policy can retry for at most 3,600 s
  * (a hard limit; its default is 3 retries 20 s apart), and the only account of Amazon Pay v2 IPNs says "every hour for
- * the next 3 hours" (specs/amazon-pay-v2.md §7.2, unverified). 4 hours covers both with a margin. A replay inside the
+ * the next 3 hours" (docs/providers/amazon-pay.md §7.2, unverified). 4 hours covers both with a margin. A replay inside the
  * window is stopped by the MessageId dedupe, which keeps ids far longer (db/ipn-messages.ts), so the window only has
  * to bound what the dedupe must remember. 5 minutes of skew covers clocks kept by NTP.
  */

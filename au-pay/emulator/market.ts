@@ -47,7 +47,7 @@ const fail = (e: { code: string; message: string }, detail?: string, httpStatus?
   error: { code: e.code, message: detail ? `${detail}${e.message}` : e.message, httpStatus },
 });
 
-/** au PAY マーケット's order state and rules (specs/jp-marketplaces.md B.2; ASSUMED rules are marked there). */
+/** au PAY マーケット's order state and rules (docs/providers/au-pay.md §2; ASSUMED rules are marked there). */
 export class AuPayMarket {
   readonly shops = new Map<string, MarketShop>();
   readonly trades = new Map<string, MarketTrade>();

@@ -117,7 +117,7 @@ const BLACK_RULES: Record<IdentifierKind, RuleSpec> = {
 };
 
 /**
- * O-PLUX's state and rules (specs/jp-marketplaces.md C): merchants, events, the review script, the blacklist.
+ * O-PLUX's state and rules (docs/providers/oplux.md): merchants, events, the review script, the blacklist.
  * Registration is not idempotent: every accepted call creates an event and a ledger entry.
  */
 export class Detector {

@@ -2,7 +2,7 @@ import { cancelJobCdFor, planCancel } from '../../gmo-pg/cancel-plan';
 import { formatGmoDate, parseGmoDate } from '../../gmo-pg/dates';
 import { gmoOrderId, parseGmoOrderId } from '../../gmo-pg/order-id';
 
-/** The cancel saga's decision (specs/gmo-pg.md §3, §5.5), across JST day and month boundaries. */
+/** The cancel saga's decision (docs/providers/gmo-pg.md §3, §5.5), across JST day and month boundaries. */
 const at = (iso: string) => new Date(iso);
 const trade = (status: Parameters<typeof planCancel>[0]['status'], processDate: string) => ({ status, processDate });
 

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { buildErrorKv, buildKv, charsetOf, checkString, decodeForm, encodeForm, errCodeOf, errorsOf, parseKv } from '../../gmo-pg/wire';
 
-/** GMO-PG's K=V answers and Shift_JIS forms (specs/gmo-pg.md §1). */
+/** GMO-PG's K=V answers and Shift_JIS forms (docs/providers/gmo-pg.md §1). */
 test('answers are split on & and then on the first =, values verbatim (spaces, =, %)', () => {
   expect(parseKv('AccessID=abc&AccessPass=def')).toEqual({ AccessID: 'abc', AccessPass: 'def' });
   expect(parseKv('Approve=       &Forward=2a99662&X=a=b&Y=%41\r\n')).toEqual({ Approve: '       ', Forward: '2a99662', X: 'a=b', Y: '%41' });

@@ -1,6 +1,6 @@
 import { YAHOO_ERROR } from '../errors';
 import { PAY_METHOD, type SettableOrderStatus } from '../schemas';
-import { isWithinPayMethodChangeWindow, payMethodChangeDeadline } from '../pay-method-change';
+import { isWithinPayMethodChangeWindow, payMethodChangeDeadline, settleStatusAfterChange } from '../pay-method-change';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 
 export interface OrderItem {
@@ -65,11 +65,11 @@ const fail = (e: OrderError, detail?: string): Outcome<never> => ({ ok: false, e
 const done = <T>(value: T, warnings: Array<{ code: string; message: string }> = []): Outcome<T> => ({ ok: true, value, warnings });
 const SAME = { code: 'od91705', message: 'The status is not changed.' };
 
-/** The SettleStatus a method starts from after the buyer's change (ASSUMED, A.5): card-like → 3, the rest → 2. */
-const startSettleStatus = (payMethod: string) => (['payment_a1', 'payment_a17', 'payment_a19'].includes(payMethod) ? '3' : '2');
+/** The SettleStatus a method starts from (ASSUMED, A.5): one rule with the sweep's second recipe (yahoo/pay-method-change.ts). */
+const startSettleStatus = settleStatusAfterChange;
 const payKindOf = (payMethod: string) => (payMethod === 'payment_a1' || payMethod === 'payment_a19' ? '0' : payMethod === 'payment_a6' || payMethod === 'payment_a7' ? '5' : '7');
 
-/** The store's orders and Yahoo's rules on them (specs/jp-marketplaces.md A.2–A.6; ASSUMED rules are marked). */
+/** The store's orders and Yahoo's rules on them (docs/providers/yahoo.md §2–§6; ASSUMED rules are marked). */
 export class YahooOrders {
   readonly orders = new Map<string, YahooOrder>();
   settings = defaultOrderSettings();
