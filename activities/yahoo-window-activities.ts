@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { YahooClient, YahooListedOrder } from '../yahoo/client';
 import { YahooApiError } from '../yahoo/errors';
 import { formatCompactDateTime, parseYahooDateTime } from '../yahoo/dates';
+import { CHANGE_DONE_SETTLE_STATUSES } from '../yahoo/pay-method-change';
 import { WARNING } from '../yahoo/schemas';
 import { applyWindowUpdate, windowStatuses, type WindowUpdate } from '../db/yahoo-orders';
 import { deadlineMail, linkErrorMail } from '../mail/yahoo-window-mails';
@@ -163,7 +164,7 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
 
     /**
      * The sweep (seed 002's two recipes over the same deadline range): #1 SettleStatus 10 + IsPayMethodChangePossible
-     * true starts a window workflow for each order not known yet; #2 SettleStatus 3 signals (or starts) the window of
+     * true starts a window workflow for each order not known yet; #2 a changed order's SettleStatus (3, 2 …) signals (or starts) the window of
      * each order still 変更待ち. Pages are paced under the rate limit; a 403 waits and asks again; progress is
      * heartbeated, so a retried attempt goes on from the last page done. Known orders cost no Temporal call.
      */
@@ -182,7 +183,8 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
       };
       const recipes = {
         1: { SettleStatus: '10', IsPayMethodChangePossible: 'true', ...range },
-        2: { SettleStatus: '3', ...range },
+        // every state a completed change can show, not only the seed's 3: a change to コンビニ starts at 2
+        2: { SettleStatus: CHANGE_DONE_SETTLE_STATUSES.join(','), ...range },
       } as const;
       const resumed = ctx.info.heartbeatDetails as SweepProgress | undefined;
       const progress: SweepProgress = resumed ?? { recipe: 1, start: 1, counts: { pages: 0, listed: 0, started: 0, signalled: 0, skipped: 0, rateLimited: 0 } };

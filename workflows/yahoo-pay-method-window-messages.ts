@@ -8,7 +8,7 @@ export interface OrderSighting {
   changePossible: boolean;
   /** PayMethodChangeDeadline as an instant, when listed */
   deadline: string | null;
-  /** the sweep's recipe: 1 = still in the window, 2 = SettleStatus 3 in the same deadline range */
+  /** the sweep's recipe: 1 = still in the window, 2 = a completed change (SettleStatus 3, 2 …) in the same deadline range */
   recipe: 1 | 2;
 }
 export const orderSeenSignal = defineSignal<[OrderSighting]>('yahooOrderSeen');

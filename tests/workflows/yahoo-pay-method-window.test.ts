@@ -209,16 +209,22 @@ describe('the 8-day window', () => {
     expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ ShipStatus: '1' });
   });
 
-  test('a change to コンビニ: 変更完了・入金待ち, not released (the shop\'s 入金確認 takes over)', async () => {
+  test('a change to コンビニ (SettleStatus 2): the next sweep settles it at once, 変更完了・入金待ち, not released (the shop\'s 入金確認 takes over)', async () => {
     await syncClock();
     const order = await authErrorOrder(sandbox);
     await sweep();
     await env.sleep('1 day');
     await syncClock();
     await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a7' });
-    expect(await sweep()).toMatchObject({ signalled: 0 }); // SettleStatus 2: neither recipe lists it; the check finds it
-    await env.sleep('6 hours');
+    expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ SettleStatus: '2' }); // the sandbox's start state for コンビニ
+    const checks = (await handleOf(order.OrderId).query(windowStateQuery)).checks;
+    const before = await env.currentTimeMs();
+    expect(await sweep()).toMatchObject({ signalled: 1 }); // recipe 2 lists a completed change in any of its states, 2 too
+    // settled by the sweep's sighting, with no time passing: not by the workflow's 6-hourly check
     expect((await finished(order.OrderId)).status).toBe(WINDOW_STATUS.changedAwaitingPayment);
+    expect(await env.currentTimeMs() - before).toBeLessThan(60_000);
+    const state = await handleOf(order.OrderId).query(windowStateQuery);
+    expect(state).toMatchObject({ sightings: 1, checks: checks + 1 }); // one read, the one the sighting asked for
     expect(ourCalls(order.OrderId, 'orderShipStatusChange')).toHaveLength(0);
     expect((await listOutbox(db.pool, SHOP_ID, order.OrderId)).map((o) => o.event)).toEqual(['yahoo.pay-method-changed']);
   });
