@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { OrderCaptureActivities } from '../activities/order-capture-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
+import type { PaymentStatusView } from '../payments/provider';
 import { localIo, paymentApi } from './retry-policies';
 import { stepKey } from './workflow-ids';
 
@@ -36,7 +37,7 @@ export interface OrderCaptureResult {
 export async function orderCaptureWorkflow(input: OrderCaptureInput): Promise<OrderCaptureResult> {
   const at = { shopId: input.shopId, provider: input.provider };
   const order = { ...at, orderId: input.orderId };
-  let view;
+  let view: PaymentStatusView;
   try {
     view = await payments.paymentCapture({
       ...at, ref: input.ref, idempotencyKey: stepKey(workflowInfo().workflowId, 'capture', 0), ...(input.amountJpy !== undefined ? { amountJpy: input.amountJpy } : {}),
