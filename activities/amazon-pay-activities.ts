@@ -96,6 +96,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     /** A charge's change after the review and its order data OUT row, in one statement; then the delivery is woken. */
     async recordChargeState(u: ChargeStateUpdate): Promise<ChargeStateRecorded> {
       const recorded = await recordChargeState(deps.db, u);
+      if (recorded.recorded) await tellOpluxOfCharge(deps, u.shopId, u.orderId, u.state); // O-PLUX決済ステータス follows
       if (recorded.recorded && deps.temporal) {
         await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
           workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,

@@ -5,8 +5,13 @@ import type { FetchedEvent, OpluxClient, OpluxRule } from '../oplux/client';
 import { OpluxApiError } from '../oplux/errors';
 import type { OpluxEventInput, OpluxItem, OpluxParty } from '../oplux/event-form';
 import { bareTel, hashEmail, sha1Upper } from '../oplux/hashing';
-import { SETTLE_STATUSES, type OpluxBlackCustomerType, type OpluxManualCode, type OpluxReview } from '../oplux/schemas';
-import { applyOpluxUpdate, beginRegistration, insertOpluxOrder, storeEvent, type OpluxOrderUpdate } from '../db/oplux-orders';
+import { SETTLE_STATUSES, type OpluxBlackCustomerType, type OpluxManualCode, type OpluxReview, type OpluxSettleStatus } from '../oplux/schemas';
+import { applyOpluxUpdate, beginRegistration, insertOpluxOrder, recordEventChange, replaceOpluxOrderData, storeEvent, type OpluxChangeRecord, type OpluxOrderUpdate } from '../db/oplux-orders';
+import { settleOpluxHold } from '../db/order-out';
+import type { Client } from '@temporalio/client';
+import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import type { Mailer } from '../mail/mailer';
 import { opluxErrorMail } from '../mail/oplux-error-mail';
 import type { FraudReviewOrder, ReviewItem, ReviewParty } from '../workflows/oplux-fraud-review-messages';
@@ -28,6 +33,8 @@ export interface OpluxActivityDeps {
   opluxShop: ShopLookup<OpluxShop>;
   /** The shops' settings in PostgreSQL: when given, 受注OUT制御, 商品情報制御 and the review settings come from there. */
   shops?: Pick<ShopDirectory, 'settings'>;
+  /** To wake the order's data OUT delivery when the review lets rows it held go. */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 /** What the workflow keeps of a registration: plain data, no personal data, no secrets. */
@@ -41,7 +48,8 @@ export interface RegistrationView {
 
 export type EventChange =
   | { kind: 'manual'; result: OpluxManualCode; memo?: string }
-  | { kind: 'black'; flag: '0' | '1'; customerType?: OpluxBlackCustomerType };
+  | { kind: 'black'; flag: '0' | '1'; customerType?: OpluxBlackCustomerType }
+  | { kind: 'settle'; settleStatus: OpluxSettleStatus; canceled?: boolean };
 
 /** 加盟店商品ID by the shop's O-PLUX商品情報制御 (a missing code falls back to the product id). */
 export const shopItemId = (item: ReviewItem, key: ProductKey): string =>
@@ -134,7 +142,8 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
       const c = i.change;
       await call(() => client.updateEvent(i.eventId, c.kind === 'manual'
         ? { maResult: c.result, memo: c.memo ?? '' }
-        : { blacked: c.flag === '1', blackCustomerType: c.flag === '1' ? (c.customerType ?? '10') : undefined }));
+        : c.kind === 'settle' ? { settleStatus: c.settleStatus }
+          : { blacked: c.flag === '1', blackCustomerType: c.flag === '1' ? (c.customerType ?? '10') : undefined }));
     },
 
     /** Tells the shop that a call failed for good and waits for its 手動再連携. */
@@ -146,6 +155,31 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
     /** The order's O-PLUX fields and, when the update releases the order, its order data OUT row: one statement. */
     async recordOpluxReview(u: OpluxOrderUpdate): Promise<void> {
       await applyOpluxUpdate(deps.db, u);
+      // a statement of its own, after the update committed: it sees every row the delivery held back meanwhile
+      const released = await settleOpluxHold(deps.db, u.shopId, u.orderId);
+      if ((released > 0 || u.release) && deps.temporal) {
+        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
+          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
+        });
+      }
+    },
+
+    /** A change sent after the review workflow ended (opluxEventUpdateWorkflow): the order's fields, not its review. */
+    async recordOpluxChange(u: OpluxChangeRecord): Promise<void> {
+      await recordEventChange(deps.db, u);
+      const released = await settleOpluxHold(deps.db, u.shopId, u.orderId);
+      if (released > 0 && deps.temporal) {
+        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
+          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
+        });
+      }
+    },
+
+    /** A re-report's corrected data, sent by the next registration. */
+    async replaceOpluxOrder(o: FraudReviewOrder): Promise<void> {
+      await replaceOpluxOrderData(deps.db, o);
     },
   };
 }

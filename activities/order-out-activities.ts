@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, sleep as activitySleep } from '@temporalio
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AccountStore } from '../db/provider-accounts';
-import { claimUndispatched, getOutboxDelivery, getOutboxRow, markFailed, nextUndelivered, recordAttempt, recordDelivered } from '../db/order-out';
+import { claimUndispatched, getOutboxDelivery, getOutboxRow, markFailed, nextUndelivered, recordAttempt, recordDelivered, settleOpluxHold } from '../db/order-out';
 import { orderOutFailedMail } from '../mail/order-out-mails';
 import type { Mailer } from '../mail/mailer';
 import { pickFields, type OrderOutMessage } from '../order-out/payload';
@@ -40,7 +40,9 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
     ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount'));
 
   return {
+    /** The next row to send; none while the order's O-PLUX review holds it back (its rows held or withheld first). */
     async nextOrderOut(i: { shopId: string; orderId: string }): Promise<{ outboxId: string; status: 'pending' | 'failed'; event: string } | null> {
+      await settleOpluxHold(deps.db, i.shopId, i.orderId);
       const row = await nextUndelivered(deps.db, i.shopId, i.orderId);
       return row ? { outboxId: row.id, status: row.status as 'pending' | 'failed', event: row.event } : null;
     },

@@ -146,3 +146,41 @@ export async function listOpluxOutbox(pool: Pool, shopId: string, orderId: strin
   const { rows } = await pool.query(`SELECT event, payload FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND event LIKE 'oplux.%' ORDER BY id`, [shopId, orderId]);
   return rows as Array<{ event: string; payload: Record<string, unknown> }>;
 }
+
+/**
+ * A re-report's corrected data replaces the order while its registration stands at 審査エラー: the next registration
+ * sends it. Only before an event exists (a registered event keeps the data it was reviewed with).
+ */
+export async function replaceOpluxOrderData(pool: Pool, o: FraudReviewOrder): Promise<void> {
+  await pool.query(
+    `UPDATE oplux_orders SET order_data = $3, browser_info = $4, ip_address = $5, updated_at = now()
+      WHERE shop_id = $1 AND order_id = $2 AND event_id IS NULL`,
+    [o.shopId, o.orderId, JSON.stringify(o), o.deviceInfo, o.ipAddress],
+  );
+}
+
+/** What a change sent after the review workflow ended leaves on the order (opluxEventUpdateWorkflow). */
+export interface OpluxChangeRecord {
+  shopId: string;
+  orderId: string;
+  processingResult: ProcessingResult;
+  errorMessage: string | null;
+  /** a corrected 目視審査 moves the status; a black flag or a payment outcome leaves it (a cancellation: キャンセル) */
+  status?: FraudStatus;
+  manualResult?: string;
+  manualMemo?: string | null;
+  blackFlag?: string;
+  paymentStatus?: string;
+}
+
+/** The fields a change after the review changed; on failure (更新エラー) only the processing result and message. */
+export async function recordEventChange(pool: Pool, c: OpluxChangeRecord): Promise<void> {
+  await pool.query(
+    `UPDATE oplux_orders SET processing_result = $3, error_message = $4, status = COALESCE($5, status),
+       manual_result = COALESCE($6, manual_result), manual_memo = CASE WHEN $7::boolean THEN $8 ELSE manual_memo END,
+       black_flag = COALESCE($9, black_flag), payment_status = COALESCE($10, payment_status), updated_at = now()
+     WHERE shop_id = $1 AND order_id = $2`,
+    [c.shopId, c.orderId, c.processingResult, c.errorMessage, c.status ?? null, c.manualResult ?? null,
+      c.manualMemo !== undefined, c.manualMemo ?? null, c.blackFlag ?? null, c.paymentStatus ?? null],
+  );
+}

@@ -6,7 +6,8 @@ export interface OutboxRow {
   orderId: string;
   event: string;
   payload: Record<string, unknown>;
-  status: 'pending' | 'delivered' | 'failed';
+  /** held: the order's O-PLUX review holds it back (受注OUT制御); withheld: never sent, the review's final NG */
+  status: 'pending' | 'delivered' | 'failed' | 'held' | 'withheld';
   attempts: number;
   createdAt: string;
 }
@@ -19,11 +20,11 @@ const row = (r: Record<string, unknown>): OutboxRow => ({
 
 /**
  * The order's oldest row not yet delivered. A failed one comes back too: nothing later may overtake it until an
- * operator redelivers it.
+ * operator redelivers it. Rows the O-PLUX review holds back (or withheld) are not sent: see settleOpluxHold.
  */
 export async function nextUndelivered(pool: Pool, shopId: string, orderId: string): Promise<OutboxRow | undefined> {
   const { rows } = await pool.query(
-    `SELECT * FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND status <> 'delivered' ORDER BY id LIMIT 1`, [shopId, orderId],
+    `SELECT * FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND status IN ('pending', 'failed') ORDER BY id LIMIT 1`, [shopId, orderId],
   );
   return rows[0] ? row(rows[0]) : undefined;
 }
@@ -88,11 +89,41 @@ export async function reopenFailedOfOrder(pool: Pick<Pool, 'query'>, shopId: str
   return rows.map(row);
 }
 
+/**
+ * O-PLUX受注OUT制御 for the whole order, whichever process wrote its rows: while the order's review holds it (a
+ * controlling mode and, as outHeldBack says, not yet reviewed, 審査エラー, an auto NG, an auto REVIEW in the stricter
+ * mode, a 目視審査HOLD) its rows are held; after a final NG (目視審査NG, or a correction to NG) withheld; otherwise
+ * (OK, 対象外, canceled, 制御しない, no review) they are pending again and go out in order. One statement that
+ * locks the order's review row, so a release cannot slip between the check and the marking. Returns the rows made
+ * pending (the caller wakes the delivery).
+ */
+export async function settleOpluxHold(pool: Pick<Pool, 'query'>, shopId: string, orderId: string): Promise<number> {
+  const { rows } = await pool.query(
+    `WITH review AS (
+       SELECT CASE
+           WHEN x.status IN ('OK', '対象外', 'キャンセル') THEN NULL
+           WHEN x.status = 'NG' THEN 'withheld'
+           WHEN x.manual_result = '10' THEN NULL
+           WHEN x.manual_result IN ('20', '30') THEN 'held'
+           WHEN x.review_result IS NULL OR x.review_result = 'NG' THEN 'held'
+           WHEN x.review_result = 'REVIEW' AND x.order_out_control = 'ng-review-hold' THEN 'held'
+         END AS hold
+         FROM oplux_orders x WHERE x.shop_id = $1 AND x.order_id = $2 AND coalesce(x.order_out_control, '') <> 'none' FOR UPDATE),
+     verdict AS (SELECT coalesce((SELECT hold FROM review), 'pending') AS status)
+     UPDATE order_outbox b SET status = v.status, dispatched_at = CASE WHEN v.status = 'pending' THEN NULL ELSE b.dispatched_at END
+       FROM verdict v
+      WHERE b.shop_id = $1 AND b.order_id = $2 AND b.status IN ('pending', 'held', 'withheld') AND b.status <> v.status
+      RETURNING b.status`,
+    [shopId, orderId],
+  );
+  return rows.filter((r) => r.status === 'pending').length;
+}
+
 /** The order's order data OUT as one status: failed when a row failed, else pending or delivered; undefined without rows. */
 export async function orderOutStatusOf(pool: Pick<Pool, 'query'>, shopId: string, orderId: string): Promise<OutboxRow['status'] | undefined> {
   const { rows } = await pool.query<{ status: OutboxRow['status'] }>(
     `SELECT status FROM order_outbox WHERE shop_id = $1 AND order_id = $2
-      ORDER BY CASE status WHEN 'failed' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END LIMIT 1`, [shopId, orderId],
+      ORDER BY CASE status WHEN 'failed' THEN 0 WHEN 'held' THEN 1 WHEN 'pending' THEN 2 WHEN 'withheld' THEN 3 ELSE 4 END LIMIT 1`, [shopId, orderId],
   );
   return rows[0]?.status;
 }

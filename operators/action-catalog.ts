@@ -23,6 +23,7 @@ import {
 import type { ActedBy } from '../workflows/acted-by';
 import { resetBody } from '../api/au-pay/schemas';
 import { blackFlagBody, manualReviewBody } from '../api/oplux/schemas';
+import { operatorChange } from '../oplux/order-feedback';
 import { decisionBody as yahooDecisionBody } from '../api/yahoo/schemas';
 import { decisionBody as cancelDecisionBody } from '../api/cancel/schemas';
 import { closeBody, planChangeBody } from '../api/amazon-pay/schemas';
@@ -77,9 +78,16 @@ const recurring = {
  */
 export const OPERATOR_ACTIONS = {
   // seed 004 section 6: an operator resets an au PAY API連携ステータス after an error (e.g. an expired API key)
-  'au-pay.link-status': define({ ...auPay, args: resetBody, run: (r) => r.handle.executeUpdate(resetLinkStatusUpdate, { args: [r.args.status, r.by], ...opts(r) }) }),
-  'oplux.manual-review': define({ ...oplux, args: manualReviewBody, run: (r) => r.handle.executeUpdate(submitManualReviewUpdate, { args: [r.args, r.by], ...opts(r) }) }),
-  'oplux.black-flag': define({ ...oplux, args: blackFlagBody, run: (r) => r.handle.executeUpdate(setBlackFlagUpdate, { args: [r.args, r.by], ...opts(r) }) }),
+  // (or marks an order at 空欄 completed before automation, when the operator says so: completedBeforeAutomation)
+  'au-pay.link-status': define({
+    ...auPay, args: resetBody,
+    run: (r) => r.handle.executeUpdate(resetLinkStatusUpdate, {
+      args: r.args.completedBeforeAutomation ? [r.args.status, r.by, { completedBeforeAutomation: true }] : [r.args.status, r.by], ...opts(r),
+    }),
+  }),
+  // once the review has ended, a black flag or a corrected 目視審査 still reaches O-PLUX (oplux/order-feedback.ts)
+  'oplux.manual-review': define({ ...oplux, args: manualReviewBody, run: (r) => operatorChange(r, () => r.handle.executeUpdate(submitManualReviewUpdate, { args: [r.args, r.by], ...opts(r) }), { kind: 'manual', ...r.args }) }),
+  'oplux.black-flag': define({ ...oplux, args: blackFlagBody, run: (r) => operatorChange(r, () => r.handle.executeUpdate(setBlackFlagUpdate, { args: [r.args, r.by], ...opts(r) }), { kind: 'black', ...r.args }) }),
   'oplux.relink': define({ ...oplux, args: noArgs, run: (r) => r.handle.executeUpdate(relinkUpdate, { args: [r.by], ...opts(r) }) }),
   'yahoo.decision': define({
     process: 'yahoo', what: (o) => `order ${o}: no payment-method-change window`, workflowId: yahooPayMethodWindowWorkflowId,

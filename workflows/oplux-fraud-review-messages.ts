@@ -1,7 +1,7 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActedBy } from './acted-by';
 import type { Duration } from '@temporalio/common';
-import type { OpluxBlackCustomerType, OpluxManualCode, OpluxReview } from '../oplux/schemas';
+import type { OpluxBlackCustomerType, OpluxManualCode, OpluxReview, OpluxSettleStatus } from '../oplux/schemas';
 import type { FraudStatus, ProcessingResult, RelinkKind } from './oplux-review-rules';
 
 export interface ReviewParty {
@@ -82,3 +82,18 @@ export const setBlackFlagUpdate = defineUpdate<{ accepted: true; status: FraudSt
 
 /** 手動再連携: re-runs the call that failed (審査エラー: the registration, 更新エラー: the update). */
 export const relinkUpdate = defineUpdate<{ accepted: true; relinkKind: RelinkKind }, [ActedBy]>('relink');
+
+/**
+ * The shop's system reports the order again with corrected data while its registration stands at 審査エラー (e.g. O-PLUX
+ * refused a malformed address): the review registers again with the new data. Refused in any other state.
+ */
+export const reReportOrderUpdate = defineUpdate<{ accepted: true; status: FraudStatus }, [FraudReviewOrder]>('reReportOrder');
+
+/** A payment outcome of the order (from the payment and cancellation processes), sent to O-PLUX as settle.status. */
+export interface PaymentFeedback {
+  /** O-PLUX settle.status (C.5), e.g. 20 支払済, 99 キャンセル */
+  settleStatus: OpluxSettleStatus;
+  /** the order was canceled: the review ends once O-PLUX has been told */
+  canceled?: boolean;
+}
+export const paymentFeedbackSignal = defineSignal<[PaymentFeedback]>('opluxPaymentFeedback');

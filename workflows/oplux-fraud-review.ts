@@ -6,13 +6,14 @@ import { msToNumber as msOf } from '@temporalio/common/lib/time';
 import type { EventChange, OpluxReviewActivities } from '../activities/oplux-review-activities';
 import type { OpluxOrderUpdate } from '../db/oplux-orders';
 import {
-  fraudReviewStateQuery, relinkUpdate, setBlackFlagUpdate, submitManualReviewUpdate,
+  fraudReviewStateQuery, paymentFeedbackSignal, relinkUpdate, reReportOrderUpdate, setBlackFlagUpdate, submitManualReviewUpdate,
   type FraudReviewOptions, type FraudReviewOrder, type FraudReviewState,
 } from './oplux-fraud-review-messages';
+import { SETTLE_STATUSES } from '../oplux/schemas';
 import { actedBy, type ActedBy } from './acted-by';
 import {
   blacklistRefusal, errorMessage, FRAUD_STATUS, manualReviewRefusal, MANUAL_WORD, outHeldBack, PAYMENT_STATUS_REGISTERED,
-  PROCESSING_RESULT, RELINK_KIND, relinkRefusal, statusAfterManual, statusAfterReview, TIMEOUT_MESSAGE, updateInputProblem,
+  PROCESSING_RESULT, RELINK_KIND, relinkRefusal, reReportRefusal, statusAfterManual, statusAfterReview, TIMEOUT_MESSAGE, updateInputProblem,
   type FraudStatus, type RelinkKind, type ReviewPlan,
 } from './oplux-review-rules';
 import { localIo } from './retry-policies';
@@ -23,7 +24,7 @@ import { stepKey } from './workflow-ids';
  * O-PLUX: backoff from 2 s to 10 min, 24 attempts (about 2¾ hours: outlasts a 2-hour maintenance). Then the call
  * is 審査エラー / 更新エラー and waits for the operator's 手動再連携.
  */
-const opluxApi: ActivityOptions = {
+export const opluxApi: ActivityOptions = {
   startToCloseTimeout: '20s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 24 },
 };
@@ -33,19 +34,24 @@ const local = proxyActivities<OpluxReviewActivities>(localIo);
 /**
  * O-PLUX fraud review (seed 001), one per completed order: register the event, record the twelve O-PLUX fields; OK
  * proceeds, NG / HOLD / REVIEW wait for the operator's 目視審査, sent back to O-PLUX. The order data OUT is written when
- * the shop's 受注OUT制御 lets the order go. The black flag may be set until `keepOpenFor` after the decision.
+ * the shop's 受注OUT制御 lets the order go. The black flag and a corrected 目視審査 are taken until `keepOpenFor` after the
+ * decision (later, the operator action runs opluxEventUpdateWorkflow). The order's payment outcomes go to O-PLUX as
+ * settle.status; a cancellation ends the review. A registration stopped at 審査エラー takes a re-report with new data.
  */
-export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options: FraudReviewOptions = {}): Promise<FraudReviewState> {
+export async function opluxFraudReviewWorkflow(reported: FraudReviewOrder, options: FraudReviewOptions = {}): Promise<FraudReviewState> {
   const { workflowId } = workflowInfo();
   const s: FraudReviewState = {
     status: FRAUD_STATUS.reviewing, processingResult: null, eventId: null, review: null, manualResult: null, blackFlag: null,
     released: false, errorMessage: null, relinkKind: null,
   };
   let settled: FraudStatus = s.status; // the review's standing apart from an error
-  const queue: EventChange[] = []; // operator changes accepted, sent in order
+  const queue: EventChange[] = []; // operator changes and payment outcomes accepted, sent in order
   let relinkRequested = false;
+  let order = reported; // replaced by a re-report with corrected data (審査エラー only)
+  let reReported = false;
+  let canceled = false;
 
-  const view = () => ({ status: s.status, eventId: s.eventId, queued: queue.length > 0, relinkRequested });
+  const view = () => ({ status: s.status, eventId: s.eventId, queued: queue.length > 0, relinkRequested, manualGiven: s.manualResult !== null });
   const refuse = (why: string | undefined) => {
     if (why) throw new Error(why);
   };
@@ -65,6 +71,20 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
     relinkRequested = true;
     return { accepted: true as const, relinkKind: s.relinkKind! };
   }, { validator: (_by?: ActedBy) => refuse(relinkRefusal(view())) });
+  setHandler(reReportOrderUpdate, (o) => {
+    order = o;
+    reReported = true;
+    relinkRequested = true;
+    return { accepted: true as const, status: s.status };
+  }, {
+    validator: (o) => refuse(o.shopId !== reported.shopId || o.orderId !== reported.orderId
+      ? 'a re-report names the same shop and order' : reReportRefusal({ ...view(), relinkKind: s.relinkKind })),
+  });
+  setHandler(paymentFeedbackSignal, (p) => {
+    if (canceled) return; // the review is ending: nothing after the cancellation
+    canceled = p.canceled === true;
+    queue.push({ kind: 'settle', settleStatus: p.settleStatus, canceled: p.canceled });
+  });
 
   /** Persists the order's fields (and the order data OUT when `release`), then shows the status. */
   async function record(next: FraudStatus, u: Omit<OpluxOrderUpdate, 'shopId' | 'orderId' | 'status' | 'errorMessage' | 'relinkKind' | 'release' | 'releaseKey'>
@@ -80,13 +100,19 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
   }
 
   /** Retries spent: 審査エラー or 更新エラー with the message, until the operator's 手動再連携. */
-  async function waitForRelink(kind: RelinkKind, err: unknown, extra: Pick<Partial<OpluxOrderUpdate>, 'modelId' | 'orderOutControl' | 'manualResult' | 'manualMemo' | 'blackFlag'>, release = false) {
+  async function waitForRelink(kind: RelinkKind, err: unknown, extra: Pick<Partial<OpluxOrderUpdate>, 'modelId' | 'orderOutControl' | 'manualResult' | 'manualMemo' | 'blackFlag' | 'paymentStatus'>, release = false) {
     const error = kind === RELINK_KIND.register ? FRAUD_STATUS.reviewError : FRAUD_STATUS.updateError;
     const message = failureMessage(err);
     await record(error, { processingResult: error, errorMessage: message, relinkKind: kind, ...extra }, release);
     await local.sendOpluxErrorMail({ shopId: order.shopId, orderId: order.orderId, result: error, message });
-    await condition(() => relinkRequested);
+    // a cancellation ends a registration that never succeeded (nothing to tell O-PLUX); an update is re-sent first
+    await condition(() => relinkRequested || (canceled && kind === RELINK_KIND.register));
     relinkRequested = false;
+    if (canceled && kind === RELINK_KIND.register) return;
+    if (reReported) {
+      reReported = false;
+      await local.replaceOpluxOrder(order);
+    }
     if (kind === RELINK_KIND.register) {
       s.status = FRAUD_STATUS.reviewing;
       upsertSearchAttributes([{ key: FRAUD_REVIEW_STATUS, value: s.status }]);
@@ -99,6 +125,7 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
       plan = await local.openOpluxReview(order);
     } catch (err) {
       await waitForRelink(RELINK_KIND.register, err, {}); // e.g. the shop has no O-PLUX account yet
+      if (canceled) return endCanceled(undefined);
     }
   }
   const mode = plan.orderOutControl;
@@ -118,6 +145,7 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
       }, !outHeldBack(mode, r.review));
     } catch (err) {
       await waitForRelink(RELINK_KIND.register, err, { modelId: plan.modelId, orderOutControl: mode }, !outHeldBack(mode, 'ERROR'));
+      if (canceled) return endCanceled(mode);
     }
   }
 
@@ -132,7 +160,8 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
       else if ((left <= 0 || !(await condition(() => queue.length > 0, left))) && !queue.length) break;
     }
     const change = queue[0]!;
-    const fields = change.kind === 'manual' ? { manualResult: change.result, manualMemo: change.memo ?? null } : { blackFlag: change.flag };
+    const fields = change.kind === 'manual' ? { manualResult: change.result, manualMemo: change.memo ?? null }
+      : change.kind === 'settle' ? { paymentStatus: SETTLE_STATUSES[change.settleStatus] } : { blackFlag: change.flag };
     try {
       await oplux.updateOpluxEvent({ shopId: order.shopId, eventId: s.eventId, change });
     } catch (err) {
@@ -146,6 +175,10 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
       s.manualResult = change.result;
       decidedAt = Date.now();
       await record(settled, { processingResult: PROCESSING_RESULT.updated, ...fields }, !outHeldBack(mode, s.review!, word));
+    } else if (change.kind === 'settle') {
+      if (change.canceled) settled = FRAUD_STATUS.canceled;
+      await record(settled, { processingResult: PROCESSING_RESULT.updated, ...fields }, false);
+      if (change.canceled) break; // O-PLUX knows: the review of a canceled order ends
     } else {
       s.blackFlag = change.flag;
       await record(settled, { processingResult: PROCESSING_RESULT.updated, ...fields }, false);
@@ -153,10 +186,19 @@ export async function opluxFraudReviewWorkflow(order: FraudReviewOrder, options:
   }
   await condition(allHandlersFinished);
   return s;
+
+  /** Canceled before O-PLUX held an event for the order: the review ends here, nothing to tell O-PLUX. */
+  async function endCanceled(mode: Parameters<typeof outHeldBack>[0] | undefined): Promise<FraudReviewState> {
+    await record(FRAUD_STATUS.canceled, {
+      processingResult: s.processingResult ?? PROCESSING_RESULT.reviewError, paymentStatus: SETTLE_STATUSES['99'], orderOutControl: mode,
+    }, false);
+    await condition(allHandlersFinished);
+    return s;
+  }
 }
 
 /** O-PLUXエラーメッセージ for a call whose retries are spent: O-PLUX's own words, or the timeout text. */
-function failureMessage(err: unknown): string {
+export function failureMessage(err: unknown): string {
   if (!(err instanceof ActivityFailure)) throw err;
   const cause = err.cause;
   if (cause instanceof TimeoutFailure) return TIMEOUT_MESSAGE;

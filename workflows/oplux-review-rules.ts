@@ -20,6 +20,8 @@ export const FRAUD_STATUS = {
   reviewError: '審査エラー',
   updateError: '更新エラー',
   notTarget: '対象外',
+  /** the order was canceled: the review ended, O-PLUX told settle status 99 */
+  canceled: 'キャンセル',
 } as const;
 export type FraudStatus = (typeof FRAUD_STATUS)[keyof typeof FRAUD_STATUS];
 
@@ -136,6 +138,8 @@ export interface OperatorView {
   /** an operator action accepted and not yet sent to O-PLUX */
   queued: boolean;
   relinkRequested: boolean;
+  /** a 目視審査結果 was given before: a second one corrects it (seed 001: the operator updates the order again) */
+  manualGiven?: boolean;
 }
 
 const afterError = (v: OperatorView) =>
@@ -147,6 +151,8 @@ export function manualReviewRefusal(v: OperatorView): string | undefined {
   if (err) return err;
   if (v.queued) return 'an earlier operator action is still being sent to O-PLUX';
   if (v.status === FRAUD_STATUS.awaitingManual || v.status === FRAUD_STATUS.manualHold) return undefined;
+  if (v.manualGiven && (v.status === FRAUD_STATUS.ok || v.status === FRAUD_STATUS.ng)) return undefined; // a correction
+  if (v.status === FRAUD_STATUS.canceled) return 'the order was canceled: its fraud review has ended';
   return `no manual review is awaited: the order's fraud review is ${v.status}; only NG, HOLD and REVIEW orders (目視審査待ち, 目視審査HOLD) take one`;
 }
 
@@ -158,6 +164,22 @@ export function blacklistRefusal(v: OperatorView): string | undefined {
   if (!v.eventId) return `the order has no O-PLUX event yet (status ${v.status})`;
   return undefined;
 }
+
+/** Why a re-report with other data is refused now, or undefined: only a registration stopped at 審査エラー takes one. */
+export function reReportRefusal(v: OperatorView & { relinkKind: RelinkKind | null }): string | undefined {
+  if (v.relinkRequested) return 'a re-registration is already running';
+  if (v.status !== FRAUD_STATUS.reviewError || v.relinkKind !== RELINK_KIND.register) {
+    return `order was reported before with other data; its review goes on with the first report (status ${v.status}): only an order stopped at 審査エラー takes corrected data`;
+  }
+  return undefined;
+}
+
+/**
+ * O-PLUX settle.status (C.5) for a payment outcome renkei records: authorized 請求中, captured 支払済, canceled キャンセル,
+ * refunded 送付後キャンセル (ASSUMED mapping: the seed names the field only).
+ */
+export const SETTLE_STATUS_OF = { authorized: '10', captured: '20', canceled: '99', refunded: '100' } as const;
+export type PaymentOutcome = keyof typeof SETTLE_STATUS_OF;
 
 /** Why a manual re-link (手動再連携) is refused now, or undefined. */
 export function relinkRefusal(v: OperatorView): string | undefined {

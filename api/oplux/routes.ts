@@ -1,7 +1,11 @@
 import express, { type Router } from 'express';
 import { getOpluxOrder, insertOpluxOrder, listOpluxOutbox, type OpluxOrderRow } from '../../db/oplux-orders';
 import { opluxFraudReviewWorkflow } from '../../workflows/oplux-fraud-review';
-import { FRAUD_STATUS } from '../../workflows/oplux-review-rules';
+import { FRAUD_STATUS, RELINK_KIND } from '../../workflows/oplux-review-rules';
+import { reReportOrderUpdate } from '../../workflows/oplux-fraud-review-messages';
+import { createHash } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { refusalReason } from '../operator-action';
 import { FRAUD_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { opluxFraudReviewWorkflowId } from '../../workflows/workflow-ids';
 import { getProcessFailure } from '../../db/process-failures';
@@ -32,6 +36,18 @@ export function createOpluxRoutes(deps: ApiDeps): Router {
       searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, order.orderId], [FRAUD_REVIEW_STATUS, FRAUD_STATUS.reviewing]]),
       row: { table: 'oplux', orderId: order.orderId },
     }, { write: () => insertOpluxOrder(deps.db, order), proceed: (row) => canonical(row.order) === canonical(order) });
+    if (outcome === null && row.status === FRAUD_STATUS.reviewError && row.relinkKind === RELINK_KIND.register) {
+      // stopped at 審査エラー (e.g. O-PLUX refused the data): the corrected report registers again; the same data again
+      // is the same update (its id is the data's hash), so a retried report acts once
+      const updateId = `re-report:${createHash('sha256').update(canonical(order)).digest('hex').slice(0, 32)}`;
+      try {
+        const r = await deps.temporal.workflow.getHandle(workflowId).executeUpdate(reReportOrderUpdate, { args: [order], updateId });
+        return void res.status(202).json({ workflowId, status: r.status, note: 'registering again with the corrected data' });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, refusalReason(err), { status: row.status });
+        throw err;
+      }
+    }
     if (outcome === null) {
       throw new HttpError(409, `order ${order.orderId} was reported before with other data; its review goes on with the first report`, { status: row.status });
     }

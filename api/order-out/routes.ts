@@ -12,7 +12,7 @@ import type { ApiDeps } from '../app';
 
 const listQuery = z.object({
   orderId: z.string().min(1).max(64).optional(),
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  status: z.enum(['pending', 'delivered', 'failed', 'held', 'withheld']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a field name or a dotted path, e.g. delivery.freeField1');
