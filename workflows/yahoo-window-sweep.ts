@@ -16,3 +16,6 @@ const { sweepYahooWindows } = proxyActivities<YahooWindowActivities>({
 export async function yahooWindowSweepWorkflow(shopId: string): Promise<SweepResult> {
   return sweepYahooWindows({ shopId, at: new Date(Date.now()).toISOString() });
 }
+
+/** The sweep an operator asks for (POST /shops/:shopId/yahoo/sweep): one id per shop, so a second ask finds it running. */
+export const yahooManualSweepWorkflowId = (shopId: string): string => `yahoo-window-sweep-now:${shopId}`;

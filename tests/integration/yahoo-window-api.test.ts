@@ -135,3 +135,30 @@ test('deadline passed, operator setting: the decision API validates, answers 404
   expect((list.body.windows as Array<{ orderId: string }>).map((w) => w.orderId)).toContain(order.OrderId);
   expect((await call('GET', `/shops/${SHOP_ID}/yahoo/windows?status=nope`)).status).toBe(400);
 }, 60_000);
+
+test('an operator runs a sweep now: 202 with its workflow id, audited; a viewer may not; a change to コンビニ is settled by the next one', async () => {
+  const order = await authErrorOrder(sandbox);
+  const sweepPath = `/shops/${SHOP_ID}/yahoo/sweep`;
+
+  const viewer = await callApi<{ id: string }>(`${api}/operators`, 'POST', { name: 'sato-viewer', role: 'viewer', shops: null });
+  const viewerToken = await callApi<{ token: string }>(`${api}/operators/${viewer.body.id}/tokens`, 'POST', { label: 'laptop' });
+  const refused = await callApi(`${api}${sweepPath}`, 'POST', {}, viewerToken.body.token);
+  expect(refused).toMatchObject({ status: 403, body: { needs: 'operator', role: 'viewer' } });
+
+  const first = await call('POST', sweepPath, {});
+  expect(first).toMatchObject({ status: 202, body: { workflowId: `yahoo-window-sweep-now:${SHOP_ID}`, started: true, runId: expect.any(String) } });
+  const sweep = temporal.workflow.getHandle(first.body.workflowId as string, first.body.runId as string);
+  expect(await sweep.result()).toMatchObject({ started: expect.any(Number) });
+  await until(statusIs(order.OrderId, WINDOW_STATUS.waiting));
+
+  // the buyer changes to コンビニ (SettleStatus 2): the window's own check is hours away, the sweep asked for now finds it
+  await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a7' });
+  const second = await call('POST', sweepPath, {});
+  expect(second).toMatchObject({ status: 202, body: { workflowId: first.body.workflowId, started: true } });
+  expect(second.body.runId).not.toBe(first.body.runId);
+  expect(await temporal.workflow.getHandle(second.body.workflowId as string, second.body.runId as string).result()).toMatchObject({ signalled: 1 });
+  expect(await until(statusIs(order.OrderId, WINDOW_STATUS.changedAwaitingPayment))).toMatchObject({ settleStatus: '2', payMethod: 'payment_a7' });
+
+  const audit = await callApi<{ entries: Array<{ action: string; outcome: string; operator: string }> }>(`${api}/shops/${SHOP_ID}/audit?action=yahoo.sweep`, 'GET');
+  expect(audit.body.entries.map((e) => [e.outcome, e.operator])).toEqual([['applied', 'API_TOKEN'], ['applied', 'API_TOKEN']]);
+});
