@@ -131,7 +131,9 @@ test('capture on authorization (オーソリ時確定フラグ): captured, and t
 });
 
 test('declined: 審査NG, the authorization-failure mail, the order marked for cancel per the setting', async () => {
-  const req = await newOrder({ cancelOnDecline: true });
+  // a payment method with settings (one without stops at manual-cancel-needed, #696); a declined charge has nothing to cancel
+  await putPaymentMethodSetting(db.pool, { shopId: SHOP_ID, paymentMethod: 'amazon-pay-ng', provider: 'amazon-pay', cancelApi: false, amountChangeApi: false, autoCancelOnNg: false });
+  const req = await newOrder({ cancelOnDecline: true, paymentMethod: 'amazon-pay-ng' });
   const handle = await start(req);
   const chargeId = await chargeIdOf(handle);
   await resolve(chargeId, 'Declined', 'HardDeclined');
