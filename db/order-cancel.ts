@@ -190,7 +190,7 @@ export async function cancelOrderWithOutbox(
 /** Where the cancel's order data OUT row stands; `heldBy` names an earlier failed row of the order that holds it back. */
 export async function outboxProgress(pool: Pool, outboxId: string): Promise<{ status: 'pending' | 'delivered' | 'failed'; lastError: string | null; heldBy: string | null }> {
   const { rows } = await pool.query(
-    `SELECT o.status, o.last_error AS "lastError",
+    `SELECT CASE o.status WHEN 'held' THEN 'pending' ELSE o.status END AS status, o.last_error AS "lastError", -- held by O-PLUX: still to go
        (SELECT e.id::text FROM order_outbox e WHERE e.shop_id = o.shop_id AND e.order_id = o.order_id AND e.id < o.id AND e.status = 'failed'
          ORDER BY e.id LIMIT 1) AS "heldBy"
      FROM order_outbox o WHERE o.id = $1`,
@@ -208,4 +208,21 @@ export async function recordExternalOutcome(
     `UPDATE order_cancellations SET external_status = $3, external_error = $4, updated_at = now() WHERE shop_id = $1 AND order_id = $2`,
     [r.shopId, r.orderId, r.status, r.error],
   );
+}
+
+/**
+ * A shop's first payment methods, when it has none yet (the configured shop's first start): what the demo's cancel
+ * and amount change reach. Never overwrites: once a shop has any, its settings are the API's.
+ */
+export async function seedPaymentMethodsIfNone(pool: Pick<Pool, 'query'>, shopId: string, methods: ReadonlyArray<Omit<PaymentMethodSetting, 'shopId'>>): Promise<boolean> {
+  if (!methods.length) return false;
+  const values = methods.map((_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6})`).join(', ');
+  const { rowCount } = await pool.query(
+    `INSERT INTO payment_method_settings (shop_id, payment_method, provider, cancel_api, amount_change_api, auto_cancel_on_ng)
+     SELECT * FROM (VALUES ${values}) AS v(shop_id, payment_method, provider, cancel_api, amount_change_api, auto_cancel_on_ng)
+     WHERE NOT EXISTS (SELECT 1 FROM payment_method_settings WHERE shop_id = $1)
+     ON CONFLICT DO NOTHING`,
+    [shopId, ...methods.flatMap((m) => [m.paymentMethod, m.provider, m.cancelApi, m.amountChangeApi, m.autoCancelOnNg])],
+  );
+  return (rowCount ?? 0) > 0;
 }

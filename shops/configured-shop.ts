@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { insertSettingsIfMissing, insertShop } from '../db/shops';
+import { seedPaymentMethodsIfNone } from '../db/order-cancel';
 import { createLogger } from '../common/logger';
 import { PROCESS_SETTINGS, type SettingsProcess } from './settings';
 
@@ -27,7 +28,15 @@ export async function seedConfiguredShop(
     }
     if (await insertSettingsIfMissing(db, shop.shopId, process, parsed.data)) log.info('shop settings seeded from the configuration', { shopId: shop.shopId, process });
   }
+  // its payment methods, so a cancel reaches the provider (取消API連携フラグ on) instead of stopping for want of settings
+  if (await seedPaymentMethodsIfNone(db, shop.shopId, CONFIGURED_SHOP_PAYMENT_METHODS)) log.info('shop payment methods seeded', { shopId: shop.shopId });
 }
+
+/** The configured shop's first payment methods (the README's cancel walkthrough uses credit-gmo-pg). */
+export const CONFIGURED_SHOP_PAYMENT_METHODS = [
+  { paymentMethod: 'credit-gmo-pg', provider: 'gmo-pg', cancelApi: true, amountChangeApi: true, autoCancelOnNg: false },
+  { paymentMethod: 'amazon-pay', provider: 'amazon-pay', cancelApi: true, amountChangeApi: true, autoCancelOnNg: false },
+] as const satisfies ReadonlyArray<Parameters<typeof seedPaymentMethodsIfNone>[2][number]>;
 
 /** "10 minutes", "30 s", "2 hours" (YAHOO_SWEEP_EVERY) as whole minutes, at least 1. */
 export function everyMinutes(every: string): number {
