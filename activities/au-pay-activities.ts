@@ -1,14 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { AuPayApiError } from '../au-pay/errors';
 import type { AuPayClient } from '../au-pay/client';
-import { insertCallHistory, setLinkStatus } from '../db/au-pay-orders';
+import { insertCallHistory, recordMarketStatus, setLinkStatus } from '../db/au-pay-orders';
 import { auPayErrorMail } from '../mail/au-pay-error-mail';
 import type { Mailer } from '../mail/mailer';
 import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
 import { providerShop, type ShopLookup } from './provider-shop';
 import { defaultSettings, type ProcessSettings } from '../shops/settings';
 import type { ShopDirectory } from '../shops/shop-directory';
+import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -23,6 +27,8 @@ export interface AuPayActivityDeps {
   shop: ShopLookup<AuPayShop>;
   /** The shops' settings in PostgreSQL; absent, every shop has the defaults (both pushes 開始, 完了 right after shipping). */
   shops?: Pick<ShopDirectory, 'settings'>;
+  /** To wake the order's order data OUT delivery after a link-status change (absent: the dispatcher finds the row). */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 interface OrderRef {
@@ -43,6 +49,12 @@ export interface PushCompletionInput extends OrderRef {
 }
 
 const AU_DATE = (isoDate: string) => isoDate.replace(/-/g, '/');
+
+/** What 自動注文情報ステータス取得 found: the trade may be pushed, or why not (the seed's 注文情報ステータス取得エラー). */
+export type TradeCheck = { ok: true; orderStatus: string; paymentStatus: string | null } | { ok: false; message: string };
+
+/** 受注ステータス values that mean the trade is canceled at the market (seed 004 3-1: 「指定の取引はキャンセル済みです」). */
+const CANCELED_STATUSES = new Set(['キャンセル', 'キャンセル受付中']);
 
 /**
  * The au PAY activities. Every call to au PAY goes into the call history. On a retry (the previous attempt timed
@@ -71,6 +83,17 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
 
   const isRetry = () => Context.current().info.attempt > 1;
 
+  /** The status and its order data OUT row in one statement, then the order's delivery is woken. */
+  async function changeStatus(ref: OrderRef, status: LinkStatus, error: string | null, change: { key?: string; manual?: boolean }) {
+    const written = await setLinkStatus(deps.db, ref.shopId, ref.orderId, status, error, change);
+    if (written && deps.temporal) {
+      await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+        workflowId: orderOutDeliveryWorkflowId(ref.shopId, ref.orderId), taskQueue: deps.temporal.taskQueue,
+        args: [{ shopId: ref.shopId, orderId: ref.orderId }], signal: outboxWrittenSignal, signalArgs: [],
+      });
+    }
+  }
+
   return {
     async pushShippingInfo(input: PushShippingInput): Promise<{ alreadyApplied: boolean }> {
       const { client } = await shopOf(input.shopId);
@@ -84,7 +107,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       if (!alreadyApplied) {
         await tracked(input, 'updateTradeInfoProc', input.idempotencyKey, () => client.updateTradeInfo({ orderId: input.auPayOrderId, ...wanted }));
       }
-      await setLinkStatus(deps.db, input.shopId, input.orderId, LINK_STATUS.shipped, null);
+      await changeStatus(input, LINK_STATUS.shipped, null, { key: input.idempotencyKey });
       return { alreadyApplied };
     },
 
@@ -98,7 +121,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       if (!alreadyApplied) {
         await tracked(input, 'updateTradeStsProc', input.idempotencyKey, () => client.updateTradeStatus({ orderId: input.auPayOrderId, orderStatus: '完了' }));
       }
-      await setLinkStatus(deps.db, input.shopId, input.orderId, LINK_STATUS.completed, null);
+      await changeStatus(input, LINK_STATUS.completed, null, { key: input.idempotencyKey });
       return { alreadyApplied };
     },
 
@@ -107,12 +130,43 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       return deps.shops ? deps.shops.settings(input.shopId, 'au-pay') : defaultSettings('au-pay');
     },
 
-    /** Persists a status the workflow entered; `precheck` records a call a precondition stopped (no HTTP status). */
-    async saveLinkStatus(input: OrderRef & { status: LinkStatus; error: string | null; precheck?: { operation: string } }): Promise<void> {
+    /**
+     * Persists a status the workflow entered; `precheck` records a call a precondition stopped (no HTTP status);
+     * `changeKey` names the change for its order data OUT row; `manual`: an operator set it (seed 004 section 6).
+     * `note` goes into the API連携履歴 as a success entry without a call (a correction, a reopened order).
+     */
+    async saveLinkStatus(input: OrderRef & {
+      status: LinkStatus; error: string | null; precheck?: { operation: string }; changeKey?: string; manual?: boolean; note?: string;
+    }): Promise<void> {
       if (input.precheck && input.error) {
-        await insertCallHistory(deps.db, { ...input, operation: input.precheck.operation, result: 'エラー', httpStatus: null, errorMessage: input.error });
+        await insertCallHistory(deps.db, { ...input, operation: input.precheck.operation, result: 'エラー', httpStatus: null, errorMessage: input.error, idempotencyKey: input.changeKey ?? null });
       }
-      await setLinkStatus(deps.db, input.shopId, input.orderId, input.status, input.error);
+      if (input.note) {
+        await insertCallHistory(deps.db, { ...input, operation: input.note, result: '成功', httpStatus: null, idempotencyKey: input.changeKey ?? null });
+      }
+      await changeStatus(input, input.status, input.error, { key: input.changeKey, manual: input.manual });
+    },
+
+    /**
+     * 自動注文情報ステータス取得 (seed 004 section 1 補足, section 6): reads the trade's 受注ステータス and 決済ステータス,
+     * keeps them on the order, and says whether the trade may be pushed. Canceled at the market or not found: not.
+     * A failing call (the key expired, a rejection) is reported the same way; a transient one is retried.
+     */
+    async checkTradeStatus(input: OrderRef & { idempotencyKey: string }): Promise<TradeCheck> {
+      const { client } = await shopOf(input.shopId);
+      let trade;
+      try {
+        trade = await tracked(input, 'searchTradeInfoProc', input.idempotencyKey, () => client.searchTradeInfo(input.auPayOrderId));
+      } catch (err) {
+        if (!(err instanceof ApplicationFailure) || !err.nonRetryable) throw err; // transient: Temporal retries
+        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+      }
+      await recordMarketStatus(deps.db, input.shopId, input.orderId, { orderStatus: trade?.orderStatus ?? null, paymentStatus: trade?.paymentStatus ?? null });
+      if (!trade) return { ok: false, message: `指定の取引は存在しません(au PAY注文番号 ${input.auPayOrderId})` };
+      if (CANCELED_STATUSES.has(trade.orderStatus) || trade.cancelStatus === '1') {
+        return { ok: false, message: `指定の取引はキャンセル済みです(受注ステータス ${trade.orderStatus})` };
+      }
+      return { ok: true, orderStatus: trade.orderStatus, paymentStatus: trade.paymentStatus ?? null };
     },
 
     async sendLinkErrorMail(input: OrderRef & { phase: 'shipping' | 'completion'; message: string }): Promise<void> {

@@ -39,6 +39,8 @@ export const auTradeSchema = z.object({
   shippingCarrier: z.string().optional().default(''),
   shippingNumber: z.string().optional().default(''),
   cancelStatus: z.string().optional(),
+  /** 決済ステータス (`Y` paid, per one client) */
+  paymentStatus: z.string().optional(),
 });
 export type AuTrade = z.infer<typeof auTradeSchema>;
 

@@ -8,6 +8,12 @@ export interface AuPayOrderRow extends Omit<ShipmentReport, 'bundledInto' | 'spl
   splitFrom: string | null;
   linkStatus: LinkStatus;
   lastError: string | null;
+  /** the link status was set by an operator (seed 004 section 6), not by the chain */
+  linkStatusManual: boolean;
+  /** what the last 自動注文情報ステータス取得 read at the market; null before the first read */
+  marketOrderStatus: string | null;
+  marketPaymentStatus: string | null;
+  marketCheckedAt: string | null;
   reportedAt: string;
   updatedAt: string;
 }
@@ -28,7 +34,9 @@ export interface CallHistoryEntry {
 const ORDER_COLUMNS = `shop_id AS "shopId", order_id AS "orderId", au_pay_order_id AS "auPayOrderId",
   management_class AS "managementClass", to_char(ship_date, 'YYYY-MM-DD') AS "shipDate", carrier,
   tracking_number AS "trackingNumber", bundled_into AS "bundledInto", split_from AS "splitFrom",
-  link_status AS "linkStatus", last_error AS "lastError", reported_at AS "reportedAt", updated_at AS "updatedAt"`;
+  link_status AS "linkStatus", last_error AS "lastError", link_status_manual AS "linkStatusManual",
+  market_order_status AS "marketOrderStatus", market_payment_status AS "marketPaymentStatus", market_checked_at AS "marketCheckedAt",
+  reported_at AS "reportedAt", updated_at AS "updatedAt"`;
 
 /** Stores what the OMS reported; a repeated report refreshes the shipment data and keeps the link status. */
 export async function upsertShipmentReport(pool: Queryable, r: ShipmentReport): Promise<AuPayOrderRow> {
@@ -50,10 +58,44 @@ export async function getAuPayOrder(pool: Queryable, shopId: string, orderId: st
   return rows[0];
 }
 
-export async function setLinkStatus(pool: Pool, shopId: string, orderId: string, status: LinkStatus, lastError: string | null): Promise<void> {
+/** The order data OUT event every link-status change writes (seed 004 → the OMS moves its own 処理フェーズ). */
+export const LINK_STATUS_OUT_EVENT = 'au-pay.link-status';
+
+/**
+ * Sets the order's link status and writes its order data OUT row in one statement: the OMS hears of every change,
+ * and of none that was not stored. `change.key` names the change (the chain's run, cycle and status): a retried
+ * activity writes no second row. The payload carries the shipping data, never the buyer's personal data.
+ * True when the OUT row was written now (the caller then wakes the delivery).
+ */
+export async function setLinkStatus(
+  pool: Queryable, shopId: string, orderId: string, status: LinkStatus, lastError: string | null,
+  change: { key?: string; manual?: boolean } = {},
+): Promise<boolean> {
+  const { rows } = await pool.query<{ written: boolean }>(
+    `WITH updated AS (
+       UPDATE au_pay_orders SET link_status = $3, last_error = $4, link_status_manual = $6, updated_at = now()
+        WHERE shop_id = $1 AND order_id = $2
+        RETURNING *),
+     outbox AS (
+       INSERT INTO order_outbox (shop_id, order_id, event, dedupe_key, payload)
+       SELECT shop_id, order_id, $7, 'au-pay.link-status:' || shop_id || ':' || COALESCE($5, gen_random_uuid()::text), jsonb_build_object(
+         'orderId', order_id, 'auPayOrderId', au_pay_order_id, 'linkStatus', link_status, 'manual', link_status_manual,
+         'error', last_error, 'shipDate', to_char(ship_date, 'YYYY-MM-DD'), 'carrier', carrier,
+         'trackingNumber', tracking_number, 'at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       FROM updated
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM outbox) AS written`,
+    [shopId, orderId, status, lastError, change.key ?? null, change.manual ?? false, LINK_STATUS_OUT_EVENT],
+  );
+  return rows[0]?.written ?? false;
+}
+
+/** What 自動注文情報ステータス取得 read at the market (受注ステータス, 決済ステータス); null order status: no such trade. */
+export async function recordMarketStatus(pool: Queryable, shopId: string, orderId: string, s: { orderStatus: string | null; paymentStatus: string | null }): Promise<void> {
   await pool.query(
-    `UPDATE au_pay_orders SET link_status = $3, last_error = $4, updated_at = now() WHERE shop_id = $1 AND order_id = $2`,
-    [shopId, orderId, status, lastError],
+    `UPDATE au_pay_orders SET market_order_status = $3, market_payment_status = $4, market_checked_at = now() WHERE shop_id = $1 AND order_id = $2`,
+    [shopId, orderId, s.orderStatus, s.paymentStatus],
   );
 }
 
@@ -82,7 +124,7 @@ export async function listCallHistory(
        FROM au_pay_call_history
       WHERE shop_id = $1 AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR result = $3)
         AND ($4::bigint IS NULL OR id < $4::bigint)
-      ORDER BY id DESC LIMIT $5`,
+      ORDER BY au_pay_call_history.id DESC LIMIT $5`, // the column: the text alias "id" would sort "10" before "9"
     [q.shopId, q.orderId ?? null, q.result ?? null, q.beforeId ?? null, q.limit],
   );
   return rows;

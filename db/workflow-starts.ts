@@ -14,7 +14,7 @@ export interface PendingStart {
   /** signal-with-start: the signal delivered with the start (a running workflow gets only the signal) */
   signal?: { name: string; args: unknown[] };
   conflictPolicy?: 'USE_EXISTING';
-  reusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY';
+  reusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE';
   searchAttributes: Array<{ name: string; type: string; value: string }>;
   /** The order row this workflow belongs to: the reconciler starts nothing for a row that was never written. */
   row: { table: OrderTable; orderId: string };

@@ -4,7 +4,9 @@
  *   空欄 ──push ship info──▶ 出荷情報反映済み ──push 完了──▶ 受注完了ステータス反映済み
  *     └─error─▶ 出荷情報反映エラー          └─error─▶ 受注完了ステータス反映エラー
  *
- * 対象外 marks an order the chain does not push (a bundled child, or a management class other than 通常).
+ * 対象外 marks an order the chain does not push (a bundled child, or a management class other than 通常); it is not
+ * final: a later report that meets the condition starts the chain again. Before the ship-info push (and once a day
+ * while a chain is held) the trade is read at the market: canceled or missing gives 注文情報ステータス取得エラー.
  */
 export const LINK_STATUS = {
   blank: '空欄',
@@ -13,6 +15,8 @@ export const LINK_STATUS = {
   shipError: '出荷情報反映エラー',
   completeError: '受注完了ステータス反映エラー',
   notTarget: '対象外',
+  /** 自動注文情報ステータス取得 found the trade canceled at the market or missing; no push until an operator resets to 空欄 */
+  statusError: '注文情報ステータス取得エラー',
 } as const;
 export type LinkStatus = (typeof LINK_STATUS)[keyof typeof LINK_STATUS];
 export const LINK_STATUSES = Object.values(LINK_STATUS) as LinkStatus[];
@@ -21,17 +25,30 @@ export const LINK_STATUSES = Object.values(LINK_STATUS) as LinkStatus[];
 export const MANUAL_STATUSES = [LINK_STATUS.blank, LINK_STATUS.shipped, LINK_STATUS.completed] as const;
 export type ManualStatus = (typeof MANUAL_STATUSES)[number];
 
-export const isErrorStatus = (s: LinkStatus): boolean => s === LINK_STATUS.shipError || s === LINK_STATUS.completeError;
+export const isErrorStatus = (s: LinkStatus): boolean =>
+  s === LINK_STATUS.shipError || s === LINK_STATUS.completeError || s === LINK_STATUS.statusError;
+
+/** How an operator's status change is made: `completedBeforeAutomation` marks an order done by hand from 空欄. */
+export interface ResetOptions {
+  /** seed 004 section 6: 「自動連携を行う前に処理が完了している注文」; allows 受注完了ステータス反映済み from 空欄 */
+  completedBeforeAutomation?: boolean;
+}
 
 /**
  * Why an operator's reset is refused, or undefined when it is allowed. `held`: the chain is waiting on the shop's
  * settings (or the OMS's completion report), not calling au PAY.
  */
-export function resetRefusal(current: LinkStatus, target: string, held = false): string | undefined {
+export function resetRefusal(current: LinkStatus, target: string, held = false, options: ResetOptions = {}): string | undefined {
   if (!(MANUAL_STATUSES as readonly string[]).includes(target)) {
     return `「${target}」 cannot be set by hand; choose one of ${MANUAL_STATUSES.join(', ')}`;
   }
   if (current === LINK_STATUS.notTarget) return 'this order is not pushed to au PAY (対象外)';
+  if (options.completedBeforeAutomation) {
+    // the operator says the order was completed before automation: only 空欄 → 受注完了ステータス反映済み
+    if (target !== LINK_STATUS.completed) return `completedBeforeAutomation sets ${LINK_STATUS.completed} only`;
+    if (current !== LINK_STATUS.blank) return `completedBeforeAutomation applies to an order at ${LINK_STATUS.blank} (status ${current})`;
+    return undefined;
+  }
   // Seed 004 section 6: 受注完了ステータス反映済み is for 「自動連携を行う前に処理が完了している注文」, so an order the
   // settings hold may be marked done by hand. The other two are the seed's ways to reprocess after an error only.
   if (held && !isErrorStatus(current)) {
@@ -64,6 +81,16 @@ export interface ShipmentReport {
   /** 分割: set on an order split from another; both are pushed, the later push's tracking number wins */
   splitFrom?: string | null;
 }
+
+/** The shipping data a push sends: a report that changes one of these after a push is a correction. */
+export interface ShipFields {
+  shipDate: string | null;
+  carrier: string;
+  trackingNumber: string;
+}
+export const shipFields = (s: ShipFields): ShipFields => ({ shipDate: s.shipDate, carrier: s.carrier, trackingNumber: s.trackingNumber });
+export const sameShipFields = (a: ShipFields, b: ShipFields): boolean =>
+  a.shipDate === b.shipDate && a.carrier === b.carrier && a.trackingNumber === b.trackingNumber;
 
 /** Seed 004 section 2: which orders the chain skips, and which fail before any call. */
 export function shippingPrecondition(s: ShipmentReport): { skip: string } | { error: string } | { shipDate: string } {

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActedBy } from './acted-by';
-import type { LinkStatus, ManualStatus, ShipmentReport } from './au-pay-link-status';
+import type { LinkStatus, ManualStatus, ResetOptions, ShipmentReport } from './au-pay-link-status';
 
 /** The OMS reported the shipment again (the data may have changed); a repeat is harmless. */
 export const shipmentReportedSignal = defineSignal<[ShipmentReport]>('shipmentReported');
@@ -19,5 +19,8 @@ export interface LinkState {
 }
 export const linkStateQuery = defineQuery<LinkState>('linkState');
 
-/** An operator sets one of the three manual statuses after an error (seed 004 section 6); refused with a reason otherwise. */
-export const resetLinkStatusUpdate = defineUpdate<{ previous: LinkStatus; status: LinkStatus }, [ManualStatus, ActedBy?]>('resetLinkStatus');
+/**
+ * An operator sets one of the three manual statuses after an error (seed 004 section 6), or marks an order at 空欄
+ * completed before automation (options.completedBeforeAutomation); refused with a reason otherwise.
+ */
+export const resetLinkStatusUpdate = defineUpdate<{ previous: LinkStatus; status: LinkStatus }, [ManualStatus, ActedBy?, ResetOptions?]>('resetLinkStatus');

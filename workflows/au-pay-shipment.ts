@@ -4,7 +4,8 @@ import {
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
 import {
-  holdReason, isErrorStatus, LINK_STATUS, resetRefusal, shippingPrecondition, TIMEOUT_MESSAGE, type LinkStatus, type ManualStatus, type ShipmentReport,
+  holdReason, isErrorStatus, LINK_STATUS, resetRefusal, sameShipFields, shipFields, shippingPrecondition, TIMEOUT_MESSAGE,
+  type LinkStatus, type ManualStatus, type ResetOptions, type ShipFields, type ShipmentReport,
 } from './au-pay-link-status';
 import { actedBy, type ActedBy } from './acted-by';
 import { completionReportedSignal, linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
@@ -33,6 +34,14 @@ const SHOP_SETTINGS_PATCH = 'au-pay-shop-settings';
 const RECHECK_EVERY = '15 minutes';
 /** A hold may last for weeks: after this many re-checks (about two days) the chain continues as new, history short. */
 const RECHECKS_PER_RUN = 200;
+/** A re-report that changes the shipping data after it was pushed pushes it again (seed 004: the reset to 空欄 does the same). */
+const CORRECTIONS_PATCH = 'au-pay-corrections';
+/** 自動注文情報ステータス取得 before the ship-info push and once a day in a held chain (seed 004 section 1 補足, section 6). */
+const STATUS_CHECK_PATCH = 'au-pay-status-check';
+/** Operator status changes stored with their change key and marked manual; automatic ones with their change key. */
+const LINK_OUT_PATCH = 'au-pay-link-out';
+/** How often a held chain reads the trade's status at the market. */
+const STATUS_CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** Where a chain that continued as new stands. */
 export interface AuPayShipmentResume {
@@ -40,6 +49,17 @@ export interface AuPayShipmentResume {
   lastError: string | null;
   cycle: number;
   completionReported: boolean;
+  /** the shipping data last pushed (a later report that differs is a correction) */
+  pushed?: ShipFields | null;
+  /** when the trade's status was last read at the market (workflow time, ms) */
+  checkedAt?: number;
+  /**
+   * A new run for an order whose earlier run ended (対象外 that now meets the condition, or a correction after
+   * completion): the API starts it with the reason; the run enters 空欄 first. Its steps' keys carry its own base.
+   */
+  reopened?: string;
+  /** the base of step keys of a reopened run, kept across continue-as-new */
+  keyBase?: string;
 }
 
 /**
@@ -54,7 +74,12 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   let lastError: string | null = resume?.lastError ?? null;
   let cycle = resume?.cycle ?? 0;
   let completionReported = resume?.completionReported ?? false;
+  let pushed: ShipFields | null = resume?.pushed ?? null;
+  let checkedAt = resume?.checkedAt ?? Date.now();
+  // a reopened run (a new run with the same id) keys its steps apart from the runs before it
+  const keyBase = resume?.keyBase ?? (resume?.reopened ? `${workflowId}#${workflowInfo().firstExecutionRunId.slice(0, 8)}` : workflowId);
   let requested: ManualStatus | undefined; // an operator's reset, applied by the main loop
+  let requestedOptions: ResetOptions = {};
   let waiting: string | null = null; // why the settings hold the next push, while the chain waits
   let woken = false; // something a held push waits on may have changed
   let rechecks = 0;
@@ -70,14 +95,15 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   setHandler(linkStateQuery, () => ({ status, lastError, cycle, waiting, completionReported }));
   setHandler(
     resetLinkStatusUpdate,
-    (target, by?: ActedBy) => {
-      actedBy(`link status reset to ${target}`, by);
+    (target, by?: ActedBy, options?: ResetOptions) => {
+      actedBy(`link status reset to ${target}${options?.completedBeforeAutomation ? ' (completed before automation)' : ''}`, by);
       requested = target;
+      requestedOptions = options ?? {};
       return { previous: status, status: target };
     },
     {
-      validator: (target, _by?: ActedBy) => {
-        const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target, waiting !== null);
+      validator: (target, _by?: ActedBy, options?: ResetOptions) => {
+        const why = requested !== undefined ? `a reset to ${requested} is already being applied` : resetRefusal(status, target, waiting !== null, options);
         if (why) throw new Error(why);
       },
     },
@@ -85,9 +111,13 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
 
   const order = () => ({ shopId: shipment.shopId, orderId: shipment.orderId, auPayOrderId: shipment.auPayOrderId });
 
-  /** Persists a status, then shows it (query, search attribute): what an operator sees is already stored. */
-  async function enter(next: LinkStatus, error: string | null, precheck?: { operation: string }) {
-    await local.saveLinkStatus({ ...order(), status: next, error, precheck });
+  /**
+   * Persists a status (and its order data OUT row), then shows it (query, search attribute): what an operator sees is
+   * already stored. The change key names this change (run, cycle, status), so a retried save writes one OUT row.
+   */
+  async function enter(next: LinkStatus, error: string | null, precheck?: { operation: string }, extra?: { manual?: boolean; note?: string }) {
+    const keyed = patched(LINK_OUT_PATCH) ? { changeKey: stepKey(keyBase, `status-${next}`, cycle), ...extra } : {};
+    await local.saveLinkStatus({ ...order(), status: next, error, precheck, ...keyed });
     status = next;
     lastError = error;
     upsertSearchAttributes([{ key: AU_PAY_LINK_STATUS, value: next }]);
@@ -103,6 +133,30 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
    * reported it). Reads the settings now, so a change applies to this decision; while they hold the push, waits for a
    * wake-up or the re-check. True when it waited: the caller decides again from the start.
    */
+  /**
+   * 自動注文情報ステータス取得: reads the trade at the market; canceled there or missing, the order stops at
+   * 注文情報ステータス取得エラー until an operator resets it to 空欄. True when it stopped.
+   */
+  async function tradeUnusable(): Promise<boolean> {
+    if (!patched(STATUS_CHECK_PATCH)) return false; // a chain from before the check runs as it did
+    checkedAt = Date.now();
+    let message: string;
+    try {
+      const check = await market.checkTradeStatus({ ...order(), idempotencyKey: stepKey(keyBase, 'status-check', cycle) });
+      if (check.ok) return false;
+      message = check.message;
+    } catch (err) {
+      message = failureMessage(err);
+    }
+    await enter(LINK_STATUS.statusError, message);
+    // the shop hears as of a failed ship-info push (its mail says: reset to 空欄 to reprocess)
+    await local.sendLinkErrorMail({ ...order(), phase: 'shipping', message });
+    return true;
+  }
+
+  /** A report changed the shipping data after it was pushed: push it again (the seed's reset to 空欄 does the same). */
+  const correctionDue = () => pushed !== null && !sameShipFields(pushed, shipment) && patched(CORRECTIONS_PATCH);
+
   async function held(step: 'shipping' | 'completion'): Promise<boolean> {
     if (!patched(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
     const settings = await local.auPayShopSettings({ shopId: shipment.shopId });
@@ -113,25 +167,40 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
     woken = false;
     await condition(() => woken || requested !== undefined, RECHECK_EVERY);
     rechecks += 1;
+    // a held order's trade is read once a day: one canceled at the market stops here, not at the push
+    if (requested === undefined && Date.now() - checkedAt >= STATUS_CHECK_EVERY_MS && (await tradeUnusable())) return true;
     if (requested === undefined && (rechecks >= RECHECKS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof auPayShipmentWorkflow>(shipment, { status, lastError, cycle, completionReported });
+      await continueAsNew<typeof auPayShipmentWorkflow>(shipment, { status, lastError, cycle, completionReported, pushed, checkedAt, keyBase });
     }
     return true;
   }
 
-  while (status !== LINK_STATUS.completed) {
+  if (resume?.reopened) {
+    // a new run for an order whose earlier run ended: back to 空欄, the reason in the API連携履歴
+    await enter(LINK_STATUS.blank, null, undefined, { note: resume.reopened });
+  }
+
+  while (status !== LINK_STATUS.completed || correctionDue()) {
     if (requested !== undefined) {
       // an operator's reset (seed 004 section 6): after an error, or 受注完了ステータス反映済み on a held order
       cycle += 1;
-      await enter(requested, null);
+      const note = requestedOptions.completedBeforeAutomation ? '手動: 自動連携前に完了済み' : undefined;
+      await enter(requested, null, undefined, { manual: true, note });
       // cleared only once the reset is stored: until then a second reset is refused, never accepted and then lost
       requested = undefined;
+      requestedOptions = {};
       waiting = null;
       continue;
     }
     if (isErrorStatus(status)) {
       await condition(() => requested !== undefined);
+      continue;
+    }
+    if ((status === LINK_STATUS.shipped || status === LINK_STATUS.completed) && correctionDue()) {
+      // the OMS corrected 発送日, 配送会社 or 配送お問い合せ番号 after the push: push again, as a reset to 空欄 would
+      cycle += 1;
+      await enter(LINK_STATUS.blank, null, undefined, { note: '訂正: 出荷情報の再反映' });
       continue;
     }
     if (status === LINK_STATUS.blank) {
@@ -145,11 +214,11 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
         await fail('shipping', pre.error, { operation: 'updateTradeInfoProc' });
         continue;
       }
+      if (await tradeUnusable()) continue; // 注文情報ステータス取得エラー: no push until an operator resets to 空欄
+      const sending = { ...shipFields(shipment), shipDate: pre.shipDate };
       try {
-        await market.pushShippingInfo({
-          ...order(), shipDate: pre.shipDate, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber,
-          idempotencyKey: stepKey(workflowId, 'shipping', cycle),
-        });
+        await market.pushShippingInfo({ ...order(), ...sending, idempotencyKey: stepKey(keyBase, 'shipping', cycle) });
+        pushed = sending;
         status = LINK_STATUS.shipped;
         upsertSearchAttributes([{ key: AU_PAY_LINK_STATUS, value: status }]);
       } catch (err) {
@@ -158,7 +227,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
     } else if (status === LINK_STATUS.shipped) {
       if (await held('completion')) continue; // the order stays 出荷情報反映済み
       try {
-        await market.pushCompletion({ ...order(), idempotencyKey: stepKey(workflowId, 'completion', cycle) });
+        await market.pushCompletion({ ...order(), idempotencyKey: stepKey(keyBase, 'completion', cycle) });
         status = LINK_STATUS.completed;
         upsertSearchAttributes([{ key: AU_PAY_LINK_STATUS, value: status }]);
       } catch (err) {

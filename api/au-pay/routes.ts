@@ -1,10 +1,11 @@
 import express, { type Router } from 'express';
-import { getAuPayOrder, listCallHistory, upsertShipmentReport, type AuPayOrderRow } from '../../db/au-pay-orders';
+import { getAuPayOrder, listCallHistory, upsertShipmentReport } from '../../db/au-pay-orders';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
 import { completionReportedSignal, linkStateQuery, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { AU_PAY_LINK_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
+import { reportPlan } from './report-plan';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { performOperatorAction } from '../../operators/perform-action';
@@ -19,25 +20,39 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
 
 
-  // The OMS reports a shipment: store it and owe the chain's start in one transaction, then start the chain, or hand
-  // the corrected data to the running one. A report that changes nothing says so and wakes nothing.
+  // The OMS reports a shipment. The stored order decides (reportPlan): a first report or a running chain: store it
+  // and owe the chain's start in one step, then start the chain or hand the data to the running one; an order whose
+  // chain ended (対象外 that now meets the condition, a correction after completion): a new run of the same id; else
+  // only stored. The answer says whether a push will happen and why: 202 when the chain acts on it, 200 when not.
   router.post('/shipments', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
     const report = { shopId, ...shipmentReportBody.parse(req.body) };
     const workflowId = auPayShipmentWorkflowId(shopId, report.orderId);
     const before = await getAuPayOrder(deps.db, shopId, report.orderId);
-    const { row, outcome } = await writeThenStart(deps, {
-      workflowId, shopId, workflowType: auPayShipmentWorkflow.name, taskQueue: deps.taskQueue,
-      args: [report], signal: { name: shipmentReportedSignal.name, args: [report] },
-      reusePolicy: 'REJECT_DUPLICATE', // a finished chain is not started again
-      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, report.orderId], [AU_PAY_LINK_STATUS, LINK_STATUS.blank]]),
-      row: { table: 'au-pay', orderId: report.orderId },
-    }, { write: () => upsertShipmentReport(deps.db, report), replace: true }); // the latest report wins, in the row and the start
-    const linkStatus = row.linkStatus;
-    if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus, note: 'the chain for this order has already finished' });
-    // the start or signal is made all the same (harmless, and it settles a start still owed), but nothing new will happen
-    if (before && sameShipment(before, row)) return void res.status(200).json({ workflowId, linkStatus, note: 'this report changes nothing: the order already has this shipment' });
-    res.status(202).json({ workflowId, linkStatus });
+    let plan = reportPlan(before, report);
+    for (let tries = 0; ; tries += 1) {
+      if (plan.kind === 'store') {
+        const row = await upsertShipmentReport(deps.db, report);
+        return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: plan.reason });
+      }
+      const reopen = plan.kind === 'reopen';
+      const { row, outcome } = await writeThenStart(deps, {
+        workflowId, shopId, workflowType: auPayShipmentWorkflow.name, taskQueue: deps.taskQueue,
+        args: plan.kind === 'reopen' ? [report, plan.resume] : [report], signal: { name: shipmentReportedSignal.name, args: [report] },
+        // a chain runs once per order, except the new run a reopened order gets once its run has ended
+        reusePolicy: reopen ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+        searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, report.orderId], [AU_PAY_LINK_STATUS, LINK_STATUS.blank]]),
+        row: { table: 'au-pay', orderId: report.orderId },
+      }, { write: () => upsertShipmentReport(deps.db, report), replace: true }); // the latest report wins, in the row and the start
+      if (outcome === 'finished-before' && tries === 0) {
+        // the chain ended between the read and the start: decide again with the status it left
+        const after = await getAuPayOrder(deps.db, shopId, report.orderId);
+        plan = reportPlan(after && { ...(before ?? after), linkStatus: after.linkStatus }, report);
+        continue;
+      }
+      if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: 'the chain for this order has already finished' });
+      return void res.status(plan.push || plan.kind !== 'signal' ? 202 : 200).json({ workflowId, linkStatus: row.linkStatus, push: plan.push, reason: plan.reason });
+    }
   });
 
   router.get('/orders/:orderId', async (req, res) => {
@@ -80,10 +95,4 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
   });
 
   return router;
-}
-
-const REPORTED = ['auPayOrderId', 'managementClass', 'shipDate', 'carrier', 'trackingNumber', 'bundledInto', 'splitFrom'] as const;
-/** The stored shipment before and after a report: the same when the report brought nothing new. */
-function sameShipment(a: AuPayOrderRow, b: AuPayOrderRow): boolean {
-  return REPORTED.every((k) => a[k] === b[k]);
 }

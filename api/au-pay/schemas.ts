@@ -29,7 +29,11 @@ export const shipmentReportBody = z.object({
 /** The OMS's completion report carries nothing but the order in its path. */
 export const completedBody = z.object({}).strict();
 
-export const resetBody = z.object({ status: z.enum(MANUAL_STATUSES) });
+/**
+ * An operator's status change (seed 004 section 6). `completedBeforeAutomation`: the order was completed before
+ * automation, so 受注完了ステータス反映済み is set from 空欄 (recorded as manual, in the audit and the order's row).
+ */
+export const resetBody = z.object({ status: z.enum(MANUAL_STATUSES), completedBeforeAutomation: z.boolean().optional() }).strict();
 
 export const historyQuery = z.object({
   orderId: orderNumber.optional(),

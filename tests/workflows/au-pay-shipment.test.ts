@@ -82,9 +82,11 @@ test('success: ship info then 完了, each applied once, no mail', async () => {
   expect(applied(entries, 'updateTradeInfoProc')).toBe(1);
   expect(applied(entries, 'updateTradeStsProc')).toBe(1);
   expect((await history(db.pool, report)).map((h) => [h.operation, h.result])).toEqual([
+    ['searchTradeInfoProc', '成功'], // 自動注文情報ステータス取得 before the push
     ['updateTradeInfoProc', '成功'],
     ['updateTradeStsProc', '成功'],
   ]);
+  expect(await orderRow(db.pool, report)).toMatchObject({ marketOrderStatus: '発送待ち', marketPaymentStatus: 'Y', linkStatusManual: false });
   expect(sandbox.sink.messages()).toHaveLength(0);
 });
 
@@ -106,17 +108,36 @@ test('ship date missing: 出荷情報反映エラー with the seed message, no c
   expect(mail!.text).toContain(MISSING_SHIP_DATE);
 });
 
-test('canceled trade: an error, not a retry; the market’s words reach the shop', async () => {
+test('canceled trade: 注文情報ステータス取得エラー before any push; the market’s words reach the shop; a reset to 空欄 checks again', async () => {
   const report = await newShipment(db.pool, sandbox);
   await sandbox.control('POST', `/au-pay/_sandbox/trades/${AU_SHOP_ID}/${report.auPayOrderId}/cancel`);
-  await start(report);
-  await waitForStatus(report, LINK_STATUS.shipError);
+  const handle = await start(report);
+  await waitForStatus(report, LINK_STATUS.statusError);
 
-  expect((await orderRow(db.pool, report))?.lastError).toBe('指定の取引はキャンセル済みです');
-  const h = await history(db.pool, report);
-  expect(h.map((x) => [x.operation, x.result, x.errorCode])).toEqual([['updateTradeInfoProc', 'エラー', 'EMU-TRD-CANCELLED']]);
+  expect(await orderRow(db.pool, report)).toMatchObject({
+    lastError: expect.stringContaining('指定の取引はキャンセル済みです'), marketOrderStatus: 'キャンセル',
+  });
+  expect((await history(db.pool, report)).map((x) => [x.operation, x.result])).toEqual([['searchTradeInfoProc', '成功']]);
+  expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]); // no push reached the market
   await waitForMail(1);
   expect(sandbox.sink.messages()[0]!.text).toContain('指定の取引はキャンセル済みです');
+
+  // the seed: reset to 空欄 to reprocess; the trade is still canceled, so the check stops it again
+  await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.blank] });
+  await until(async () => (await history(db.pool, report)).length === 2, 20_000, 100);
+  await waitForStatus(report, LINK_STATUS.statusError);
+  expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
+  await waitForMail(2);
+});
+
+test('trade not found at the market: 注文情報ステータス取得エラー, no push', async () => {
+  const report = await newShipment(db.pool, sandbox, { auPayOrderId: '999999999999' });
+  sandbox.auPay.market.trades.delete(`${AU_SHOP_ID}:999999999999`); // the OMS has an order number the market does not
+  await start(report);
+  await waitForStatus(report, LINK_STATUS.statusError);
+  expect((await orderRow(db.pool, report))?.lastError).toContain('指定の取引は存在しません');
+  expect((await history(db.pool, report)).map((x) => x.operation)).toEqual(['searchTradeInfoProc']);
+  await waitForMail(1); // the shop hears of it as of a failed ship-info push
 });
 
 test('5xx twice, then success: retried with backoff, applied once, no mail', async () => {
@@ -141,6 +162,7 @@ test('timeout where the change landed: the retry reads the trade and does not pu
   expect(result.status).toBe(LINK_STATUS.completed);
   expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeInfoProc')).toBe(1);
   expect((await history(db.pool, report)).map((x) => [x.operation, x.result, x.errorCode ?? null])).toEqual([
+    ['searchTradeInfoProc', '成功', null], // 自動注文情報ステータス取得
     ['updateTradeInfoProc', 'エラー', 'TIMEOUT'],
     ['searchTradeInfoProc', '成功', null],
     ['updateTradeStsProc', '成功', null],
@@ -176,7 +198,8 @@ test('operator reset after an error: a wrong target is refused with a reason, �
   const report = await newShipment(db.pool, sandbox);
   await sandbox.control('POST', `/au-pay/_sandbox/shops/${AU_SHOP_ID}/expire-key`);
   const handle = await start(report);
-  await waitForStatus(report, LINK_STATUS.shipError);
+  // the first call is 自動注文情報ステータス取得: its failure is the seed's 注文情報ステータス取得エラー
+  await waitForStatus(report, LINK_STATUS.statusError);
   expect((await orderRow(db.pool, report))?.lastError).toBe('認証に失敗しました (0002)');
 
   const refused = handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completeError as unknown as ManualStatus] });
@@ -185,7 +208,7 @@ test('operator reset after an error: a wrong target is refused with a reason, �
 
   await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY }); // the shop renewed its key
   expect(await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.blank] })).toEqual({
-    previous: LINK_STATUS.shipError, status: LINK_STATUS.blank,
+    previous: LINK_STATUS.statusError, status: LINK_STATUS.blank,
   });
   expect((await handle.result()).status).toBe(LINK_STATUS.completed);
   expect((await orderRow(db.pool, report))).toMatchObject({ linkStatus: LINK_STATUS.completed, lastError: null });
