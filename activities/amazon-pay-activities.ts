@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AmazonPayClient } from '../amazon-pay/client-types';
@@ -13,7 +14,7 @@ import type { Mailer } from '../mail/mailer';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../workflows/order-out-messages';
 import { tellOpluxOfCharge } from '../oplux/order-feedback';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+import { amazonPayAuthorizationWorkflowId, orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 
 export interface AmazonPayShop {
@@ -104,6 +105,17 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
         });
       }
       return recorded;
+    },
+
+    /** Whether the order's review workflow still runs (finishing: recording, capturing on authorization, mailing). */
+    async amazonPayReviewRunning(i: { shopId: string; orderId: string }): Promise<boolean> {
+      const handle = Context.current().client.workflow.getHandle(amazonPayAuthorizationWorkflowId(i.shopId, i.orderId));
+      try {
+        return (await handle.describe()).status.name === 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
     },
 
     /** A Canceled charge under review: renkei's own cancellation (no "unexpected state" mail), or a cancel from outside. */

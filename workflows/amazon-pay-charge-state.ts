@@ -1,10 +1,12 @@
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { AmazonPayActivities } from '../activities/amazon-pay-activities';
 import { chargeNotifiedSignal, type ChargeStateRequest } from './amazon-pay-authorization-messages';
 import { localIo, paymentApi } from './retry-policies';
 
 const amazon = proxyActivities<AmazonPayActivities>(paymentApi);
 const local = proxyActivities<AmazonPayActivities>(localIo);
+
+const REVIEW_WAIT_LOOKS = 30;
 
 export interface ChargeStateResult {
   looks: number;
@@ -28,6 +30,9 @@ export async function amazonPayChargeStateWorkflow(req: ChargeStateRequest): Pro
   setHandler(chargeNotifiedSignal, () => void (lookAgain = true));
 
   const result: ChargeStateResult = { looks: 0, state: null, recorded: 0 };
+  // The review may still be finishing (its own capture on authorization sends an IPN too): its record goes first, so
+  // the same change is not written twice. Bounded: a review stuck for a minute does not hold the change back.
+  for (let i = 0; i < REVIEW_WAIT_LOOKS && (await local.amazonPayReviewRunning(req)); i++) await sleep('2 seconds');
   while (lookAgain) {
     lookAgain = false;
     result.looks += 1;

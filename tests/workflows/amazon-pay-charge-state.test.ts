@@ -1,11 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox } from '../../db/amazon-pay-orders';
 import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-authorization';
-import { amazonPayChargeStateWorkflowId, chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
+import { authorizationStateQuery, amazonPayChargeStateWorkflowId, chargeNotifiedSignal } from '../../workflows/amazon-pay-authorization-messages';
 import { amazonPayChargeStateWorkflow } from '../../workflows/amazon-pay-charge-state';
 import type { AuthorizationRequest } from '../../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
 import { SHOP_ID } from '../support/au-pay-fixtures';
+import { until } from '../support/until';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import type { TestDatabase } from '../support/database';
 import type { TestSandbox } from '../support/sandbox';
@@ -76,4 +77,26 @@ test('the same change told twice (a second IPN, a new run): still one order data
   expect(await (await ipn(req, chargeId)).result()).toMatchObject({ recorded: 1 });
   expect(await (await ipn(req, chargeId)).result()).toMatchObject({ looks: 1, state: 'Captured', recorded: 0 });
   expect(await chargeStateRows(req.orderId)).toHaveLength(1);
+});
+
+test("an IPN while the review still runs (its own capture on authorization): the change waits for the review's record, no second row", async () => {
+  n += 1;
+  sandbox.amazonPay.kit.clock.set(new Date(await env.currentTimeMs()));
+  const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 50000 });
+  await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 3 * 86_400_000 });
+  const req: AuthorizationRequest = {
+    shopId: SHOP_ID, orderId: `CS-${Date.now()}-${n}`, chargePermissionId, amountJpy: 12800, captureOnAuthorization: true, cancelOnDecline: false,
+  };
+  await insertAuthorizationOrder(db.pool, req);
+  const review = await env.client.workflow.start(amazonPayAuthorizationWorkflow, { workflowId: amazonPayAuthorizationWorkflowId(SHOP_ID, req.orderId), taskQueue, args: [req, {}] });
+  const chargeId = await until(async () => (await review.query(authorizationStateQuery)).chargeId, 15_000, 50);
+
+  // The charge-state workflow starts while the review runs: it looks only once the review is over.
+  const changed = await ipn(req, chargeId);
+  await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
+  await review.signal(chargeNotifiedSignal, { chargeId });
+
+  expect(await review.result()).toMatchObject({ chargeState: 'Captured' });
+  expect(await changed.result()).toMatchObject({ looks: 1, state: 'Captured', recorded: 0 }); // the review recorded it
+  expect((await listOutbox(db.pool, SHOP_ID, req.orderId)).map((o) => o.event)).toEqual(['amazon-pay.authorized', 'amazon-pay.captured']);
 });
