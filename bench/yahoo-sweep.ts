@@ -16,6 +16,7 @@ import { registerSearchAttributes } from '../workers/register-search-attributes'
 import { temporalCliPath } from '../common/temporal-binaries';
 import { formatCompactDateTime } from '../yahoo/dates';
 import { YahooApiError } from '../yahoo/errors';
+import { CHANGE_DONE_SETTLE_STATUSES } from '../yahoo/pay-method-change';
 import { createRenkeiWorker } from '../workers/create-worker';
 import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
 import { activityDeps, SHOP_ID } from '../tests/support/au-pay-fixtures';
@@ -90,7 +91,7 @@ async function main(cleanups: Cleanups): Promise<number> {
   let listed = 0;
   let last = 0;
   const t1 = Date.now();
-  for (const condition of [{ SettleStatus: '10', IsPayMethodChangePossible: 'true', ...range }, { SettleStatus: '3', ...range }]) {
+  for (const condition of [{ SettleStatus: '10', IsPayMethodChangePossible: 'true', ...range }, { SettleStatus: CHANGE_DONE_SETTLE_STATUSES.join(','), ...range }]) {
     for (let start = 1; ; ) {
       const wait = last + gap - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
