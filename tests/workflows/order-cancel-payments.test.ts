@@ -4,12 +4,15 @@ import type { OrderCancelActivityDeps } from '../../activities/order-cancel-acti
 import { jpy } from '../../amazon-pay/schemas';
 import { CANCEL_MANUAL_NEEDED, listAttention } from '../../db/attention';
 import { getCancelRecord } from '../../db/order-cancel';
+import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
+import { amazonPayRecurringWorkflow, type RecurringParentInput } from '../../workflows/amazon-pay-recurring';
+import { closeParentUpdate } from '../../workflows/amazon-pay-recurring-messages';
 import { listDeliveries } from '../../db/order-out';
 import type { AccountStore } from '../../db/provider-accounts';
 import { MANUAL_CANCEL_NEEDED_SUBJECT } from '../../mail/order-cancel-mails';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { decideProviderFailureUpdate, orderCancelStateQuery, type PaymentRef } from '../../workflows/order-cancel-messages';
-import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
+import { amazonPayRecurringWorkflowId, orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { BY_TEST } from '../support/acted-by';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
@@ -129,4 +132,32 @@ test('a payment method without settings: manual cancel needed, the shop mailed, 
   expect(await handle.result()).toMatchObject({ status: 'canceled', external: 'delivered' });
   const after = await listAttention(rig.db.pool, { shopId: SHOP_ID, process: 'cancel', limit: 50 });
   expect(after.rows.find((r) => r.orderId === orderId)).toBeUndefined();
+});
+
+test('Amazon Pay recurring: a captured child is refunded like any order, with its own order data OUT row; the parent goes on', async () => {
+  const now = await env.currentTimeMs();
+  rig.sandbox.amazonPay.kit.clock.set(new Date(now));
+  const chargePermissionId = await mintChargePermission(rig.sandbox, { chargePermissionType: 'Recurring', frequency: { unit: 'Month', value: '1' }, amount: 4800 });
+  const parentOrderId = `SUBR-${Date.now()}`;
+  await insertRecurringParent(rig.db.pool, { shopId: SHOP_ID, parentOrderId, chargePermissionId, amountJpy: 4800, intervalUnit: 'Month', intervalValue: 1 });
+  const parent = await env.client.workflow.start(amazonPayRecurringWorkflow, {
+    workflowId: amazonPayRecurringWorkflowId(SHOP_ID, parentOrderId), taskQueue,
+    args: [{
+      shopId: SHOP_ID, parentOrderId, chargePermissionId, captureNow: true, expiryWarningDays: 30,
+      plan: { amountJpy: 4800, interval: { unit: 'Month', value: 1 }, firstChargeAt: new Date(now + 3600_000).toISOString() },
+    } satisfies RecurringParentInput],
+  });
+  await env.sleep('2 hours');
+  const child = await until(async () => (await listRecurringChildren(rig.db.pool, SHOP_ID, parentOrderId))[0], 15_000, 100);
+  expect(child).toMatchObject({ outcome: 'charged', chargeState: 'Captured' });
+
+  const childOrder = `${parentOrderId}-1`;
+  const canceled = await (await start(childOrder, { method: METHODS.amazon, amazonPayChargeId: child.chargeId!, recurringRole: 'child' })).result();
+  expect(canceled).toMatchObject({ status: 'canceled', providerOutcome: 'refunded', external: 'delivered' });
+  expect(canceled.providerDetail).toMatch(/^Refunded ¥4800/);
+  const rows = await outbox(childOrder);
+  expect(rows).toEqual([expect.objectContaining({ event: 'canceled', status: 'delivered', payload: expect.objectContaining({ orderId: childOrder, providerCancel: 'refunded' }) })]);
+  expect((await rig.amazonPay.getChargePermission(chargePermissionId)).statusDetails.state).toBe('Chargeable');
+  await parent.executeUpdate(closeParentUpdate, { args: ['test over', BY_TEST] });
+  await parent.result();
 });
