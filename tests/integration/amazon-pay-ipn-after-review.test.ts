@@ -6,6 +6,7 @@ import { until } from '../support/until';
 import { createSnsSigner } from '../../amazon-pay/sns/sns-signer';
 import { SANDBOX_MERCHANT_ID } from '../../amazon-pay/emulator/ipn-sender';
 import { amazonPayChargeStateWorkflowId } from '../../workflows/amazon-pay-authorization-messages';
+import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
 
 /**
  * A charge that changes after its review ended (issue 13 §3, #1319), through the real API, the dev server, PostgreSQL
@@ -65,4 +66,21 @@ test('a Captured IPN after 審査完了 gives one order data OUT row; the same I
   expect(await post()).toEqual({ status: 200, body: { ignored: 'already taken in (same MessageId)' } });
   await world.env.client.workflow.getHandle(workflowId).result(); // the look the second IPN asked for is over
   expect(await chargeStateRows('AFTER-1')).toHaveLength(1);
+});
+
+test('the review workflow gone while the order still reads 審査中: the IPN is not dropped, the change is recorded', async () => {
+  const { sandbox } = world;
+  const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
+  await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 86_400_000 });
+  expect((await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId: 'AFTER-2', chargePermissionId, amountJpy: 9800 })).status).toBe(202);
+  const chargeId = await until(async () => (await orderOf('AFTER-2')).chargeId ?? undefined);
+  await world.env.client.workflow.getHandle(amazonPayAuthorizationWorkflowId(SHOP_ID, 'AFTER-2')).terminate('lost for the test');
+
+  await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' }); // its IPN follows
+  const recorded = await until(async () => {
+    const o = await orderOf('AFTER-2');
+    return o.creditStatus === 'Authorized' ? o : undefined;
+  });
+  expect(recorded.paymentStatus).toBe('審査中'); // the review's own status is the review's: only the charge is recorded
+  expect(await chargeStateRows('AFTER-2')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ creditStatus: 'Authorized', chargeId }) })]);
 });
