@@ -20,6 +20,9 @@ import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { MODE_SHOPS, newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../support/oplux-fixtures';
 import { until } from '../support/until';
+import { cancelGmoPgDeps, lateTemporal, METHODS, setUpCancelShop } from '../support/order-cancel-fixtures';
+import { orderCancelWorkflow } from '../../workflows/order-cancel';
+import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 
 /**
  * What reaches an O-PLUX review from outside its first pass (issue 13 §2), on the time-skipping server with the real
@@ -40,14 +43,14 @@ beforeAll(async () => {
     deps: ({ db: d, sandbox: s }) => {
       accounts = testAccounts(d.pool);
       return {
-        opluxShop: opluxTestShops(s), accounts, notifyEmail: () => NOTIFY_EMAIL,
-        // the rig's client exists once the rig is up; activities only run after that
-        temporal: { get client() { return rig.env.client; }, taskQueue },
+        opluxShop: opluxTestShops(s), accounts, notifyEmail: () => NOTIFY_EMAIL, gmoPg: cancelGmoPgDeps(s, accounts),
+        temporal: lateTemporal(() => rig.env.client, taskQueue),
       };
     },
   });
   ({ env, db, sandbox } = rig);
   await connectExternalSystem(accounts, sandbox, HOLD_SHOP);
+  await setUpCancelShop(db.pool, accounts, sandbox, HOLD_SHOP);
 });
 afterAll(() => rig?.stop());
 
@@ -230,4 +233,22 @@ test('payment outcomes follow to O-PLUX; a cancellation ends a review waiting fo
   await until(async () => (await row(ended))?.paymentStatus === '支払済', 15_000, 50);
   expect(event(done.eventId!).settleStatus).toBe('20');
   expect((await row(ended))?.status).toBe(FRAUD_STATUS.ok);
+});
+
+test('the cancellation process cancels an order waiting for 目視審査: its review ends, O-PLUX is told, the cancel goes out', async () => {
+  await script({ result: 'NG' });
+  const order = newReviewOrder({ shopId: HOLD_SHOP });
+  const review = await start(order);
+  await waitForStatus(order, FRAUD_STATUS.awaitingManual); // held back: 制御する(自動審査NG, …)
+
+  const cancel = await env.client.workflow.start(orderCancelWorkflow, {
+    workflowId: orderCancelWorkflowId(order.shopId, order.orderId), taskQueue,
+    args: [{ shopId: order.shopId, orderId: order.orderId, source: 'shop-admin', payment: { method: METHODS.off } }],
+  });
+  const ended = await review.result(); // before the cancel's own end: its OUT row waits for the review to let go
+  expect(ended.status).toBe(FRAUD_STATUS.canceled);
+  expect(event(ended.eventId!).settleStatus).toBe('99');
+  expect(await row(order)).toMatchObject({ status: FRAUD_STATUS.canceled, paymentStatus: 'キャンセル' });
+  expect(await cancel.result()).toMatchObject({ status: 'canceled', external: 'delivered' });
+  expect(received(order.orderId)).toEqual([expect.stringMatching(/cancel/)]);
 });
