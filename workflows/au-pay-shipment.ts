@@ -40,6 +40,8 @@ const CORRECTIONS_PATCH = 'au-pay-corrections';
 const STATUS_CHECK_PATCH = 'au-pay-status-check';
 /** Operator status changes stored with their change key and marked manual; automatic ones with their change key. */
 const LINK_OUT_PATCH = 'au-pay-link-out';
+/** The wake-up flag is cleared before the settings read, not after it, so a report during the read is not missed. */
+const WAKE_DURING_READ_PATCH = 'au-pay-wake-during-read';
 /** How often a held chain reads the trade's status at the market. */
 const STATUS_CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -159,12 +161,15 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
 
   async function held(step: 'shipping' | 'completion'): Promise<boolean> {
     if (!patched(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
+    // a report arriving during the read below wakes the wait after it (a correction is not left for the re-check)
+    const wakeDuringRead = patched(WAKE_DURING_READ_PATCH);
+    if (wakeDuringRead) woken = false;
     const settings = await local.auPayShopSettings({ shopId: shipment.shopId });
     if (requested !== undefined) return true; // an operator's reset accepted during the read comes before any push
     // still held while it re-reads, so an operator's reset is accepted then too (and applied before a push)
     waiting = holdReason(step, settings, completionReported) ?? null;
     if (waiting === null) return false;
-    woken = false;
+    if (!wakeDuringRead) woken = false;
     await condition(() => woken || requested !== undefined, RECHECK_EVERY);
     rechecks += 1;
     // a held order's trade is read once a day: one canceled at the market stops here, not at the push
