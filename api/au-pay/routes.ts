@@ -51,7 +51,8 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
         continue;
       }
       if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: 'the chain for this order has already finished' });
-      return void res.status(plan.push || plan.kind !== 'signal' ? 202 : 200).json({ workflowId, linkStatus: row.linkStatus, push: plan.push, reason: plan.reason });
+      const acts = plan.push || plan.kind !== 'signal' || !before; // a new chain acts even on an order it marks 対象外
+      return void res.status(acts ? 202 : 200).json({ workflowId, linkStatus: row.linkStatus, push: plan.push, reason: plan.reason });
     }
   });
 
