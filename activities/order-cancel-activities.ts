@@ -86,7 +86,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
         plan = { kind: 'manual-cancel-needed', detail: `決済方法 ${payment.method} に設定がありません: 決済代行会社側の与信が残っている可能性があります。決済代行会社の管理画面で確認・取消してください` };
       } else if (!setting.cancelApi) {
         plan = none('not-linked', '取消API連携フラグ: 取消連携しない');
-      } else if (setting.provider === 'manual' || !(setting.provider in payments)) {
+      } else if (setting.provider === 'manual' || !Object.hasOwn(payments, setting.provider)) {
         plan = none('manual-cancel-needed', `決済方法 ${payment.method} はrenkeiから取消できません: 決済代行会社の管理画面で取り消してください`, true);
       } else if (payment.recurringRole === 'parent') {
         plan = none('recurring-parent', '定期親受注: Amazon Payの定期(ChargePermission)は定期の停止(close)でのみ終了します', false);

@@ -201,7 +201,6 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/shops/:shopId/au-pay/orders/:orderId/link-status', body: () => ({ status: '空欄' }) },
   { method: 'POST', path: '/shops/:shopId/amazon-pay/authorizations', body: () => ({ orderId: 'C-AMZ', chargePermissionId: 'S01-1234567-7654321', amountJpy: 1000, captureOnAuthorization: false, cancelOnDecline: false, paymentMethod: 'amazon-pay' }) },
   { method: 'GET', path: '/shops/:shopId/amazon-pay/orders/:orderId' },
-  { method: 'POST', path: '/shops/:shopId/amazon-pay/orders/:orderId/shipped', body: () => ({ amountJpy: 1000 }) },
   { method: 'POST', path: '/shops/:shopId/amazon-pay/recurring', body: () => ({ parentOrderId: 'C-REC', chargePermissionId: 'S01-7654321-1234567', amountJpy: 980, interval: { unit: 'Month', value: 1 }, firstChargeAt: inAYear(), captureNow: true, expiryWarningDays: 30 }) },
   { method: 'GET', path: '/shops/:shopId/amazon-pay/recurring/:orderId' },
   { method: 'POST', path: '/shops/:shopId/amazon-pay/recurring/:orderId/skip-next' },
@@ -234,6 +233,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/shops/:shopId/mails', query: { status: 'sent', recipient: 'a@example.jp', limit: '10' } },
   { method: 'GET', path: '/shops/:shopId/mail-throttle' },
   { method: 'PUT', path: '/shops/:shopId/mail-throttle', body: () => ({ windowMinutes: 60, threshold: 5 }) },
+  // appended, so the routes above keep their fuzz seeds (seed = base + index)
+  { method: 'POST', path: '/shops/:shopId/amazon-pay/orders/:orderId/shipped', body: () => ({ amountJpy: 1000 }) },
 ];
 
 const encode = (s: string): string => {
