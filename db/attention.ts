@@ -111,7 +111,7 @@ interface Branch {
 }
 
 // the statuses as the workflows name them; migration 016's partial indexes repeat them
-const AU_PAY_ERRORS = [LINK_STATUS.shipError, LINK_STATUS.completeError];
+const AU_PAY_ERRORS = [LINK_STATUS.shipError, LINK_STATUS.completeError, LINK_STATUS.statusError];
 const OPLUX_MANUAL = [FRAUD_STATUS.awaitingManual, FRAUD_STATUS.manualHold];
 const OPLUX_ERRORS = [FRAUD_STATUS.reviewError, FRAUD_STATUS.updateError];
 const YAHOO_WAITING = [WINDOW_STATUS.expiredAwaitingOperator, WINDOW_STATUS.linkError];

@@ -67,3 +67,20 @@ describe('holdReason (seed 004 section 4)', () => {
     expect(holdReason('completion', { ...on, completionTiming: 'oms-report' }, true)).toBeUndefined();
   });
 });
+
+describe('resetRefusal with completedBeforeAutomation (seed 004 section 6)', () => {
+  const flag = { completedBeforeAutomation: true };
+  test('from 空欄 to 受注完了ステータス反映済み, held or not', () => {
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.completed, false, flag)).toBeUndefined();
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.completed, true, flag)).toBeUndefined();
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.completed)).toMatch(/being processed/); // without the flag: refused
+  });
+  test('only that target, only from 空欄', () => {
+    expect(resetRefusal(LINK_STATUS.blank, LINK_STATUS.shipped, false, flag)).toMatch(/only/);
+    expect(resetRefusal(LINK_STATUS.shipped, LINK_STATUS.completed, false, flag)).toMatch(/applies to an order at 空欄/);
+    expect(resetRefusal(LINK_STATUS.notTarget, LINK_STATUS.completed, false, flag)).toMatch(/対象外/);
+  });
+  test('注文情報ステータス取得エラー is an error an operator resets', () => {
+    expect(resetRefusal(LINK_STATUS.statusError, LINK_STATUS.blank)).toBeUndefined();
+  });
+});
