@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
 import { linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
@@ -76,6 +79,16 @@ async function reReport(report: ShipmentReport) {
   return plan;
 }
 
+/**
+ * With RECORD_AU_PAY_HISTORIES=1, keeps the chain's history (its latest run) for the replay test: the paths this
+ * issue added (a reopened run, a correction in a held chain, 注文情報ステータス取得エラー) must replay after later changes.
+ */
+async function keep(name: string, r: ShipmentReport): Promise<void> {
+  if (!process.env.RECORD_AU_PAY_HISTORIES) return;
+  const history = await handleOf(r).fetchHistory();
+  writeFileSync(path.resolve(__dirname, 'histories', `au-pay-shipment-${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+}
+
 async function outRows(r: ShipmentReport) {
   const { rows } = await db.pool.query<{ payload: Record<string, unknown>; dedupeKey: string }>(
     `SELECT payload, dedupe_key AS "dedupeKey" FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND event = $3 ORDER BY id`,
@@ -109,6 +122,7 @@ test('対象外 is not final: a management class made 通常 later is pushed by 
   ]);
   // every change went back to the OMS, once each
   expect(await outStatuses(report)).toEqual([LINK_STATUS.notTarget, LINK_STATUS.blank, LINK_STATUS.shipped, LINK_STATUS.completed]);
+  await keep('reopened-not-target', report);
 });
 
 test('a bundled child later unbundled is pushed', async () => {
@@ -134,6 +148,7 @@ test('a correction after completion pushes the ship info again; the same data ag
   expect(await applied(report.auPayOrderId, 'updateTradeStsProc')).toBe(1); // the second 完了 is a same-status no-op
   const ops = (await history(db.pool, report)).map((h) => h.operation);
   expect(ops).toContain('訂正: 完了後の出荷情報の再反映');
+  await keep('corrected-after-completion', report);
   // the same data once more (a retried report): nothing to push
   expect(await reReport(corrected)).toMatchObject({ kind: 'store', push: false });
   expect(await applied(report.auPayOrderId, 'updateTradeInfoProc')).toBe(2);
@@ -161,6 +176,7 @@ test('a correction while held at 出荷情報反映済み is pushed by the runni
 
   auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
   expect((await handleOf(report).result()).status).toBe(LINK_STATUS.completed);
+  await keep('held-corrected', report);
 });
 
 test('a held chain reads the trade once a day: canceled at the market, it stops at 注文情報ステータス取得エラー until reset to 空欄', async () => {
@@ -180,6 +196,7 @@ test('a held chain reads the trade once a day: canceled at the market, it stops 
   expect((await handleOf(report).query(linkStateQuery)).status).toBe(LINK_STATUS.statusError);
   expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
   await until(() => sandbox.sink.messages().length === 1, 15_000, 50);
+  await keep('open-at-status-error', report);
 });
 
 test('completed before automation: 受注完了ステータス反映済み from 空欄 when the operator says so, recorded as manual', async () => {
