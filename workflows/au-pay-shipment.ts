@@ -68,6 +68,9 @@ export interface AuPayShipmentResume {
  * au PAY ship-then-complete (seed 004), one per shipped order: push 発送日・配送会社・配送お問い合せ番号, then
  * the 完了 status. Before each push it reads the shop's settings (seed 004 section 4): a push at 停止 holds the order at
  * its status until 開始. A failure stops the chain at an error status, mails the shop, and waits for an operator to reset.
+ * Before the ship-info push (and once a day while held) it reads the trade: canceled or missing stops it at
+ * 注文情報ステータス取得エラー. A report that changes the pushed shipping data pushes it again. Every status it enters
+ * is stored with its order data OUT row. A 対象外 order or a completed one is reopened by a new run (`resume.reopened`).
  */
 export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuPayShipmentResume): Promise<AuPayShipmentResult> {
   const { workflowId } = workflowInfo();
@@ -131,11 +134,6 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   }
 
   /**
-   * Seed 004 section 4: a push runs only while the shop has it at 開始 (and 完了 with 'oms-report' only once the OMS
-   * reported it). Reads the settings now, so a change applies to this decision; while they hold the push, waits for a
-   * wake-up or the re-check. True when it waited: the caller decides again from the start.
-   */
-  /**
    * 自動注文情報ステータス取得: reads the trade at the market; canceled there or missing, the order stops at
    * 注文情報ステータス取得エラー until an operator resets it to 空欄. True when it stopped.
    */
@@ -159,6 +157,11 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   /** A report changed the shipping data after it was pushed: push it again (the seed's reset to 空欄 does the same). */
   const correctionDue = () => pushed !== null && !sameShipFields(pushed, shipment) && patched(CORRECTIONS_PATCH);
 
+  /**
+   * Seed 004 section 4: a push runs only while the shop has it at 開始 (and 完了 with 'oms-report' only once the OMS
+   * reported it). Reads the settings now, so a change applies to this decision; while they hold the push, waits for a
+   * wake-up or the re-check. True when it waited: the caller decides again from the start.
+   */
   async function held(step: 'shipping' | 'completion'): Promise<boolean> {
     if (!patched(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
     // a report arriving during the read below wakes the wait after it (a correction is not left for the re-check)
