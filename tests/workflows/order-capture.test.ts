@@ -7,6 +7,11 @@ import { orderCaptureWorkflowId } from '../../workflows/workflow-ids';
 import { SHOP_ID } from '../support/au-pay-fixtures';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import type { ActivityDeps } from '../../activities';
+import type { OrderCancelActivityDeps } from '../../activities/order-cancel-activities';
+import type { AccountStore } from '../../db/provider-accounts';
+import { cancelGmoPgDeps, gmoAuthorize, gmoClient, newGmoOrderId, setUpCancelShop } from '../support/order-cancel-fixtures';
+import { testAccounts } from '../support/order-out-fixtures';
 
 /**
  * 出荷時売上確定 on the time-skipping server: an ordinary Amazon Pay order authorized without capture is captured when
@@ -17,9 +22,18 @@ let rig: TimeSkippingRig;
 let env: TestWorkflowEnvironment;
 const taskQueue = 'order-capture-test';
 
+let accounts: AccountStore;
+
 beforeAll(async () => {
-  rig = await startTimeSkippingRig(taskQueue);
+  rig = await startTimeSkippingRig(taskQueue, {
+    deps: ({ db, sandbox }) => {
+      accounts = testAccounts(db.pool);
+      const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = { accounts, gmoPg: cancelGmoPgDeps(sandbox, accounts) };
+      return deps;
+    },
+  });
   env = rig.env;
+  await setUpCancelShop(rig.db.pool, accounts, rig.sandbox, SHOP_ID);
 }, 120_000);
 afterAll(() => rig?.stop());
 
@@ -82,4 +96,18 @@ test('a capture Declined after CaptureInitiated is recorded as Declined with its
   expect(again).toMatchObject({ phase: 'failed', error: expect.stringContaining('Declined: it cannot be captured') });
   expect((await stateRows(req.orderId))).toHaveLength(2);
   expect((await getAmazonPayOrder(rig.db.pool, SHOP_ID, req.orderId))!.lastError).toMatch(/^売上確定エラー: /);
+});
+
+test('the same capture workflow captures a GMO-PG trade through its adapter (AlterTran SALES), once, with nothing provider-specific in the process', async () => {
+  const trade = newGmoOrderId('S');
+  await gmoAuthorize(rig.sandbox, trade, new Date(), 3980); // the GMO emulator's own clock: the test card's expiry is real
+  const orderId = `SHIP-GMO-${Date.now()}`;
+  const run = () => env.client.workflow.execute(orderCaptureWorkflow, {
+    workflowId: `${orderCaptureWorkflowId(SHOP_ID, orderId)}:${++n}`, taskQueue, args: [{ shopId: SHOP_ID, orderId, provider: 'gmo-pg', ref: trade }],
+  });
+  expect(await run()).toEqual({ state: 'SALES', phase: 'succeeded', reasonCode: null, error: null });
+  expect(await gmoClient(rig.sandbox).searchTrade(trade)).toMatchObject({ status: 'SALES', amount: 3980 });
+  expect(await run()).toMatchObject({ state: 'SALES', phase: 'succeeded' }); // captured already: nothing sent
+  const { entries } = await rig.sandbox.control<{ entries: Array<{ operation: string; applied: boolean }> }>('GET', `/gmo-pg/_sandbox/ledger?orderId=${trade}`);
+  expect(entries.filter((e) => e.operation === 'AlterTran' && e.applied)).toHaveLength(1);
 });
