@@ -219,7 +219,10 @@ test('each shop\'s mails reach its own addresses only, as its mail routes say', 
   }
   type Mail = { recipient: string; subject: string; status: string };
   const mailsOf = async (s: TestShop) => (await call<{ mails: Mail[] }>('GET', `/shops/${s.id}/mails?limit=500`)).body.mails;
-  const recipients = async (s: TestShop) => [...new Set((await mailsOf(s)).map((m) => m.recipient))].sort();
+  // the au PAY error mails and the Yahoo ones (the order data OUT failure mails of these shops, which keep no external
+  // system, go to every address of the shop: not what this test routes)
+  const routed = (m: { subject: string }) => !m.subject.includes('受注データ連携OUT');
+  const recipients = async (s: TestShop) => [...new Set((await mailsOf(s)).filter(routed).map((m) => m.recipient))].sort();
   // east routes au PAY errors to its 通知先 alone; west sends everything to all its addresses (the Yahoo deadline mail too)
   const auPayErrors = async (s: TestShop) => (await mailsOf(s)).filter((m) => m.subject === AU_PAY_ERROR_SUBJECTS.shipping).length;
   await until(async () => (await auPayErrors(EAST)) === 1 && (await auPayErrors(WEST)) === 3, 60_000);
@@ -229,8 +232,8 @@ test('each shop\'s mails reach its own addresses only, as its mail routes say', 
   // what the SMTP sink received: each address only its own shop's mails, nothing to the environment's address
   await until(() => sandbox.sink.messages({ to: EAST.notifyEmail }).length > 0 && ALL_ADDRESSES(WEST).every((a) => sandbox.sink.messages({ to: a }).length > 0), 30_000);
   expect(sandbox.sink.messages({ to: ENV_NOTIFY })).toEqual([]);
-  expect(sandbox.sink.messages({ to: EAST.adminEmails[0] })).toEqual([]);
-  const addressed = new Set(sandbox.sink.messages().flatMap((m) => m.to.map((t) => t.toLowerCase())));
+  expect(sandbox.sink.messages({ to: EAST.adminEmails[0] }).filter(routed)).toEqual([]);
+  const addressed = new Set(sandbox.sink.messages().filter(routed).flatMap((m) => m.to.map((t) => t.toLowerCase())));
   expect([...addressed].sort()).toEqual([EAST.notifyEmail, ...ALL_ADDRESSES(WEST)].sort());
 
   // the chains end: marked done by hand
