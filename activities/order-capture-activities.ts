@@ -1,10 +1,16 @@
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
+import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import { recordChargeState } from '../db/amazon-pay-charge-states';
 import { recordCaptureRefusal } from '../db/amazon-pay-orders';
 import type { PaymentStatusView } from '../payments/provider';
 
 export interface OrderCaptureActivityDeps {
   db: Pool;
+  /** to wake the order's order data OUT delivery at once; absent, the dispatcher wakes it on its next poll */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 /** The capture on shipment's records on the order: where the order's payment is kept for its provider. */
@@ -19,6 +25,12 @@ export function createOrderCaptureActivities(deps: OrderCaptureActivityDeps) {
       const { recorded } = await recordChargeState(deps.db, {
         shopId: i.shopId, orderId: i.orderId, chargeId: i.view.id, state: i.view.state, reasonCode: i.view.reasonCode, changedAt: i.view.changedAt,
       });
+      if (recorded && deps.temporal) {
+        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+          workflowId: orderOutDeliveryWorkflowId(i.shopId, i.orderId), taskQueue: deps.temporal.taskQueue,
+          args: [{ shopId: i.shopId, orderId: i.orderId }], signal: outboxWrittenSignal, signalArgs: [],
+        });
+      }
       return recorded;
     },
 

@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseKeyRing } from '../../common/account-crypto';
 import { createAccountStore, type AccountStore } from '../../db/provider-accounts';
 import { CANCEL_MANUAL_NEEDED } from '../../db/attention';
+import { listDeliveries } from '../../db/order-out';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { AMAZON_KEY_ID, amazonPayTestClient, mintChargePermission, writeTestKeyFile } from '../support/amazon-pay-fixtures';
 import { startDevServer } from '../support/dev-server';
@@ -103,6 +104,8 @@ test('the OMS reports the shipment of an Amazon Pay order authorized without cap
   expect(states).toEqual([expect.objectContaining({ payload: expect.objectContaining({ creditStatus: 'Captured', referenceNumber: order.chargeId }) })]);
   const captures = sandbox.amazonPay.kit.ledger.list({ operation: 'captureCharge' }).filter((e) => e.applied);
   expect(captures).toHaveLength(1);
+  // the Captured row reaches the shop's external system
+  await until(async () => (await listDeliveries(db.pool, SHOP_ID, { orderId, limit: 10 })).some((d) => d.event === 'amazon-pay.charge-state' && d.status === 'delivered'), 30_000);
 
   // reported again: already captured, nothing sent
   const again = await shop('POST', `/amazon-pay/orders/${orderId}/shipped`, {});
