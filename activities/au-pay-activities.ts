@@ -150,7 +150,6 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
     /**
      * 自動注文情報ステータス取得 (seed 004 section 1 補足, section 6): reads the trade's 受注ステータス and 決済ステータス,
      * keeps them on the order, and says whether the trade may be pushed. Canceled at the market or not found: not.
-     * A failing call (the key expired, a rejection) is reported the same way; a transient one is retried.
      */
     async checkTradeStatus(input: OrderRef & { idempotencyKey: string }): Promise<TradeCheck> {
       const { client } = await shopOf(input.shopId);
@@ -158,8 +157,12 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       try {
         trade = await tracked(input, 'searchTradeInfoProc', input.idempotencyKey, () => client.searchTradeInfo(input.auPayOrderId));
       } catch (err) {
-        if (!(err instanceof ApplicationFailure) || !err.nonRetryable) throw err; // transient: Temporal retries
-        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+        // the market's own "canceled" or "no such trade" answers; anything else (transient: retried; an expired key,
+        // a rejection) fails the activity, and the chain leaves it to the push to report in its own words
+        if (err instanceof ApplicationFailure && (err.type === 'AuPayTradeCanceled' || err.type === 'AuPayTradeNotFound')) {
+          return { ok: false, message: err.message };
+        }
+        throw err;
       }
       await recordMarketStatus(deps.db, input.shopId, input.orderId, { orderStatus: trade?.orderStatus ?? null, paymentStatus: trade?.paymentStatus ?? null });
       if (!trade) return { ok: false, message: `指定の取引は存在しません(au PAY注文番号 ${input.auPayOrderId})` };

@@ -140,14 +140,17 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   async function tradeUnusable(): Promise<boolean> {
     if (!patched(STATUS_CHECK_PATCH)) return false; // a chain from before the check runs as it did
     checkedAt = Date.now();
-    let message: string;
+    let check;
     try {
-      const check = await market.checkTradeStatus({ ...order(), idempotencyKey: stepKey(keyBase, 'status-check', cycle) });
-      if (check.ok) return false;
-      message = check.message;
+      check = await market.checkTradeStatus({ ...order(), idempotencyKey: stepKey(keyBase, 'status-check', cycle) });
     } catch (err) {
-      message = failureMessage(err);
+      if (!(err instanceof ActivityFailure)) throw err;
+      // the read itself failed (an expired key, the market down past the retries): not the trade's state; the push
+      // that follows meets the same failure and reports it as 出荷情報反映エラー, as before the check existed
+      return false;
     }
+    if (check.ok) return false;
+    const { message } = check;
     await enter(LINK_STATUS.statusError, message);
     // the shop hears as of a failed ship-info push (its mail says: reset to 空欄 to reprocess)
     await local.sendLinkErrorMail({ ...order(), phase: 'shipping', message });

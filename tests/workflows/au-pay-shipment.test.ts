@@ -198,9 +198,10 @@ test('operator reset after an error: a wrong target is refused with a reason, �
   const report = await newShipment(db.pool, sandbox);
   await sandbox.control('POST', `/au-pay/_sandbox/shops/${AU_SHOP_ID}/expire-key`);
   const handle = await start(report);
-  // the first call is 自動注文情報ステータス取得: its failure is the seed's 注文情報ステータス取得エラー
-  await waitForStatus(report, LINK_STATUS.statusError);
+  // 自動注文情報ステータス取得 fails as well: not the trade's state, so the push reports the error as before
+  await waitForStatus(report, LINK_STATUS.shipError);
   expect((await orderRow(db.pool, report))?.lastError).toBe('認証に失敗しました (0002)');
+  expect((await history(db.pool, report)).map((h) => [h.operation, h.result])).toEqual([['searchTradeInfoProc', 'エラー'], ['updateTradeInfoProc', 'エラー']]);
 
   const refused = handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.completeError as unknown as ManualStatus] });
   await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
@@ -208,7 +209,7 @@ test('operator reset after an error: a wrong target is refused with a reason, �
 
   await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY }); // the shop renewed its key
   expect(await handle.executeUpdate(resetLinkStatusUpdate, { args: [LINK_STATUS.blank] })).toEqual({
-    previous: LINK_STATUS.statusError, status: LINK_STATUS.blank,
+    previous: LINK_STATUS.shipError, status: LINK_STATUS.blank,
   });
   expect((await handle.result()).status).toBe(LINK_STATUS.completed);
   expect((await orderRow(db.pool, report))).toMatchObject({ linkStatus: LINK_STATUS.completed, lastError: null });
