@@ -33,7 +33,7 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
     for (let tries = 0; ; tries += 1) {
       if (plan.kind === 'store') {
         const row = await upsertShipmentReport(deps.db, report);
-        return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: plan.reason });
+        return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: plan.reason, note: plan.reason });
       }
       const reopen = plan.kind === 'reopen';
       const { row, outcome } = await writeThenStart(deps, {
@@ -50,9 +50,11 @@ export function createAuPayRoutes(deps: ApiDeps): Router {
         plan = reportPlan(after && { ...(before ?? after), linkStatus: after.linkStatus }, report);
         continue;
       }
-      if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: 'the chain for this order has already finished' });
+      const finished = 'the chain for this order has already finished';
+      if (outcome === 'finished-before') return void res.status(200).json({ workflowId, linkStatus: row.linkStatus, push: false, reason: finished, note: finished });
       const acts = plan.push || plan.kind !== 'signal' || !before; // a new chain acts even on an order it marks 対象外
-      return void res.status(acts ? 202 : 200).json({ workflowId, linkStatus: row.linkStatus, push: plan.push, reason: plan.reason });
+      // `note` (as before {push, reason}) on the answers where nothing will happen
+      return void res.status(acts ? 202 : 200).json({ workflowId, linkStatus: row.linkStatus, push: plan.push, reason: plan.reason, ...(acts ? {} : { note: plan.reason }) });
     }
   });
 
