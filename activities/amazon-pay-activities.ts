@@ -11,11 +11,10 @@ import { isCanceledByRenkei, recordChargeState, type ChargeStateRecorded, type C
 import { applyPaymentUpdate, listUnreportedReviewResults, markReviewResultsReported, type PaymentUpdate } from '../db/amazon-pay-orders';
 import { authorizationFailureMail, reviewReportMail } from '../mail/amazon-pay-mails';
 import type { Mailer } from '../mail/mailer';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
 import { tellOpluxOfCharge } from '../oplux/order-feedback';
-import { amazonPayAuthorizationWorkflowId, orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 
 export interface AmazonPayShop {
   client: AmazonPayClient;
@@ -98,12 +97,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     async recordChargeState(u: ChargeStateUpdate): Promise<ChargeStateRecorded> {
       const recorded = await recordChargeState(deps.db, u);
       if (recorded.recorded) await tellOpluxOfCharge(deps, u.shopId, u.orderId, u.state); // O-PLUX決済ステータス follows
-      if (recorded.recorded && deps.temporal) {
-        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
-          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-        });
-      }
+      if (recorded.recorded) await wakeOrderOutDelivery(deps.temporal, u.shopId, u.orderId);
       return recorded;
     },
 

@@ -10,9 +10,7 @@ import { LINK_STATUS, type LinkStatus } from '../workflows/au-pay-link-status';
 import { providerShop, type ShopLookup } from './provider-shop';
 import { defaultSettings, type ProcessSettings } from '../shops/settings';
 import type { ShopDirectory } from '../shops/shop-directory';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -86,12 +84,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
   /** The status and its order data OUT row in one statement, then the order's delivery is woken. */
   async function changeStatus(ref: OrderRef, status: LinkStatus, error: string | null, change: { key?: string; manual?: boolean }) {
     const written = await setLinkStatus(deps.db, ref.shopId, ref.orderId, status, error, change);
-    if (written && deps.temporal) {
-      await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-        workflowId: orderOutDeliveryWorkflowId(ref.shopId, ref.orderId), taskQueue: deps.temporal.taskQueue,
-        args: [{ shopId: ref.shopId, orderId: ref.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-      });
-    }
+    if (written) await wakeOrderOutDelivery(deps.temporal, ref.shopId, ref.orderId);
   }
 
   return {

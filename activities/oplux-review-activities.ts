@@ -9,14 +9,12 @@ import { SETTLE_STATUSES, type OpluxBlackCustomerType, type OpluxManualCode, typ
 import { applyOpluxUpdate, beginRegistration, insertOpluxOrder, recordEventChange, replaceOpluxOrderData, storeEvent, type OpluxChangeRecord, type OpluxOrderUpdate } from '../db/oplux-orders';
 import { settleOpluxHold } from '../db/order-out';
 import type { Client } from '@temporalio/client';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import type { Mailer } from '../mail/mailer';
 import { opluxErrorMail } from '../mail/oplux-error-mail';
 import type { FraudReviewOrder, ReviewItem, ReviewParty } from '../workflows/oplux-fraud-review-messages';
 import { planReview, ruleDescription, type OpluxReviewSettings, type ProductKey, type ReviewPlan } from '../workflows/oplux-review-rules';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 
 /** The shop's O-PLUX account (its client holds the secret) and its review settings. */
 export interface OpluxShop {
@@ -157,24 +155,14 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
       await applyOpluxUpdate(deps.db, u);
       // a statement of its own, after the update committed: it sees every row the delivery held back meanwhile
       const released = await settleOpluxHold(deps.db, u.shopId, u.orderId);
-      if ((released > 0 || u.release) && deps.temporal) {
-        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
-          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-        });
-      }
+      if (released > 0 || u.release) await wakeOrderOutDelivery(deps.temporal, u.shopId, u.orderId);
     },
 
     /** A change sent after the review workflow ended (opluxEventUpdateWorkflow): the order's fields, not its review. */
     async recordOpluxChange(u: OpluxChangeRecord): Promise<void> {
       await recordEventChange(deps.db, u);
       const released = await settleOpluxHold(deps.db, u.shopId, u.orderId);
-      if (released > 0 && deps.temporal) {
-        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-          workflowId: orderOutDeliveryWorkflowId(u.shopId, u.orderId), taskQueue: deps.temporal.taskQueue,
-          args: [{ shopId: u.shopId, orderId: u.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-        });
-      }
+      if (released > 0) await wakeOrderOutDelivery(deps.temporal, u.shopId, u.orderId);
     },
 
     /** A re-report's corrected data, sent by the next registration. */

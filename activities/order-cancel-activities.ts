@@ -13,11 +13,9 @@ import {
   recordProviderOutcome, type CancelRecord,
 } from '../db/order-cancel';
 import { manualCancelNeededMail, providerCancelFailedMail, providerCancelReminderMail } from '../mail/order-cancel-mails';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
 import { tellOpluxOfCancel } from '../oplux/order-feedback';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import type { CancelDecision, CancelSource, CancelStatus, OrderCancelState, PaymentRef, ProviderOutcome } from '../workflows/order-cancel-messages';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 
 export interface OrderCancelActivityDeps {
   db: Pool;
@@ -146,12 +144,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
     async cancelCompleteOrder(i: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string }): Promise<{ outboxId: string }> {
       const outboxId = await cancelOrderWithOutbox(deps.db, i);
       await tellOpluxOfCancel(deps, i.shopId, i.orderId); // its O-PLUX review ends, O-PLUX told
-      if (deps.temporal) {
-        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-          workflowId: orderOutDeliveryWorkflowId(i.shopId, i.orderId), taskQueue: deps.temporal.taskQueue,
-          args: [{ shopId: i.shopId, orderId: i.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-        });
-      }
+      await wakeOrderOutDelivery(deps.temporal, i.shopId, i.orderId);
       return { outboxId };
     },
 

@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 import { recordChargeState } from '../db/amazon-pay-charge-states';
 import { recordCaptureRefusal } from '../db/amazon-pay-orders';
 import type { PaymentStatusView } from '../payments/provider';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { tellOpluxOfCharge } from '../oplux/order-feedback';
 
 export interface OrderCaptureActivityDeps {
   db: Pool;
@@ -25,11 +24,9 @@ export function createOrderCaptureActivities(deps: OrderCaptureActivityDeps) {
       const { recorded } = await recordChargeState(deps.db, {
         shopId: i.shopId, orderId: i.orderId, chargeId: i.view.id, state: i.view.state, reasonCode: i.view.reasonCode, changedAt: i.view.changedAt,
       });
-      if (recorded && deps.temporal) {
-        await deps.temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-          workflowId: orderOutDeliveryWorkflowId(i.shopId, i.orderId), taskQueue: deps.temporal.taskQueue,
-          args: [{ shopId: i.shopId, orderId: i.orderId }], signal: outboxWrittenSignal, signalArgs: [],
-        });
+      if (recorded) {
+        await tellOpluxOfCharge(deps, i.shopId, i.orderId, i.view.state); // O-PLUX決済ステータス follows, as on the IPN path
+        await wakeOrderOutDelivery(deps.temporal, i.shopId, i.orderId);
       }
       return recorded;
     },

@@ -8,9 +8,7 @@ import type { Mailer } from '../mail/mailer';
 import { pickFields, type OrderOutMessage } from '../order-out/payload';
 import { deliveryVerdict, sendOrderOut, type ExternalSystemEndpoint } from '../order-out/sender';
 import { providerShop, type ShopLookup } from './provider-shop';
-import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../workflows/order-out-messages';
-import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 
 export interface OrderOutActivityDeps {
   db: Pool;
@@ -92,9 +90,7 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       do {
         const shops = await deps.accounts.shopsWith('external-system');
         for (const ref of await claimUndispatched(deps.db, { shops, staleAfterSeconds: 300, limit: 500 })) {
-          await client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-            workflowId: orderOutDeliveryWorkflowId(ref.shopId, ref.orderId), taskQueue, args: [ref], signal: outboxWrittenSignal, signalArgs: [],
-          });
+          await wakeOrderOutDelivery({ client, taskQueue }, ref.shopId, ref.orderId);
           woken += 1;
         }
         Context.current().heartbeat(woken);

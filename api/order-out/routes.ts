@@ -1,14 +1,12 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getDelivery, getOrderOutFields, listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
-import { orderOutDeliveryWorkflow } from '../../workflows/order-out-delivery';
-import { outboxWrittenSignal } from '../../workflows/order-out-messages';
-import { orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
 import { HttpError } from '../http-error';
 import { echoId } from '../../common/safe-text';
 import { actorOf, requireRole } from '../auth';
 import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
+import { wakeOrderOutDelivery } from '../../order-out/wake-delivery';
 
 const listQuery = z.object({
   orderId: z.string().min(1).max(64).optional(),
@@ -38,10 +36,7 @@ export function createOrderOutRoutes(deps: ApiDeps): Router {
     const row = await auditedAs(deps.db, actorOf(res), { shopId, process: 'order-out', orderId: found.orderId, action: 'order-out.redeliver', input: { deliveryId: id } }, async () => {
       const reopened = await reopenFailed(deps.db, shopId, id);
       if (!reopened) throw new HttpError(409, `delivery ${id} is ${found.status}: only a failed delivery is redelivered`);
-      await deps.temporal.workflow.signalWithStart(orderOutDeliveryWorkflow, {
-        workflowId: orderOutDeliveryWorkflowId(shopId, reopened.orderId), taskQueue: deps.taskQueue, args: [{ shopId, orderId: reopened.orderId }],
-        signal: outboxWrittenSignal, signalArgs: [],
-      });
+      await wakeOrderOutDelivery({ client: deps.temporal, taskQueue: deps.taskQueue }, shopId, reopened.orderId);
       return reopened;
     });
     res.status(202).json({ id, orderId: row.orderId, status: row.status });
