@@ -5,7 +5,11 @@ import type { AccountStore } from '../../db/provider-accounts';
 import type { GmoPgClient } from '../../gmo-pg/client';
 import { gmoPgClientFor, gmoPgClients } from '../../workers/shop-clients';
 import type { OrderCancelActivityDeps } from '../../activities/order-cancel-activities';
+import type { ActivityDeps } from '../../activities';
+import { NOTIFY_EMAIL, SHOP_ID } from './au-pay-fixtures';
+import { connectExternalSystem, testAccounts } from './order-out-fixtures';
 import type { TestSandbox } from './sandbox';
+import { startTimeSkippingRig, type TimeSkippingRig } from './time-skipping-rig';
 
 /** The shop's GMO-PG contract at the emulator (also sealed in the shop's gmo-pg account). */
 export const GMO_SHOP = { shopId: 'tshop00009901', shopPass: 'pass9901' };
@@ -75,3 +79,24 @@ export async function gmoStatus(sandbox: TestSandbox, orderId: string): Promise<
   return (await gmoClient(sandbox).searchTrade(orderId))?.status;
 }
 
+
+/**
+ * The time-skipping rig with the cancellation's real activities: the GMO-PG and Amazon Pay emulators, the test shop's
+ * payment methods, and order data OUT delivered to the external-system emulator.
+ */
+export async function startCancelRig(taskQueue: string): Promise<TimeSkippingRig> {
+  let accounts!: AccountStore;
+  const rig: TimeSkippingRig = await startTimeSkippingRig(taskQueue, {
+    deps: ({ db, sandbox }) => {
+      accounts = testAccounts(db.pool);
+      const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = {
+        accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), orderOutTimeoutMs: 1000,
+        gmoPg: cancelGmoPgDeps(sandbox, accounts), temporal: lateTemporal(() => rig.env.client, taskQueue),
+      };
+      return deps;
+    },
+  });
+  await connectExternalSystem(accounts, rig.sandbox, SHOP_ID);
+  await setUpCancelShop(rig.db.pool, accounts, rig.sandbox, SHOP_ID);
+  return rig;
+}

@@ -1,6 +1,4 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ActivityDeps } from '../../activities';
-import type { OrderCancelActivityDeps } from '../../activities/order-cancel-activities';
 import { jpy } from '../../amazon-pay/schemas';
 import { CANCEL_MANUAL_NEEDED, listAttention } from '../../db/attention';
 import { getCancelRecord } from '../../db/order-cancel';
@@ -8,17 +6,15 @@ import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pa
 import { amazonPayRecurringWorkflow, type RecurringParentInput } from '../../workflows/amazon-pay-recurring';
 import { closeParentUpdate } from '../../workflows/amazon-pay-recurring-messages';
 import { listDeliveries } from '../../db/order-out';
-import type { AccountStore } from '../../db/provider-accounts';
 import { MANUAL_CANCEL_NEEDED_SUBJECT } from '../../mail/order-cancel-mails';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { decideProviderFailureUpdate, orderCancelStateQuery, type PaymentRef } from '../../workflows/order-cancel-messages';
 import { amazonPayRecurringWorkflowId, orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { BY_TEST } from '../support/acted-by';
-import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { SHOP_ID } from '../support/au-pay-fixtures';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
-import { cancelGmoPgDeps, lateTemporal, METHODS, setUpCancelShop } from '../support/order-cancel-fixtures';
-import { connectExternalSystem, testAccounts } from '../support/order-out-fixtures';
-import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { METHODS, startCancelRig } from '../support/order-cancel-fixtures';
+import type { TimeSkippingRig } from '../support/time-skipping-rig';
 import { until } from '../support/until';
 
 /**
@@ -28,23 +24,11 @@ import { until } from '../support/until';
  */
 let rig: TimeSkippingRig;
 let env: TestWorkflowEnvironment;
-let accounts: AccountStore;
 const taskQueue = 'order-cancel-payments-test';
 
 beforeAll(async () => {
-  rig = await startTimeSkippingRig(taskQueue, {
-    deps: ({ db, sandbox }) => {
-      accounts = testAccounts(db.pool);
-      const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = {
-        accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), orderOutTimeoutMs: 1000,
-        gmoPg: cancelGmoPgDeps(sandbox, accounts), temporal: lateTemporal(() => rig.env.client, taskQueue),
-      };
-      return deps;
-    },
-  });
+  rig = await startCancelRig(taskQueue);
   env = rig.env;
-  await connectExternalSystem(accounts, rig.sandbox, SHOP_ID);
-  await setUpCancelShop(rig.db.pool, accounts, rig.sandbox, SHOP_ID);
 }, 120_000);
 afterAll(() => rig?.stop());
 beforeEach(() => rig.sandbox.sink.clear());

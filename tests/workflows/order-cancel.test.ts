@@ -1,24 +1,20 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ActivityDeps } from '../../activities';
-import type { OrderCancelActivityDeps } from '../../activities/order-cancel-activities';
 import { getCancelRecord } from '../../db/order-cancel';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
 import { listDeliveries } from '../../db/order-out';
-import type { AccountStore } from '../../db/provider-accounts';
 import { PROVIDER_CANCEL_FAILED_SUBJECT, PROVIDER_CANCEL_REMINDER_SUBJECT } from '../../mail/order-cancel-mails';
 import { amazonPayRecurringWorkflow, type RecurringParentInput } from '../../workflows/amazon-pay-recurring';
 import { closeParentUpdate, recurringStateQuery } from '../../workflows/amazon-pay-recurring-messages';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { decideProviderFailureUpdate, orderCancelStateQuery, type OrderCancelInput, type PaymentRef } from '../../workflows/order-cancel-messages';
 import { amazonPayRecurringWorkflowId, orderCancelWorkflowId } from '../../workflows/workflow-ids';
-import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
+import { SHOP_ID } from '../support/au-pay-fixtures';
 import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import {
-  appliedCancels, cancelGmoPgDeps, GMO_SHOP, gmoAuthorize, gmoClient, gmoStatus, lateTemporal, METHODS, newGmoOrderId, setUpCancelShop,
+  appliedCancels, GMO_SHOP, gmoAuthorize, gmoClient, gmoStatus, METHODS, newGmoOrderId, startCancelRig,
 } from '../support/order-cancel-fixtures';
-import { connectExternalSystem, testAccounts } from '../support/order-out-fixtures';
-import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import type { TimeSkippingRig } from '../support/time-skipping-rig';
 import { until } from '../support/until';
 
 /**
@@ -27,24 +23,12 @@ import { until } from '../support/until';
  */
 let rig: TimeSkippingRig;
 let env: TestWorkflowEnvironment;
-let accounts: AccountStore;
 const taskQueue = 'order-cancel-test';
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  rig = await startTimeSkippingRig(taskQueue, {
-    deps: ({ db, sandbox }) => {
-      accounts = testAccounts(db.pool);
-      const deps: Partial<ActivityDeps> & Pick<OrderCancelActivityDeps, 'gmoPg'> = {
-        accounts, notifyEmail: (s) => (s === SHOP_ID ? NOTIFY_EMAIL : undefined), orderOutTimeoutMs: 1000,
-        gmoPg: cancelGmoPgDeps(sandbox, accounts), temporal: lateTemporal(() => rig.env.client, taskQueue),
-      };
-      return deps;
-    },
-  });
+  rig = await startCancelRig(taskQueue);
   env = rig.env;
-  await connectExternalSystem(accounts, rig.sandbox, SHOP_ID);
-  await setUpCancelShop(rig.db.pool, accounts, rig.sandbox, SHOP_ID);
 }, 120_000);
 afterAll(() => rig?.stop());
 beforeEach(async () => {
