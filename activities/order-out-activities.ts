@@ -38,8 +38,13 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
     ApplicationFailure.nonRetryable(`shop ${shopId} has no external-system account: set it with PUT /shops/${shopId}/accounts/external-system`, 'UnknownAccount'));
 
   return {
-    /** The next row to send; none while the order's O-PLUX review holds it back (its rows held or withheld first). */
+    /**
+     * The next row to send; none while the order's O-PLUX review holds it back (its rows held or withheld first), and
+     * none while the shop has no external system: its rows wait, pending, for the dispatcher to wake them once it has
+     * one (a shop that takes no order data OUT is not mailed a failure for each of its orders' changes).
+     */
     async nextOrderOut(i: { shopId: string; orderId: string }): Promise<{ outboxId: string; status: 'pending' | 'failed'; event: string } | null> {
+      if (!(await deps.externalSystem(i.shopId))) return null;
       await settleOpluxHold(deps.db, i.shopId, i.orderId);
       const row = await nextUndelivered(deps.db, i.shopId, i.orderId);
       return row ? { outboxId: row.id, status: row.status as 'pending' | 'failed', event: row.event } : null;

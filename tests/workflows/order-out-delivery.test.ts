@@ -87,6 +87,23 @@ test('a delivery verifies with the Standard Webhooks library, and carries only t
   expect(new Webhook(secret).sign(d.id!, new Date(stamp * 1000), `${d.raw} `)).not.toBe(d.headers['webhook-signature']);
 });
 
+test('a shop with no external system: its rows wait pending, nobody is mailed; once it has one, they go out', async () => {
+  const shopId = `no-out-${Date.now()}`;
+  const orderId = newOrderId();
+  await writeOutbox(rig.db.pool, shopId, orderId, [{ event: 'au-pay.link-status', payload: { orderId } }]);
+  const wake = () => env.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+    workflowId: orderOutDeliveryWorkflowId(shopId, orderId), taskQueue, args: [{ shopId, orderId }, { idleFor: '1 minute' }],
+    signal: outboxWrittenSignal, signalArgs: [],
+  });
+  expect(await (await wake()).result()).toBe(0);
+  expect((await listDeliveries(rig.db.pool, shopId, { orderId, limit: 10 })).map((r) => [r.status, r.attempts])).toEqual([['pending', 0]]);
+  expect(rig.sandbox.sink.messages()).toEqual([]);
+
+  await connectExternalSystem(accounts, rig.sandbox, shopId);
+  expect(await (await wake()).result()).toBe(1);
+  expect(rig.sandbox.externalSystem.receiver.list({ orderId }).filter((d) => d.accepted).map((d) => d.event)).toEqual(['au-pay.link-status']);
+});
+
 test('retries spent: the row fails, the shop is mailed, the next state waits; a redelivery sends both in order', async () => {
   const orderId = newOrderId();
   const [first] = await writeOutbox(rig.db.pool, SHOP_ID, orderId, [
