@@ -178,7 +178,7 @@ test('受注OUT制御 holds the whole order: every process’s rows wait, go out
   await script({ result: 'NG' }, { result: 'NG' });
   const released = newReviewOrder({ shopId: HOLD_SHOP });
   const rejected = newReviewOrder({ shopId: HOLD_SHOP });
-  const handles = [await start(released), await start(rejected)];
+  const handles = [await start(released, 0), await start(rejected, 0)]; // each ends at its decision: no timer to leap
   await waitForStatus(released, FRAUD_STATUS.awaitingManual);
   await waitForStatus(rejected, FRAUD_STATUS.awaitingManual);
   for (const o of [released, rejected]) {
@@ -226,6 +226,7 @@ test('payment outcomes follow to O-PLUX; a cancellation ends a review waiting fo
   await heldAs(waiting, ['delivered', 'held']);
 
   await tellOpluxOfCancel(feedbackDeps(), waiting.shopId, waiting.orderId);
+  await until(async () => (await row(waiting))?.status === FRAUD_STATUS.canceled, 30_000, 50); // in real time, as below
   const result = await handle.result();
   expect(result.status).toBe(FRAUD_STATUS.canceled);
   expect(event(result.eventId!).settleStatus).toBe('99');
@@ -253,6 +254,9 @@ test('the cancellation process cancels an order waiting for 目視審査: its re
     workflowId: orderCancelWorkflowId(order.shopId, order.orderId), taskQueue,
     args: [{ shopId: order.shopId, orderId: order.orderId, source: 'shop-admin', payment: { method: METHODS.off } }],
   });
+  // in real time: awaiting the review's result while the cancel's activities run would let the time-skipping server
+  // leap ahead of them; once the row says キャンセル the review has nothing left to wait for
+  await until(async () => (await row(order))?.status === FRAUD_STATUS.canceled, 30_000, 50);
   const ended = await review.result(); // before the cancel's own end: its OUT row waits for the review to let go
   expect(ended.status).toBe(FRAUD_STATUS.canceled);
   expect(event(ended.eventId!).settleStatus).toBe('99');
