@@ -15,6 +15,7 @@ import { createBulkActionActivities } from './bulk-action-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 import { addressedByShop } from '../mail/shop-recipients';
 import type { ShopDirectory } from '../shops/shop-directory';
+import { deliveringTo } from '../order-out/wake-delivery';
 
 export type ActivityDeps = AuPayActivityDeps &
   Partial<Pick<AmazonPayActivityDeps, 'amazonPayShop'>> &
@@ -29,7 +30,10 @@ export function createActivities(given: ActivityDeps) {
   // every mail an activity sends goes through the throttle (#1241)
   // a shop's mails go to the addresses it keeps (when the worker reads shops), each through the throttle
   const throttled = createThrottledMailer(given.db, given.mailer);
-  const deps = { ...given, mailer: given.shops ? addressedByShop(given.shops, throttled) : throttled };
+  const { externalSystem } = given;
+  // the order data OUT delivery is woken only for shops that have an external system to deliver to
+  const temporal = given.temporal && externalSystem ? deliveringTo(given.temporal, externalSystem) : given.temporal;
+  const deps = { ...given, temporal, mailer: given.shops ? addressedByShop(given.shops, throttled) : throttled };
   const amazonPay = { ...deps, amazonPayShop: deps.amazonPayShop ?? (() => undefined) };
   return merge(
     createAuPayActivities(deps),

@@ -7,6 +7,13 @@ import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
 export interface DeliveryTemporal {
   client: Client;
   taskQueue: string;
+  /** whether the shop takes order data OUT (has an external system); absent: every shop is woken */
+  delivers?: (shopId: string) => Promise<boolean>;
+}
+
+/** The deliveries' Temporal, waking only the shops whose external system `externalSystem` finds. */
+export function deliveringTo(temporal: Omit<DeliveryTemporal, 'delivers'>, externalSystem: (shopId: string) => unknown): DeliveryTemporal {
+  return { ...temporal, delivers: async (shopId) => Boolean(await externalSystem(shopId)) };
 }
 
 /**
@@ -15,6 +22,8 @@ export interface DeliveryTemporal {
  */
 export async function wakeOrderOutDelivery(temporal: DeliveryTemporal | undefined, shopId: string, orderId: string): Promise<void> {
   if (!temporal) return;
+  // a shop without an external system: its rows wait, pending, for the dispatcher (no workflow per change for nothing)
+  if (temporal.delivers && !(await temporal.delivers(shopId))) return;
   await temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
     workflowId: orderOutDeliveryWorkflowId(shopId, orderId), taskQueue: temporal.taskQueue,
     args: [{ shopId, orderId }], signal: outboxWrittenSignal, signalArgs: [],

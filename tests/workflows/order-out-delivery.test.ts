@@ -11,6 +11,8 @@ import { connectExternalSystem, testAccounts, writeOutbox } from '../support/ord
 import type { ReceivedDelivery } from '../../external-system/emulator/receiver';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { until } from '../support/until';
+import { deliveringTo, wakeOrderOutDelivery } from '../../order-out/wake-delivery';
+import { externalSystemClients } from '../../workers/shop-clients';
 
 /**
  * Order data OUT on the time-skipping server: the real delivery activities POST to the external-system emulator,
@@ -102,6 +104,16 @@ test('a shop with no external system: its rows wait pending, nobody is mailed; o
   await connectExternalSystem(accounts, rig.sandbox, shopId);
   expect(await (await wake()).result()).toBe(1);
   expect(rig.sandbox.externalSystem.receiver.list({ orderId }).filter((d) => d.accepted).map((d) => d.event)).toEqual(['au-pay.link-status']);
+});
+
+test('the processes wake a delivery only for a shop with an external system', async () => {
+  const temporal = deliveringTo({ client: env.client, taskQueue }, externalSystemClients(accounts));
+  const orderId = newOrderId();
+  const without = `no-out-${Date.now()}`;
+  await wakeOrderOutDelivery(temporal, without, orderId);
+  await expect(env.client.workflow.getHandle(orderOutDeliveryWorkflowId(without, orderId)).describe()).rejects.toThrow(/not found/i);
+  await wakeOrderOutDelivery(temporal, SHOP_ID, orderId);
+  expect(await env.client.workflow.getHandle(orderOutDeliveryWorkflowId(SHOP_ID, orderId)).result()).toBe(0);
 });
 
 test('retries spent: the row fails, the shop is mailed, the next state waits; a redelivery sends both in order', async () => {
