@@ -4,6 +4,7 @@ import { amazonIdempotencyKey } from '../amazon-pay/idempotency-key';
 import { jpy } from '../amazon-pay/schemas';
 import { fromAmazonTimestamp } from '../amazon-pay/timestamps';
 import { recordRecurringChild, updateRecurringParent, type RecurringChildRow } from '../db/amazon-pay-recurring';
+import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 import { recurringMail, type RecurringMailKind } from '../mail/amazon-pay-recurring-mails';
 import type { AmazonPayActivityDeps } from './amazon-pay-activities';
 import { providerShop } from './provider-shop';
@@ -26,6 +27,11 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
     err instanceof AmazonPayApiError
       ? ApplicationFailure.create({ message: `${err.reasonCode}: ${err.message}`, type: `AmazonPay${err.reasonCode}`, nonRetryable: !err.retryable })
       : err;
+
+  /** The child's row and its order data OUT row; the parent's delivery is woken when the row is new. */
+  const recordChild = async (shopId: string, parentOrderId: string, child: RecurringChildRow) => {
+    if (await recordRecurringChild(deps.db, shopId, parentOrderId, child)) await wakeOrderOutDelivery(deps.temporal, shopId, parentOrderId);
+  };
 
   return {
     /** Charges one child (merchant-initiated recurring) and records it under its cycle number. */
@@ -53,7 +59,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
         if (!outcome) throw fail(err);
         result = { outcome, chargeId: null, state: null, reasonCode: err.reasonCode };
       }
-      await recordRecurringChild(deps.db, i.shopId, i.parentOrderId, {
+      await recordChild(i.shopId, i.parentOrderId, {
         cycle: i.cycle, scheduledAt: i.scheduledAt, outcome: result.outcome, amountJpy: i.amountJpy,
         chargeId: result.chargeId, chargeState: result.state, reason: result.reasonCode,
       });
@@ -62,7 +68,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
 
     /** A cycle that was not charged (skipped, over the cap, paused), or a child canceled later. */
     async recordRecurringChild(i: { shopId: string; parentOrderId: string; child: RecurringChildRow }): Promise<void> {
-      await recordRecurringChild(deps.db, i.shopId, i.parentOrderId, i.child);
+      await recordChild(i.shopId, i.parentOrderId, i.child);
     },
 
     /** Captures an authorized child when it ships, and records the child's new state. */
@@ -76,7 +82,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
       } catch (err) {
         throw fail(err);
       }
-      await recordRecurringChild(deps.db, i.shopId, i.parentOrderId, {
+      await recordChild(i.shopId, i.parentOrderId, {
         cycle: i.cycle, scheduledAt: i.scheduledAt, outcome: 'charged', amountJpy: i.amountJpy, chargeId: i.chargeId, chargeState: state, reason: null,
       });
       return state;

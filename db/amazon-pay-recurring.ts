@@ -66,14 +66,30 @@ export async function updateRecurringParent(
 }
 
 /** One row per cycle: a retried activity overwrites its own row instead of adding a child. */
-export async function recordRecurringChild(pool: Pool, shopId: string, parentOrderId: string, c: RecurringChildRow): Promise<void> {
-  await pool.query(
-    `INSERT INTO amazon_pay_recurring_children (shop_id, parent_order_id, cycle, scheduled_at, outcome, amount_jpy, charge_id, charge_state, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (shop_id, parent_order_id, cycle) DO UPDATE SET outcome = EXCLUDED.outcome, charge_id = EXCLUDED.charge_id,
-       charge_state = EXCLUDED.charge_state, reason = EXCLUDED.reason, recorded_at = now()`,
+/**
+ * One statement: the child's row and its order data OUT row (event `amazon-pay-recurring.child`, under the parent's
+ * order id so a parent's children reach the shop's system in order), once per cycle, outcome and charge state. True
+ * when the OUT row is new.
+ */
+export async function recordRecurringChild(pool: Pool, shopId: string, parentOrderId: string, c: RecurringChildRow): Promise<boolean> {
+  const { rows } = await pool.query(
+    `WITH child AS (
+       INSERT INTO amazon_pay_recurring_children (shop_id, parent_order_id, cycle, scheduled_at, outcome, amount_jpy, charge_id, charge_state, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (shop_id, parent_order_id, cycle) DO UPDATE SET outcome = EXCLUDED.outcome, charge_id = EXCLUDED.charge_id,
+         charge_state = EXCLUDED.charge_state, reason = EXCLUDED.reason, recorded_at = now()
+       RETURNING *)
+     INSERT INTO order_outbox (shop_id, order_id, event, dedupe_key, payload)
+     SELECT shop_id, parent_order_id, 'amazon-pay-recurring.child',
+       'amazon-pay-recurring.child:' || shop_id || ':' || parent_order_id || ':' || cycle || ':' || outcome || ':' || COALESCE(charge_state, ''),
+       jsonb_build_object('parentOrderId', parent_order_id, 'cycle', cycle, 'scheduledAt', scheduled_at, 'outcome', outcome,
+         'amount', amount_jpy, 'chargeId', charge_id, 'chargeState', charge_state, 'reason', reason)
+     FROM child
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id`,
     [shopId, parentOrderId, c.cycle, c.scheduledAt, c.outcome, c.amountJpy, c.chargeId, c.chargeState, c.reason],
   );
+  return rows.length > 0;
 }
 
 export async function listRecurringChildren(pool: Pool, shopId: string, parentOrderId: string): Promise<RecurringChildRow[]> {

@@ -13,7 +13,12 @@ export interface DeliveryTemporal {
 
 /** The deliveries' Temporal, waking only the shops whose external system `externalSystem` finds. */
 export function deliveringTo(temporal: Omit<DeliveryTemporal, 'delivers'>, externalSystem: (shopId: string) => unknown): DeliveryTemporal {
-  return { ...temporal, delivers: async (shopId) => Boolean(await externalSystem(shopId)) };
+  // read through, not copied: a test's Temporal may exist only after the worker is built
+  return {
+    get client() { return temporal.client; },
+    get taskQueue() { return temporal.taskQueue; },
+    delivers: async (shopId) => Boolean(await externalSystem(shopId)),
+  };
 }
 
 /**

@@ -178,6 +178,13 @@ test('the shop skips a child, changes the plan (re-validated), cancels an author
   await env.sleep('29 days'); // child 2 skipped, child 3 at ¥6,000
   const kids = await children(input);
   expect(kids.map((k) => [k.cycle, k.outcome, k.amountJpy])).toEqual([[1, 'canceled', 5000], [2, 'skipped', 6000], [3, 'charged', 6000]]);
+  // each child's change went to the order data OUT, under the parent's order id, in order
+  const { rows: out } = await rig.db.pool.query(
+    `SELECT payload FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND event = 'amazon-pay-recurring.child' ORDER BY id`, [input.shopId, input.parentOrderId],
+  );
+  expect(out.map((r: { payload: Record<string, unknown> }) => [r.payload.cycle, r.payload.outcome, r.payload.chargeState])).toEqual([
+    [1, 'charged', 'Authorized'], [1, 'canceled', 'Canceled'], [2, 'skipped', null], [3, 'charged', 'Authorized'],
+  ]);
   expect((await handle.executeUpdate(closeParentUpdate, { args: ['解約'] })).status).toBe('closed');
   await expect(handle.executeUpdate(skipNextChildUpdate, { args: [BY_TEST] })).rejects.toThrow();
 });
