@@ -216,7 +216,8 @@ export async function recordExternalOutcome(
  */
 export async function seedPaymentMethodsIfNone(pool: Pick<Pool, 'query'>, shopId: string, methods: ReadonlyArray<Omit<PaymentMethodSetting, 'shopId'>>): Promise<boolean> {
   if (!methods.length) return false;
-  const values = methods.map((_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6})`).join(', ');
+  // typed: a VALUES list of parameters is text to PostgreSQL, and the flags are boolean columns
+  const values = methods.map((_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}::boolean, $${i * 5 + 5}::boolean, $${i * 5 + 6}::boolean)`).join(', ');
   const { rowCount } = await pool.query(
     `INSERT INTO payment_method_settings (shop_id, payment_method, provider, cancel_api, amount_change_api, auto_cancel_on_ng)
      SELECT * FROM (VALUES ${values}) AS v(shop_id, payment_method, provider, cancel_api, amount_change_api, auto_cancel_on_ng)
