@@ -5,6 +5,7 @@ import { createMailer } from '../../mail/mailer';
 import type { ActivityDeps } from '../../activities';
 import type { ShipmentReport } from '../../workflows/au-pay-link-status';
 import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from './sandbox';
+import { defaultSettings, type ProcessSettings, type SettingsProcess } from '../../shops/settings';
 
 export const SHOP_ID = 'test-shop';
 export const NOTIFY_EMAIL = 'ops@test-shop.example.jp';
@@ -50,4 +51,22 @@ export async function ledger(sandbox: TestSandbox, auPayOrderId: string) {
     'GET', `/au-pay/_sandbox/ledger?orderId=${auPayOrderId}`,
   );
   return entries;
+}
+
+/**
+ * The shop directory as the worker reads it, with the au PAY settings a test changes (`change`, `reset`); every other
+ * process at its defaults, and no addresses kept (mails go where their sender addressed them).
+ */
+export function auPaySettingsStandIn() {
+  let current = defaultSettings('au-pay');
+  return {
+    shops: {
+      settings: async <P extends SettingsProcess>(_shopId: string, p: P) => (p === 'au-pay' ? current : defaultSettings(p)) as ProcessSettings<P>,
+      record: async () => undefined,
+      isKnown: async () => true,
+      forget: () => undefined,
+    },
+    change: (c: Partial<ProcessSettings<'au-pay'>>) => void (current = { ...current, ...c }),
+    reset: () => void (current = defaultSettings('au-pay')),
+  };
 }

@@ -1,3 +1,4 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { OpluxClient } from '../../oplux/client';
 import { opluxClientFor } from '../../workers/shop-clients';
 import type { OpluxShop } from '../../activities/oplux-review-activities';
@@ -57,4 +58,15 @@ export function newReviewOrder(overrides: Partial<FraudReviewOrder> & { email?: 
     items: [{ productId: 'P-100', productCode: 'TSHIRT-RED-M', attributeCode: 'RED-M', name: 'Tシャツ 赤 M', priceJpy: 12800, quantity: 1, category: 'apparel' }],
     ...rest,
   };
+}
+
+/**
+ * Before each time-skipping test: the O-PLUX sandbox emptied, the merchant registered again, its clock at the test
+ * server's time, and the mail sink cleared.
+ */
+export async function resetOpluxSandbox(sandbox: TestSandbox, env: Pick<TestWorkflowEnvironment, 'currentTimeMs'>): Promise<void> {
+  await sandbox.control('POST', '/oplux/_sandbox/reset');
+  await registerOpluxMerchant(sandbox);
+  sandbox.oplux.kit.clock.set(new Date(await env.currentTimeMs()));
+  sandbox.sink.clear();
 }

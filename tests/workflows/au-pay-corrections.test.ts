@@ -12,9 +12,8 @@ import { reportPlan } from '../../api/au-pay/report-plan';
 import type { TestDatabase } from '../support/database';
 import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
-import { history, ledger, newShipment, orderRow } from '../support/au-pay-fixtures';
+import { history, ledger, newShipment, orderRow, auPaySettingsStandIn } from '../support/au-pay-fixtures';
 import { until } from '../support/until';
-import { defaultSettings, type ProcessSettings, type SettingsProcess } from '../../shops/settings';
 
 /**
  * Issue 13 §1 on the time-skipping server, with the real activities, the au PAY sandbox and PostgreSQL: 対象外 is not
@@ -27,22 +26,17 @@ let db: TestDatabase;
 let sandbox: TestSandbox;
 const taskQueue = 'au-pay-corrections-test';
 
-let auPaySettings = defaultSettings('au-pay');
-const shops = {
-  settings: async <P extends SettingsProcess>(_shopId: string, p: P) => (p === 'au-pay' ? auPaySettings : defaultSettings(p)) as ProcessSettings<P>,
-  record: async () => undefined,
-  isKnown: async () => true,
-  forget: () => undefined,
-};
+/** The shop's au PAY settings as the worker reads them; a test changes them. */
+const auPay = auPaySettingsStandIn();
 
 beforeAll(async () => {
-  rig = await startTimeSkippingRig(taskQueue, { deps: () => ({ shops }) });
+  rig = await startTimeSkippingRig(taskQueue, { deps: () => ({ shops: auPay.shops }) });
   ({ env, db, sandbox } = rig);
 });
 afterAll(() => rig?.stop());
 
 beforeEach(async () => {
-  auPaySettings = defaultSettings('au-pay');
+  auPay.reset();
   await sandbox.control('POST', '/au-pay/_sandbox/reset');
   await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY });
   sandbox.sink.clear();
@@ -160,7 +154,7 @@ test('a correction after completion pushes the ship info again; the same data ag
 });
 
 test('a correction while held at 出荷情報反映済み is pushed by the running chain, recorded in its history', async () => {
-  auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+  auPay.change({ autoCompletion: '停止' });
   const report = await newShipment(db.pool, sandbox);
   await start(report);
   await waitForStatus(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
@@ -174,13 +168,13 @@ test('a correction while held at 出荷情報反映済み is pushed by the runni
   expect((await history(db.pool, report)).map((h) => h.operation)).toContain('訂正: 出荷情報の再反映');
   expect(await outStatuses(report)).toEqual([LINK_STATUS.shipped, LINK_STATUS.blank, LINK_STATUS.shipped]);
 
-  auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
+  auPay.change({ autoCompletion: '開始' });
   expect((await handleOf(report).result()).status).toBe(LINK_STATUS.completed);
   await keep('held-corrected', report);
 });
 
 test('a held chain reads the trade once a day: canceled at the market, it stops at 注文情報ステータス取得エラー until reset to 空欄', async () => {
-  auPaySettings = { ...auPaySettings, autoShipInfo: '停止' };
+  auPay.change({ autoShipInfo: '停止' });
   const report = await newShipment(db.pool, sandbox);
   await start(report);
   await waitForStatus(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
@@ -191,7 +185,7 @@ test('a held chain reads the trade once a day: canceled at the market, it stops 
   expect(await outStatuses(report)).toEqual([LINK_STATUS.statusError]);
 
   // settings back to 開始: the error still blocks the push, until an operator resets it
-  auPaySettings = { ...auPaySettings, autoShipInfo: '開始' };
+  auPay.change({ autoShipInfo: '開始' });
   await env.sleep('1 hour');
   expect((await handleOf(report).query(linkStateQuery)).status).toBe(LINK_STATUS.statusError);
   expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
@@ -200,7 +194,7 @@ test('a held chain reads the trade once a day: canceled at the market, it stops 
 });
 
 test('completed before automation: 受注完了ステータス反映済み from 空欄 when the operator says so, recorded as manual', async () => {
-  auPaySettings = { ...auPaySettings, autoShipInfo: '停止', autoCompletion: '停止' };
+  auPay.change({ autoShipInfo: '停止', autoCompletion: '停止' });
   const report = await newShipment(db.pool, sandbox);
   const handle = await start(report);
   await waitForStatus(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
@@ -218,7 +212,7 @@ test('completed before automation: 受注完了ステータス反映済み from 
 });
 
 test('the flag is refused on an order past 空欄', async () => {
-  auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+  auPay.change({ autoCompletion: '停止' });
   const report = await newShipment(db.pool, sandbox);
   const handle = await start(report);
   await waitForStatus(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');

@@ -8,9 +8,8 @@ import { AU_PAY_ERROR_SUBJECTS } from '../../mail/au-pay-error-mail';
 import type { TestDatabase } from '../support/database';
 import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
-import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow } from '../support/au-pay-fixtures';
+import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow, auPaySettingsStandIn } from '../support/au-pay-fixtures';
 import { until } from '../support/until';
-import { defaultSettings, type ProcessSettings, type SettingsProcess } from '../../shops/settings';
 
 /**
  * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
@@ -22,24 +21,18 @@ let db: TestDatabase;
 let sandbox: TestSandbox;
 const taskQueue = 'au-pay-shipment-test';
 
-/** The shop's au PAY settings as the worker reads them (a stand-in for the shop directory); a test changes them. */
-let auPaySettings = defaultSettings('au-pay');
-const shops = {
-  settings: async <P extends SettingsProcess>(_shopId: string, p: P) => (p === 'au-pay' ? auPaySettings : defaultSettings(p)) as ProcessSettings<P>,
-  record: async () => undefined, // no addresses kept: mails go where their sender addressed them
-  isKnown: async () => true,
-  forget: () => undefined,
-};
+/** The shop's au PAY settings as the worker reads them; a test changes them. */
+const auPay = auPaySettingsStandIn();
 
 beforeAll(async () => {
   // The client's timeout is short so the "timeout where the change landed" case runs in a second.
-  rig = await startTimeSkippingRig(taskQueue, { auPayTimeoutMs: 500, deps: () => ({ shops }) });
+  rig = await startTimeSkippingRig(taskQueue, { auPayTimeoutMs: 500, deps: () => ({ shops: auPay.shops }) });
   ({ env, db, sandbox } = rig);
 });
 afterAll(() => rig?.stop());
 
 beforeEach(async () => {
-  auPaySettings = defaultSettings('au-pay');
+  auPay.reset();
   await sandbox.control('POST', '/au-pay/_sandbox/reset');
   await sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY });
   sandbox.sink.clear();
@@ -269,7 +262,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     }, 20_000, 100);
 
   test('自動受注完了ステータス反映 停止: ship info pushed, 完了 not, for hours; back to 開始: completed at the next re-check', async () => {
-    auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+    auPay.change({ autoCompletion: '停止' });
     const report = await newShipment(db.pool, sandbox);
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
@@ -279,7 +272,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     let entries = await ledger(sandbox, report.auPayOrderId);
     expect([applied(entries, 'updateTradeInfoProc'), applied(entries, 'updateTradeStsProc')]).toEqual([1, 0]);
 
-    auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
+    auPay.change({ autoCompletion: '開始' });
     expect((await handle.result()).status).toBe(LINK_STATUS.completed); // the server skips to the next re-check
     entries = await ledger(sandbox, report.auPayOrderId);
     expect([applied(entries, 'updateTradeInfoProc'), applied(entries, 'updateTradeStsProc')]).toEqual([1, 1]);
@@ -287,7 +280,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
   });
 
   test('自動出荷情報反映 停止: no push and no error (even with no ship date yet) until 開始; the corrected report then ships', async () => {
-    auPaySettings = { ...auPaySettings, autoShipInfo: '停止' };
+    auPay.change({ autoShipInfo: '停止' });
     const report = await newShipment(db.pool, sandbox, { shipDate: null });
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
@@ -302,14 +295,14 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     await waitForHold(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
     expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
 
-    auPaySettings = { ...auPaySettings, autoShipInfo: '開始' };
+    auPay.change({ autoShipInfo: '開始' });
     expect((await handle.result()).status).toBe(LINK_STATUS.completed);
     expect(sandbox.auPay.market.trade(AU_SHOP_ID, report.auPayOrderId)).toMatchObject({ orderStatus: '完了', shippingDate: '2026/11/21' });
     expect(sandbox.sink.messages()).toHaveLength(0);
   });
 
   test('completionTiming oms-report: 完了 is pushed only once the OMS reports the order completed', async () => {
-    auPaySettings = { ...auPaySettings, completionTiming: 'oms-report' };
+    auPay.change({ completionTiming: 'oms-report' });
     const report = await newShipment(db.pool, sandbox);
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.shipped, 'OMSからの受注完了の報告を待っています');
@@ -323,7 +316,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
   });
 
   test('a held order may be marked 受注完了ステータス反映済み by hand (seed 004 section 6), and nothing else', async () => {
-    auPaySettings = { ...auPaySettings, autoCompletion: '停止' };
+    auPay.change({ autoCompletion: '停止' });
     const report = await newShipment(db.pool, sandbox);
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
@@ -338,7 +331,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
   });
 
   test('a hold of days continues as new, keeping where it stands', async () => {
-    auPaySettings = { ...auPaySettings, autoCompletion: '停止', completionTiming: 'oms-report' };
+    auPay.change({ autoCompletion: '停止', completionTiming: 'oms-report' });
     const report = await newShipment(db.pool, sandbox);
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.shipped, '自動受注完了ステータス反映が停止中です');
@@ -348,7 +341,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     await until(async () => (await handle.describe()).runId !== firstRun, 20_000, 100);
     expect(await handle.query(linkStateQuery)).toMatchObject({ status: LINK_STATUS.shipped, completionReported: true });
 
-    auPaySettings = { ...auPaySettings, autoCompletion: '開始' };
+    auPay.change({ autoCompletion: '開始' });
     expect((await handle.result()).status).toBe(LINK_STATUS.completed);
     expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(1);
   }, 180_000);

@@ -19,7 +19,7 @@ import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { connectExternalSystem, testAccounts, writeOutbox } from '../support/order-out-fixtures';
 import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
-import { MODE_SHOPS, newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../support/oplux-fixtures';
+import { MODE_SHOPS, newReviewOrder, opluxTestShops, resetOpluxSandbox } from '../support/oplux-fixtures';
 import { until } from '../support/until';
 import { cancelGmoPgDeps, lateTemporal, METHODS, setUpCancelShop } from '../support/order-cancel-fixtures';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
@@ -59,12 +59,7 @@ beforeAll(async () => {
 });
 afterAll(() => rig?.stop());
 
-beforeEach(async () => {
-  await sandbox.control('POST', '/oplux/_sandbox/reset');
-  await registerOpluxMerchant(sandbox);
-  sandbox.oplux.kit.clock.set(new Date(await env.currentTimeMs()));
-  sandbox.sink.clear();
-});
+beforeEach(() => resetOpluxSandbox(sandbox, env));
 afterEach(() => sandbox.control('DELETE', '/oplux/_sandbox/faults'));
 
 /**

@@ -13,7 +13,7 @@ import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { OPLUX_ERROR_SUBJECTS } from '../../mail/oplux-error-mail';
 import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
-import { MODE_SHOPS, newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../support/oplux-fixtures';
+import { MODE_SHOPS, newReviewOrder, opluxTestShops, resetOpluxSandbox } from '../support/oplux-fixtures';
 import { until } from '../support/until';
 
 /**
@@ -40,12 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => rig?.stop());
 
-beforeEach(async () => {
-  await sandbox.control('POST', '/oplux/_sandbox/reset');
-  await registerOpluxMerchant(sandbox);
-  sandbox.oplux.kit.clock.set(new Date(await env.currentTimeMs()));
-  sandbox.sink.clear();
-});
+beforeEach(() => resetOpluxSandbox(sandbox, env));
 
 const started: string[] = [];
 const start = (order: FraudReviewOrder) => {
