@@ -19,6 +19,7 @@ import { createOrderCancelRoutes } from './cancel/routes';
 import { createAmountChangeRoutes } from './amount-change/routes';
 import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
 import { createAttentionRoutes } from './attention/routes';
+import { createOrderRoutes } from './orders/routes';
 import { createBulkActionRoutes } from './bulk-actions/routes';
 import { createOperatorRoutes } from './operators/routes';
 import { createAuditRoutes } from './audit/routes';
@@ -82,6 +83,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/amount-changes', createAmountChangeRoutes(deps));
   app.use('/shops/:shopId/attention', createAttentionRoutes(deps));
   app.use('/shops/:shopId/bulk-actions', createBulkActionRoutes(deps));
+  app.use('/shops/:shopId/orders', createOrderRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });
