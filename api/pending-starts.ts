@@ -45,7 +45,9 @@ export async function startPending(temporal: Client, s: PendingStart): Promise<S
     args: s.args,
     ...(s.conflictPolicy ? { workflowIdConflictPolicy: WorkflowIdConflictPolicy[s.conflictPolicy] } : {}),
     ...(s.reusePolicy ? { workflowIdReusePolicy: WorkflowIdReusePolicy[s.reusePolicy] } : {}),
-    typedSearchAttributes: s.searchAttributes.map((a) => ({ key: defineSearchAttributeKey(a.name, a.type as SearchAttributeType), value: a.value })) as SearchAttributePair[],
+    typedSearchAttributes: s.searchAttributes.map((a) => ({
+      key: defineSearchAttributeKey(a.name, a.type as SearchAttributeType), value: a.type === 'DATETIME' ? new Date(a.value) : a.value, // stored as JSON: a date is its ISO string
+    })) as SearchAttributePair[],
   };
   try {
     if (s.signal) await temporal.workflow.signalWithStart(s.workflowType, { ...options, signal: s.signal.name, signalArgs: s.signal.args });

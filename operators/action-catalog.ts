@@ -16,6 +16,7 @@ import {
 } from '../workflows/amazon-pay-recurring-messages';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../workflows/order-out-messages';
+import { orderOutStartAttributes } from '../order-out/start-attributes';
 import {
   amazonPayRecurringWorkflowId, auPayShipmentWorkflowId, opluxFraudReviewWorkflowId, orderCancelWorkflowId,
   orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
@@ -112,7 +113,7 @@ export const OPERATOR_ACTIONS = {
       if (reopened.length === 0) throw new HttpError(409, `order ${r.orderId} has no failed delivery: only a failed delivery is redelivered`);
       await r.deps.temporal.workflow.signalWithStart(orderOutDeliveryWorkflow, {
         workflowId: orderOutDeliveryWorkflowId(r.shopId, r.orderId), taskQueue: r.deps.taskQueue, args: [{ shopId: r.shopId, orderId: r.orderId }],
-        signal: outboxWrittenSignal, signalArgs: [],
+        signal: outboxWrittenSignal, signalArgs: [], typedSearchAttributes: orderOutStartAttributes(r.shopId, r.orderId),
       });
       return { orderId: r.orderId, redelivered: reopened.map((d) => d.id) };
     },

@@ -11,6 +11,7 @@ import {
   FRAUD_STATUS, ORDER_OUT_CONTROL, SETTLE_STATUS_OF, type OrderOutControl, type PaymentOutcome,
 } from '../workflows/oplux-review-rules';
 import { opluxFraudReviewWorkflowId } from '../workflows/workflow-ids';
+import { ORDER_ID, SHOP_ID } from '../workflows/search-attributes';
 import type { OpluxReview } from './schemas';
 import { SETTLE_STATUSES } from './schemas';
 
@@ -44,7 +45,9 @@ async function startEventUpdate(t: NonNullable<FeedbackDeps['temporal']>, row: O
     orderOutControl: (row.orderOutControl ?? ORDER_OUT_CONTROL.none) as OrderOutControl,
   };
   try {
-    await t.client.workflow.start(opluxEventUpdateWorkflow, { workflowId, taskQueue: t.taskQueue, args: [input] });
+    await t.client.workflow.start(opluxEventUpdateWorkflow, {
+      workflowId, taskQueue: t.taskQueue, args: [input], typedSearchAttributes: [{ key: SHOP_ID, value: row.shopId }, { key: ORDER_ID, value: row.orderId }],
+    });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a retried call: started once
   }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { orderOutDeliveryWorkflow } from '../workflows/order-out-delivery';
 import { outboxWrittenSignal } from '../workflows/order-out-messages';
 import { orderOutDeliveryWorkflowId } from '../workflows/workflow-ids';
+import { orderOutStartAttributes } from './start-attributes';
 
 /** Where the order data OUT deliveries run; absent, the dispatcher's next poll finds the rows instead. */
 export interface DeliveryTemporal {
@@ -31,6 +32,6 @@ export async function wakeOrderOutDelivery(temporal: DeliveryTemporal | undefine
   if (temporal.delivers && !(await temporal.delivers(shopId))) return;
   await temporal.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
     workflowId: orderOutDeliveryWorkflowId(shopId, orderId), taskQueue: temporal.taskQueue,
-    args: [{ shopId, orderId }], signal: outboxWrittenSignal, signalArgs: [],
+    args: [{ shopId, orderId }], signal: outboxWrittenSignal, signalArgs: [], typedSearchAttributes: orderOutStartAttributes(shopId, orderId),
   });
 }

@@ -8,11 +8,15 @@ import { authorizationStateQuery, chargeNotifiedSignal } from './amazon-pay-auth
 import { localIo, paymentApi } from './retry-policies';
 import { orderCancelWorkflowId, stepKey } from './workflow-ids';
 import { orderCancelWorkflow } from './order-cancel';
+import { orderAttributes } from './order-status-attributes';
+import { AMAZON_PAY_REVIEW_STATUS, ORDER_CANCEL_STATUS, ORDER_ID, SHOP_ID } from './search-attributes';
 import type { createOrderCancelActivities } from '../activities/order-cancel-activities';
 
 const amazon = proxyActivities<AmazonPayActivities>(paymentApi);
 const local = proxyActivities<AmazonPayActivities>(localIo);
 const cancelSettings = proxyActivities<ReturnType<typeof createOrderCancelActivities>>(localIo);
+/** The Web UI's AmazonPayReviewStatus (審査中 is set at start by the API). */
+const SEARCH_ATTRIBUTES_PATCH = 'amazon-pay-review-search-attributes';
 
 export interface AuthorizationOptions {
   /** how often to read the charge when no IPN comes (Amazon recommends hourly) */
@@ -54,6 +58,9 @@ export async function amazonPayAuthorizationWorkflow(
   const chargeKey = () => stepKey(`${workflowId}:${workflowInfo().firstExecutionRunId}`, 'charge', 0);
   const order = { shopId: req.shopId, orderId: req.orderId };
   let paymentStatus: PaymentStatus = PAYMENT_STATUS.reviewing;
+  const showAttributes = orderAttributes(SEARCH_ATTRIBUTES_PATCH, order);
+  /** Shows the status once it is stored (審査完了, 審査NG): one upsert per review. */
+  const show = () => showAttributes([{ key: AMAZON_PAY_REVIEW_STATUS, value: paymentStatus }]);
   let charge: ChargeView | undefined;
   let checks = carried?.checks ?? 0;
   // A flag, not a count: IPNs that arrive while one look is pending or running ask for one more look, not one each.
@@ -98,6 +105,7 @@ export async function amazonPayAuthorizationWorkflow(
         ...order, paymentStatus, creditStatus: charge.state, authorizationDate: charge.changedAt,
         outboxEvent: 'amazon-pay.authorized', review: { outcome: 'OK', message: null }, dedupeKey: step('authorized'),
       });
+      show();
       if (req.captureOnAuthorization && charge.chargeId) {
         const captured = await amazon.captureCharge({ shopId: req.shopId, chargeId: charge.chargeId, amountJpy: req.amountJpy, idempotencyKey: step('capture') });
         charge = captured;
@@ -114,6 +122,7 @@ export async function amazonPayAuthorizationWorkflow(
         ...order, paymentStatus, creditStatus: charge.state, cancelRequested: req.cancelOnDecline, lastError: charge.reasonCode,
         outboxEvent: 'amazon-pay.declined', review: { outcome: 'OK', message: null }, dedupeKey: step('declined'),
       });
+      show();
       await local.sendAuthorizationFailureMail({ ...order, reasonCode: charge.reasonCode, cancelRequested: req.cancelOnDecline });
       await cancelIfNgSaysSo(req, charge.chargeId);
       break;
@@ -124,6 +133,7 @@ export async function amazonPayAuthorizationWorkflow(
       if (charge.state === 'Canceled' && patched('amazon-pay-own-cancel') && await local.amazonPayCanceledByRenkei(order)) {
         paymentStatus = PAYMENT_STATUS.reviewed;
         await local.recordPayment({ ...order, paymentStatus, creditStatus: charge.state, dedupeKey: step('canceled-by-renkei') });
+        show();
         break;
       }
       // #1320: CaptureInitiated, Captured, Canceled go to the ERROR list; #1352: canceled at Amazon → 審査完了 and a mail.
@@ -133,6 +143,7 @@ export async function amazonPayAuthorizationWorkflow(
         ...order, paymentStatus, creditStatus: charge.state, lastError: `${UNEXPECTED_STATE_MESSAGE} (${state})`,
         review: { outcome: 'ERROR', message: state }, dedupeKey: step('unexpected'),
       });
+      show();
       if (charge.state === 'Canceled' || outcome.kind === 'pending') {
         await local.sendAuthorizationFailureMail({ ...order, reasonCode: charge.reasonCode, unexpectedState: state, cancelRequested: false });
       }
@@ -154,6 +165,9 @@ async function cancelIfNgSaysSo(req: AuthorizationRequest, chargeId: string | nu
       workflowId: orderCancelWorkflowId(req.shopId, req.orderId),
       args: [{ shopId: req.shopId, orderId: req.orderId, source: 'authorization-ng', payment: { method: paymentMethod, amazonPayChargeId: chargeId ?? undefined } }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(patched(SEARCH_ATTRIBUTES_PATCH) ? {
+        typedSearchAttributes: [{ key: SHOP_ID, value: req.shopId }, { key: ORDER_ID, value: req.orderId }, { key: ORDER_CANCEL_STATUS, value: 'canceling' }],
+      } : {}),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // already being canceled: nothing to add

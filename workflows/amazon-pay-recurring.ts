@@ -10,7 +10,9 @@ import {
   cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, childShippedUpdate, closeParentUpdate, recurringStateQuery,
   skipNextChildUpdate, type RecurringStatus, type RecurringView,
 } from './amazon-pay-recurring-messages';
+import { orderAttributes } from './order-status-attributes';
 import { localIo, paymentApi } from './retry-policies';
+import { RECURRING_EXPIRES_AT, RECURRING_NEXT_CHARGE_AT, RECURRING_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const amazon = proxyActivities<AmazonPayRecurringActivities>(paymentApi);
@@ -74,6 +76,12 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     expiresAt: s.expiresAt, amountJpy: s.plan.amountJpy, interval: s.plan.interval,
   });
   const refuseIfEnded = () => { if (ended(s.status)) throw new Error(`the parent has ended (${s.status})`); };
+  const showAttributes = orderAttributes('amazon-pay-recurring-search-attributes', { shopId: input.shopId, orderId: input.parentOrderId });
+  /** The Web UI's RecurringStatus, RecurringExpiresAt and RecurringNextChargeAt, once stored: one upsert when any changed. */
+  const show = () => showAttributes([
+    { key: RECURRING_STATUS, value: s.status }, { key: RECURRING_EXPIRES_AT, value: new Date(s.expiresAt) },
+    { key: RECURRING_NEXT_CHARGE_AT, value: new Date(s.nextChargeAt) },
+  ]);
 
   setHandler(recurringStateQuery, view);
   setHandler(chargePermissionNotifiedSignal, () => { permissionChanged = true; pokes += 1; });
@@ -127,6 +135,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
   }, { validator: (_reason: string, _by?: ActedBy) => refuseIfEnded() });
 
   while (!ended(s.status)) {
+    show(); // the last pass's changes (a child charged, the permission followed) are stored by now
     if (s.cycle - runStartCycle >= (input.cyclesPerRun ?? 12) || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof amazonPayRecurringWorkflow>({ ...input, state: s });
@@ -158,6 +167,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     if (Date.now() >= Date.parse(s.nextChargeAt)) await chargeDueChild();
   }
   await local.saveRecurringParent(parentRow());
+  show();
   await condition(allHandlersFinished);
   return view();
 

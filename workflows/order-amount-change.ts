@@ -2,7 +2,9 @@ import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@tempor
 import type { AmountChangeActivities, AmountChangeResult } from '../activities/amount-change-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
 import type { PaymentRef } from './order-cancel-messages';
+import { orderAttributes } from './order-status-attributes';
 import { localIo, paymentApi } from './retry-policies';
+import { AMOUNT_CHANGE_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const provider = proxyActivities<AmountChangeActivities>(paymentApi);
@@ -39,6 +41,8 @@ export async function orderAmountChangeWorkflow(req: AmountChangeRequest): Promi
     result = { outcome: 'failed', detail: err.cause?.message ?? err.message };
   }
   await local.amountChangeRecord({ ...order, amountJpy: req.amountJpy, ...result });
+  // the Web UI's AmountChangeStatus: changing (set at start) → the outcome, once stored; one upsert
+  orderAttributes('order-amount-change-search-attributes', order)([{ key: AMOUNT_CHANGE_STATUS, value: result.outcome }]);
   return result;
 }
 

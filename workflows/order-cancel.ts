@@ -5,11 +5,13 @@ import {
 import type { OrderCancelActivities, ProviderPlan, ProviderResult } from '../activities/order-cancel-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
 import {
-  AWAITING_DECISION, CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type OrderCancelInput,
-  type OrderCancelState,
+  AWAITING_DECISION, CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type CancelStatus,
+  type OrderCancelInput, type OrderCancelState,
 } from './order-cancel-messages';
 import { actedBy, type ActedBy } from './acted-by';
+import { orderAttributes } from './order-status-attributes';
 import { localIo, paymentApi } from './retry-policies';
+import { ORDER_CANCEL_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const provider = proxyActivities<OrderCancelActivities>(paymentApi);
@@ -37,6 +39,9 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     reminders: 0, external: 'not-sent', externalError: null,
   };
   let decision: CancelDecision | undefined;
+  const showAttributes = orderAttributes('order-cancel-search-attributes', order);
+  /** The Web UI's OrderCancelStatus, once stored (canceling is set at start): one upsert per status change. */
+  const show = (status: CancelStatus) => showAttributes([{ key: ORDER_CANCEL_STATUS, value: status }]);
 
   setHandler(orderCancelStateQuery, () => ({ ...state }));
   setHandler(
@@ -58,7 +63,10 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
 
   // 1. キャンセル中, and what the provider step must do (from the payment method's settings)
   const begun = await local.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
-  if (begun.alreadyCanceled) return begun.current; // a repeated request: nothing happens again
+  if (begun.alreadyCanceled) { // a repeated request: nothing happens again
+    show(begun.current.status);
+    return begun.current;
+  }
 
   // 2. the payment provider first (a captured charge is refunded in full)
   let result: ProviderResult | undefined;
@@ -92,6 +100,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     const outcome = manual ? 'manual-cancel-needed' : 'failed';
     await local.cancelRecordProvider({ ...order, failed: true, ...(manual ? { awaiting } : {}), result: { outcome, detail: failure, flagged: manual } });
     Object.assign(state, { status: awaiting, orderStatus: '受注', providerOutcome: outcome, providerDetail: failure, providerFlagged: manual });
+    show(state.status);
     const mail = { ...order, paymentMethod: input.payment.method, reason: failure };
     await local.cancelMailOperator({ ...mail, reminder: 0, ...(manual ? { manual } : {}) });
     while (!(await condition(() => decision !== undefined, input.remindAfterMs ?? DAY_MS))) {
@@ -101,6 +110,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     if (decision === 'leave') {
       await local.cancelLeaveOrder(order);
       Object.assign(state, { status: 'left', orderStatus: '受注' });
+      show(state.status);
       await condition(allHandlersFinished);
       return { ...state };
     }
@@ -112,6 +122,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   // 4. キャンセル, with its order data OUT row in the same statement; then watch the delivery
   const { outboxId } = await local.cancelCompleteOrder({ ...order, decision: decision ?? null, dedupeKey: stepKey(workflowId, 'order-out', begun.cycle) });
   Object.assign(state, { status: 'canceled', orderStatus: 'キャンセル', external: 'pending' });
+  show(state.status);
   await watchDelivery(outboxId, state, order);
   await condition(allHandlersFinished);
   return { ...state };

@@ -2,7 +2,9 @@ import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler,
 import type { Duration } from '@temporalio/common';
 import type { createOrderOutActivities } from '../activities/order-out-activities';
 import { orderOutStateQuery, outboxWrittenSignal } from './order-out-messages';
+import { orderAttributes } from './order-status-attributes';
 import { externalSystem, localIo } from './retry-policies';
+import { ORDER_OUT_STATUS } from './search-attributes';
 
 type OrderOutActivities = ReturnType<typeof createOrderOutActivities>;
 const external = proxyActivities<OrderOutActivities>(externalSystem);
@@ -20,20 +22,26 @@ export async function orderOutDeliveryWorkflow(ref: { shopId: string; orderId: s
   let heldBy: string | null = null;
   setHandler(outboxWrittenSignal, () => void (wakeUps += 1));
   setHandler(orderOutStateQuery, () => ({ delivered, heldBy }));
+  const showAttributes = orderAttributes('order-out-search-attributes', ref);
+  /** The Web UI's OrderOutStatus in the rows' words (pending is set at start): one upsert when it changes. */
+  const show = (status: 'pending' | 'failed' | 'delivered') => showAttributes([{ key: ORDER_OUT_STATUS, value: status }]);
 
   for (;;) {
     const seen = wakeUps;
     const next = await local.nextOrderOut(ref);
     if (!next) {
+      show('delivered'); // nothing left to send
       if (await condition(() => wakeUps > seen, o.idleFor ?? '10 minutes')) continue;
       return delivered;
     }
     if (next.status === 'failed') {
       heldBy = next.outboxId;
+      show('failed'); // the operator's redelivery is awaited
       await condition(() => wakeUps > seen); // the operator's redelivery wakes us
       heldBy = null;
       continue;
     }
+    show('pending');
     try {
       await external.deliverOrderOut({ outboxId: next.outboxId });
       delivered += 1;

@@ -9,6 +9,7 @@ import { amazonPayChargeStateWorkflowId, chargeNotifiedSignal } from '../../work
 import { amazonPayChargeStateWorkflow } from '../../workflows/amazon-pay-charge-state';
 import { PAYMENT_STATUS } from '../../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
+import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { createLogger } from '../../common/logger';
 import { HttpError } from '../http-error';
 import type { ApiDeps } from '../app';
@@ -175,6 +176,7 @@ export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
       workflowId,
       signal: () => deps.temporal.workflow.signalWithStart(amazonPayChargeStateWorkflow, {
         workflowId, taskQueue: deps.taskQueue, args: [{ shopId, orderId, chargeId }], signal: chargeNotifiedSignal, signalArgs: [{ chargeId }],
+        typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: orderId }], // found with the order's other workflows
       }),
     };
   }

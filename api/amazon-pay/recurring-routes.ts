@@ -4,7 +4,7 @@ import { amazonPayRecurringWorkflow } from '../../workflows/amazon-pay-recurring
 import { planRefusal } from '../../workflows/amazon-pay-recurring-plan';
 import { recurringStateQuery } from '../../workflows/amazon-pay-recurring-messages';
 import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
-import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { ORDER_ID, RECURRING_NEXT_CHARGE_AT, RECURRING_STATUS, SHOP_ID } from '../../workflows/search-attributes';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { isClosedWorkflowError } from '../operator-action';
@@ -35,7 +35,8 @@ export function createAmazonPayRecurringRoutes(deps: ApiDeps): Router {
       workflowId, shopId, workflowType: amazonPayRecurringWorkflow.name, taskQueue: deps.taskQueue,
       args: [{ shopId, parentOrderId: b.parentOrderId, chargePermissionId: b.chargePermissionId, plan, captureNow: b.captureNow, expiryWarningDays: b.expiryWarningDays }],
       conflictPolicy: 'USE_EXISTING', reusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, b.parentOrderId]]),
+      // the workflow adds RecurringExpiresAt (it reckons the expiry on its own clock)
+      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, b.parentOrderId], [RECURRING_STATUS, 'active'], [RECURRING_NEXT_CHARGE_AT, plan.firstChargeAt]]),
       row: { table: 'amazon-pay-recurring', orderId: b.parentOrderId },
     }, {
       write: () => insertRecurringParent(deps.db, {

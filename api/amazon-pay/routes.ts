@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { getAmazonPayOrder, insertAuthorizationOrder, listOutbox, type AmazonPayOrderRow } from '../../db/amazon-pay-orders';
 import { amazonPayAuthorizationWorkflow } from '../../workflows/amazon-pay-authorization';
 import { amazonPayAuthorizationWorkflowId } from '../../workflows/workflow-ids';
-import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { AMAZON_PAY_REVIEW_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { getProcessFailure } from '../../db/process-failures';
 import { PAYMENT_STATUS } from '../../workflows/amazon-pay-review';
 import { HttpError } from '../http-error';
@@ -32,7 +32,7 @@ export function createAmazonPayRoutes(deps: ApiDeps): Router {
       workflowId, shopId, workflowType: amazonPayAuthorizationWorkflow.name, taskQueue: deps.taskQueue, args: [request, {}],
       conflictPolicy: 'USE_EXISTING', // a repeat finds the running review
       reusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', // a failed one is run again once its cause is fixed; a finished one is not
-      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, request.orderId]]),
+      searchAttributes: attributes([[SHOP_ID, shopId], [ORDER_ID, request.orderId], [AMAZON_PAY_REVIEW_STATUS, PAYMENT_STATUS.reviewing]]),
       row: { table: 'amazon-pay', orderId: request.orderId },
     }, { write: () => insertAuthorizationOrder(deps.db, request), proceed: same });
     if (outcome === null) throw new HttpError(409, `order ${request.orderId} is already under review with another charge permission or amount`);

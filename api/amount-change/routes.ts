@@ -3,6 +3,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { listAmountChanges } from '../../db/amount-change';
 import { orderAmountChangeWorkflow } from '../../workflows/order-amount-change';
 import { orderAmountChangeWorkflowId } from '../../workflows/workflow-ids';
+import { AMOUNT_CHANGE_RUNNING, AMOUNT_CHANGE_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { amountChangeBody, amountChangeParams } from './schemas';
 import type { ApiDeps } from '../app';
 
@@ -19,6 +20,7 @@ export function createAmountChangeRoutes(deps: ApiDeps): Router {
     const workflowId = orderAmountChangeWorkflowId(shopId, body.orderId, body.amountJpy);
     await deps.temporal.workflow.start(orderAmountChangeWorkflow, {
       workflowId, taskQueue: deps.taskQueue, args: [{ shopId, ...body }], workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: body.orderId }, { key: AMOUNT_CHANGE_STATUS, value: AMOUNT_CHANGE_RUNNING }],
     });
     res.status(202).json({ workflowId });
   });

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { getCancelRecord, listPaymentMethodSettings, outboxProgress, putPaymentMethodSetting } from '../../db/order-cancel';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
-import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
+import { ORDER_CANCEL_STATUS, ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
@@ -47,7 +47,7 @@ export function createOrderCancelRoutes(deps: ApiDeps): Router {
         shopId, orderId: b.orderId, source: b.source, payment: b.payment,
         ...(b.remindAfterHours ? { remindAfterMs: Math.round(b.remindAfterHours * 3_600_000) } : {}),
       }],
-      typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: b.orderId }],
+      typedSearchAttributes: [{ key: SHOP_ID, value: shopId }, { key: ORDER_ID, value: b.orderId }, { key: ORDER_CANCEL_STATUS, value: 'canceling' }],
     });
     res.status(202).json({ workflowId });
   });

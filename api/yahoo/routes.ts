@@ -4,6 +4,7 @@ import { getWindow, listWindows } from '../../db/yahoo-orders';
 import { listOutbox } from '../../db/amazon-pay-orders';
 import { windowStateQuery, type WindowState } from '../../workflows/yahoo-pay-method-window-messages';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
+import { SHOP_ID } from '../../workflows/search-attributes';
 import { getProcessFailure } from '../../db/process-failures';
 import { HttpError } from '../http-error';
 import { isClosedWorkflowError } from '../operator-action';
@@ -57,6 +58,7 @@ export function createYahooRoutes(deps: ApiDeps): Router {
       if (running) return { workflowId, runId: running.runId, started: false };
       const handle = await deps.temporal.workflow.start(yahooWindowSweepWorkflow, {
         workflowId, taskQueue: deps.taskQueue, args: [shopId], workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [{ key: SHOP_ID, value: shopId }],
       });
       return { workflowId, runId: handle.firstExecutionRunId, started: true };
     });

@@ -8,7 +8,8 @@
 #   2. create the namespace if `namespace describe` does not find it (retention only applies on creation);
 #   3. register each search attribute that is not listed yet, then wait until the server lists all of them;
 #   4. if anything was created, give the server's namespace caches time to refresh before exiting.
-# Search attributes are per namespace; with SQL (PostgreSQL) visibility the v12 schema has 10 Keyword slots.
+# Search attributes are per namespace; with SQL (PostgreSQL) visibility the v12 schema has 10 Keyword and 3 Datetime
+# slots, all used by renkei's list.
 set -eu
 
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
@@ -20,8 +21,17 @@ SLEEP_SECONDS="${CREATE_NAMESPACE_SLEEP_SECONDS:-2}"
 # per-namespace search attribute aliases of SQL visibility) and refreshes that cache every
 # system.namespaceCacheRefreshInterval (10s or less), and the worker and api start as soon as this job exits.
 PROPAGATION_SECONDS="${CREATE_NAMESPACE_PROPAGATION_SECONDS:-15}"
-# NAME:TYPE pairs, separated by spaces.
-SEARCH_ATTRIBUTES="${TEMPORAL_SEARCH_ATTRIBUTES:-AuPayLinkStatus:Keyword ShopId:Keyword OrderId:Keyword YahooWindowStatus:Keyword PayMethodChangeDeadline:Datetime FraudReviewStatus:Keyword}"
+# NAME:TYPE pairs: the file written from workflows/search-attributes.ts (mounted next to this script by compose),
+# one a line, '#' comments; TEMPORAL_SEARCH_ATTRIBUTES (pairs separated by spaces) replaces it when set.
+SEARCH_ATTRIBUTES_FILE="${SEARCH_ATTRIBUTES_FILE:-$(dirname "$0")/search-attributes.txt}"
+if [ -n "${TEMPORAL_SEARCH_ATTRIBUTES:-}" ]; then
+  SEARCH_ATTRIBUTES="$TEMPORAL_SEARCH_ATTRIBUTES"
+elif [ -r "$SEARCH_ATTRIBUTES_FILE" ]; then
+  SEARCH_ATTRIBUTES="$(grep -v '^[[:space:]]*#' "$SEARCH_ATTRIBUTES_FILE" | tr '\n' ' ')"
+else
+  echo "create-namespace: no search attribute list: $SEARCH_ATTRIBUTES_FILE is missing and TEMPORAL_SEARCH_ATTRIBUTES is not set"
+  exit 1
+fi
 
 log() {
   echo "create-namespace: $*"

@@ -60,23 +60,6 @@ describe('fault rules', () => {
   });
 });
 
-describe('one list of search attributes', () => {
-  test('the compose stack registers every attribute the workflows set', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { SEARCH_ATTRIBUTES, CLI_TYPE_NAMES } = await import('../../workflows/search-attributes');
-    const script = readFileSync(require.resolve('../../deploy/temporal/create-namespace.sh'), 'utf8');
-    for (const a of SEARCH_ATTRIBUTES) expect(script).toMatch(new RegExp(`${a.name}[\\s:=]+${CLI_TYPE_NAMES[a.type]}`));
-  });
-
-  test('docker-compose.yml passes exactly that list to the script (its value replaces the script\'s default)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { SEARCH_ATTRIBUTES, CLI_TYPE_NAMES } = await import('../../workflows/search-attributes');
-    const compose = readFileSync(require.resolve('../../docker-compose.yml'), 'utf8');
-    const passed = /TEMPORAL_SEARCH_ATTRIBUTES:\s*"([^"]*)"/.exec(compose)?.[1] ?? '';
-    expect(passed.trim().split(/\s+/).sort()).toEqual(SEARCH_ATTRIBUTES.map((a) => `${a.name}:${CLI_TYPE_NAMES[a.type]}`).sort());
-  });
-});
-
 describe('a production deployment never talks to the sandbox by accident', () => {
   test('a provider left at the sandbox (loopback, or the sandbox\'s paths) is refused in production, by name, unless staging', async () => {
     const { refuseSandboxInProduction, isSandboxUrl } = await import('../../common/sandbox-guard');
