@@ -7,6 +7,7 @@ import { errorHandler } from './http-error';
 import { temporalDeadline } from './dependency-deadline';
 import { jsonInput } from './json-input';
 import { createHealthRoutes } from './health';
+import { createOpenApiRoutes } from './openapi/routes';
 import { createAuPayRoutes } from './au-pay/routes';
 import { createAmazonPayRoutes } from './amazon-pay/routes';
 import { createAmazonPayIpnRoutes } from './amazon-pay/ipn-routes';
@@ -64,6 +65,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/bulk-actions', jsonInput({ limit: '1mb' })); // 10,000 order ids of up to 64 characters
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
+  app.use(createOpenApiRoutes()); // GET /openapi.json and its reference page /openapi: public, like /health
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(authenticate(deps));

@@ -1,6 +1,5 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
-import { isProvider, PROVIDER_ACCOUNTS, PROVIDERS, type Provider } from '../../accounts/provider-fields';
+import { isProvider, PROVIDERS, type Provider } from '../../accounts/provider-fields';
 import type { AccountStore } from '../../db/provider-accounts';
 import { HttpError } from '../http-error';
 import { echoId } from '../../common/safe-text';
@@ -8,6 +7,7 @@ import { actorOf, requireRole } from '../auth';
 import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
 import { syncSchedulesAfterChange } from '../shops/sync-schedules';
+import { accountBodyOf } from './schemas';
 
 /**
  * /shops/:shopId/accounts: set, replace and read a shop's provider accounts. Secrets go in and never come out: a
@@ -41,8 +41,7 @@ export function createAccountRoutes(deps: ApiDeps): Router {
   router.put('/:provider', requireRole('admin'), async (req, res) => {
     const { shopId, provider } = req.params as { shopId: string; provider: string };
     const p = providerOf(provider);
-    // strict: a misspelt field is an error, not a silently dropped secret
-    const account = (PROVIDER_ACCOUNTS[p].fields as z.ZodObject).strict().parse(req.body ?? {});
+    const account = accountBodyOf(p).parse(req.body ?? {});
     // the audit names the fields that were set, never their values
     const summary = await auditedAs(deps.db, actorOf(res), { shopId, process: p, orderId: null, action: 'account.put', input: { fields: Object.keys(account).sort() } },
       () => store().put(shopId, p, account as never));

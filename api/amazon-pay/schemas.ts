@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failureRecord } from '../openapi/common';
 
 const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
 
@@ -35,3 +36,36 @@ export const planChangeBody = z.object({ amountJpy: z.number().int().min(1).opti
 export const closeBody = z.object({ reason: z.string().trim().min(1).max(255) });
 export const parentParams = z.object({ shopId: z.string(), parentOrderId: orderNumber });
 export const childParams = parentParams.extend({ cycle: z.coerce.number().int().min(1) });
+
+/** The shipment report: what was shipped may be less than was authorized (a smaller capture); all of it when absent. */
+export const shippedBody = z.object({ amountJpy: z.number().int('whole yen').min(1).max(10_000_000).optional() }).strict();
+
+/** An IPN as SNS posts it: a JSON envelope sent as text/plain (checked by its signature, not by a schema). */
+export const ipnBody = z.string().max(65_536).describe('the SNS message, as SNS sends it (text/plain JSON)');
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const authorizationAnswer = z.looseObject({ workflowId: z.string(), paymentStatus: z.string(), note: z.string().optional() });
+
+export const amazonPayOrderAnswer = z.looseObject({
+  shopId: z.string(), orderId: z.string(), chargePermissionId: z.string(), chargeId: z.string().nullable(), amountJpy: z.number(),
+  paymentStatus: z.string(), creditStatus: z.string().nullable(), cancelRequested: z.boolean(), lastError: z.string().nullable(),
+  workflowId: z.string(), failure: failureRecord, outbox: z.array(z.looseObject({})),
+});
+
+export const shippedAnswer = z.looseObject({ workflowId: z.string(), creditStatus: z.string().nullable(), note: z.string().optional() });
+
+export const recurringStartAnswer = z.looseObject({ workflowId: z.string(), status: z.string().optional(), note: z.string().optional() });
+
+/** The parent as stored; the running workflow adds its live view (next charge, this month's total). */
+export const recurringParentAnswer = z.looseObject({
+  shopId: z.string(), parentOrderId: z.string(), chargePermissionId: z.string(), amountJpy: z.number(),
+  intervalUnit: z.string(), intervalValue: z.number(), status: z.string(), expiresAt: z.string().nullable(), failure: failureRecord,
+  children: z.array(z.looseObject({
+    cycle: z.number(), scheduledAt: z.string(), outcome: z.string(), amountJpy: z.number(), chargeId: z.string().nullable(),
+    chargeState: z.string().nullable(), reason: z.string().nullable(),
+  })),
+});
+
+/** An IPN taken in: the workflow it went to, or why nothing was signalled. */
+export const ipnAnswer = z.union([z.looseObject({ routed: z.string() }), z.looseObject({ ignored: z.string() })]);

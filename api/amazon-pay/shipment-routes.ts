@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { getAmazonPayOrder } from '../../db/amazon-pay-orders';
 import { orderCaptureWorkflow } from '../../workflows/order-capture';
@@ -7,11 +6,8 @@ import { orderCaptureWorkflowId } from '../../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../../workflows/search-attributes';
 import { PAYMENT_STATUS } from '../../workflows/amazon-pay-review';
 import { HttpError } from '../http-error';
-import { amazonOrderParams } from './schemas';
+import { amazonOrderParams, shippedBody } from './schemas';
 import type { ApiDeps } from '../app';
-
-/** The shipment report: what was shipped may be less than was authorized (a smaller capture); all of it when absent. */
-const shippedBody = z.object({ amountJpy: z.number().int('whole yen').min(1).max(10_000_000).optional() }).strict();
 
 /**
  * /shops/:shopId/amazon-pay/orders/:orderId/shipped: an ordinary (not recurring) order shipped, and the shop does not

@@ -15,3 +15,11 @@ export const amountChangeBody = z.object({
 });
 
 export const amountChangeParams = z.object({ shopId: z.string(), orderId: orderNumber });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const amountChangeStarted = z.looseObject({ workflowId: z.string() });
+export const amountChangesAnswer = z.looseObject({
+  orderId: z.string(),
+  changes: z.array(z.looseObject({ amountJpy: z.number(), outcome: z.string(), detail: z.string().nullable(), createdAt: z.string() })),
+});

@@ -46,3 +46,14 @@ export const attentionQuery = z.object({
   cursor: cursor.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const attentionAnswer = z.looseObject({
+  items: z.array(z.looseObject({
+    process: z.enum(ATTENTION_PROCESSES), orderId: z.string(), status: z.string(), since: z.string(), reason: z.string(),
+    actions: z.array(z.string()), workflowId: z.string(),
+  })),
+  nextCursor: z.string().nullable(),
+  counts: z.array(z.looseObject({ process: z.enum(ATTENTION_PROCESSES), status: z.string(), count: z.number() })),
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseCalendarDate } from '../../common/jst';
 import { carrierCode, trackingNumber } from '../../au-pay/schemas';
 import { MANUAL_STATUSES } from '../../workflows/au-pay-link-status';
+import { failureRecord } from '../openapi/common';
 
 const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
 
@@ -43,3 +44,29 @@ export const historyQuery = z.object({
 });
 
 export const orderParams = z.object({ shopId: z.string(), orderId: orderNumber });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+/** A shipment report's answer: whether a push happens and why (`note` where nothing will happen). */
+export const shipmentAnswer = z.looseObject({
+  workflowId: z.string(), linkStatus: z.string(), push: z.boolean(), reason: z.string(), note: z.string().optional(),
+});
+
+export const completedAnswer = z.looseObject({ workflowId: z.string(), linkStatus: z.string(), note: z.string().optional() });
+
+const callHistoryEntry = z.looseObject({
+  id: z.string(), shopId: z.string(), orderId: z.string(), auPayOrderId: z.string(), operation: z.string(),
+  result: z.enum(['成功', 'エラー']), httpStatus: z.number().nullable(), calledAt: z.string(),
+});
+
+export const historyAnswer = z.looseObject({ entries: z.array(callHistoryEntry) });
+
+/** An au PAY order as stored, its workflow, its failure and its last 50 calls. */
+export const auPayOrderAnswer = z.looseObject({
+  shopId: z.string(), orderId: z.string(), auPayOrderId: z.string(), managementClass: z.string(),
+  shipDate: z.string().nullable(), carrier: z.string(), trackingNumber: z.string().nullable(),
+  bundledInto: z.string().nullable(), splitFrom: z.string().nullable(), linkStatus: z.string(), lastError: z.string().nullable(),
+  linkStatusManual: z.boolean(), workflowId: z.string(),
+  failure: failureRecord,
+  history: z.array(callHistoryEntry),
+});

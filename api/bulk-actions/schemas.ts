@@ -1,5 +1,5 @@
 import { z, ZodError } from 'zod';
-import { BULK_OUTCOMES } from '../../db/bulk-actions';
+import { BULK_OUTCOMES, BULK_STATUSES } from '../../db/bulk-actions';
 import { isOperatorAction, OPERATOR_ACTIONS, OPERATOR_ACTION_NAMES, type OperatorActionDef } from '../../operators/action-catalog';
 import { HttpError } from '../http-error';
 
@@ -61,3 +61,24 @@ export function decodeListCursor(v: string): { createdAt: string; id: string } {
   }
   throw new HttpError(400, 'cursor: not a cursor from this list: pass nextCursor as it was given', { field: 'cursor' });
 }
+
+/** The request headers POST /bulk-actions reads. */
+export const bulkHeaders = z.object({ 'idempotency-key': idempotencyKey });
+
+export const bulkParams = z.object({ shopId: z.string(), id: z.string().describe('a bulk action id: 32 hex digits (anything else is 404)') });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const bulkCreatedAnswer = z.looseObject({ id: z.string(), total: z.number() });
+
+/** A bulk action as the API shows it (no request hash, no actor's shops). */
+export const bulkSummary = z.looseObject({
+  id: z.string(), action: z.string(), args: z.unknown(), operator: z.looseObject({ id: z.string(), name: z.string() }),
+  status: z.enum(BULK_STATUSES), total: z.number(), done: z.number(), applied: z.number(), refused: z.number(), notFound: z.number(),
+  failed: z.number(), canceled: z.number(), createdAt: z.string(), finishedAt: z.string().nullable(),
+});
+export const bulkListAnswer = z.looseObject({ bulkActions: z.array(bulkSummary), nextCursor: z.string().nullable() });
+export const bulkAnswer = bulkSummary.extend({
+  orders: z.array(z.looseObject({ orderId: z.string(), outcome: z.enum([...BULK_OUTCOMES]).nullable(), reason: z.string().nullable() })),
+  nextCursor: z.string().nullable(),
+});

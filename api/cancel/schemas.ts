@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failureRecord } from '../openapi/common';
 import { orderIdSchema as gmoOrderIdSchema } from '../../gmo-pg/schemas';
 import { PAYMENT_PROVIDERS } from '../../payments/registry';
 import { CANCEL_DECISIONS, CANCEL_SOURCES } from '../../workflows/order-cancel-messages';
@@ -38,4 +39,24 @@ export const paymentMethodBody = z.object({
   cancelApi: z.boolean(),
   amountChangeApi: z.boolean().default(false),
   autoCancelOnNg: z.boolean().default(false),
+});
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+const paymentMethodSetting = z.looseObject({
+  shopId: z.string(), paymentMethod: z.string(), provider: z.string(), cancelApi: z.boolean(), amountChangeApi: z.boolean(), autoCancelOnNg: z.boolean(),
+});
+export const paymentMethodAnswer = paymentMethodSetting;
+export const paymentMethodsAnswer = z.looseObject({ paymentMethods: z.array(paymentMethodSetting) });
+
+const cancelRecord = z.looseObject({
+  shopId: z.string(), orderId: z.string(), paymentMethod: z.string(), orderStatus: z.string(), status: z.string(),
+  sources: z.array(z.string()), cycle: z.number(), providerOutcome: z.string().nullable(), decision: z.string().nullable(),
+  reminders: z.number(), outboxId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+});
+
+export const cancelStartAnswer = z.looseObject({ workflowId: z.string(), note: z.string().optional(), cancel: cancelRecord.optional() });
+
+export const cancelAnswer = cancelRecord.extend({
+  workflowId: z.string(), failure: failureRecord, orderOut: z.looseObject({ id: z.string() }).nullable(),
 });

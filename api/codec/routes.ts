@@ -1,9 +1,10 @@
 import express, { type RequestHandler, type Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { requireBearer } from '../auth';
 import { HttpError } from '../http-error';
 import { PayloadKeyError } from '../../common/payload-codec';
+import { payloadsBody } from './schemas';
 
 /** The codec endpoint's configuration (PAYLOAD_KEYS, PAYLOAD_CODEC_ORIGINS, PAYLOAD_CODEC_TRUST_LOOPBACK). */
 export interface CodecEndpoint {
@@ -14,11 +15,6 @@ export interface CodecEndpoint {
   trustLoopback: boolean;
 }
 
-/** Payloads as Temporal's codec protocol sends them: protobuf JSON, bytes in base64. */
-const base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
-const payloadsBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64).nullish(), data: base64.nullish() })).max(10_000),
-});
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
 const fromJson = (p: JsonPayload): Payload => ({

@@ -1,19 +1,9 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { getThrottleSettings, listMails, setThrottleSettings } from '../../db/mail-log';
 import { actorOf, requireRole } from '../auth';
 import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
-
-const listQuery = z.object({
-  status: z.enum(['sending', 'sent', 'suppressed', 'failed']).optional(),
-  recipient: z.string().email().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const throttleBody = z.object({
-  windowMinutes: z.number().int().min(1).max(1440),
-  threshold: z.number().int().min(1).max(10_000),
-}).strict();
+import { mailListQuery, throttleBody } from './schemas';
 
 /** /shops/:shopId/mails and /mail-throttle: every mail renkei sent or held back, and the per-address throttle (#1241). */
 export function createMailRoutes(deps: ApiDeps): Router {
@@ -21,7 +11,7 @@ export function createMailRoutes(deps: ApiDeps): Router {
 
   router.get('/mails', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    const q = listQuery.parse(req.query);
+    const q = mailListQuery.parse(req.query);
     res.json({ mails: await listMails(deps.db, shopId, { status: q.status, recipient: q.recipient?.toLowerCase(), limit: q.limit }) });
   });
 

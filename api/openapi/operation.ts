@@ -12,9 +12,15 @@ export interface ApiOperation {
   summary: string;
   /** The least role that may call it; absent for operations outside the operator token (health, IPN). */
   role?: 'viewer' | 'operator' | 'admin';
+  /** More than the summary: what the role check or the answer needs the caller to know. */
+  description?: string;
   params?: z.ZodType;
   query?: z.ZodType;
+  /** Request headers the route reads (names lower-case), e.g. Idempotency-Key. */
+  headers?: z.ZodType;
   body?: z.ZodType;
+  /** The body's media type; application/json unless said otherwise (the Amazon Pay IPN takes SNS's text/plain). */
+  bodyMediaType?: string;
   /** Each status the route answers, with the schema of its JSON body where it has a fixed shape. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>;
 }

@@ -21,3 +21,18 @@ export const tokenBody = z.object({ label: z.string().trim().min(1).max(120).opt
 
 export const idParams = z.object({ id: z.string().regex(/^op_[A-Za-z0-9_-]{6,40}$/, 'an operator id (op_…)') });
 export const tokenParams = idParams.extend({ tokenId: z.string().regex(/^tok_[A-Za-z0-9_-]{6,40}$/, 'a token id (tok_…)') });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const actorAnswer = z.looseObject({ id: z.string(), name: z.string(), role: z.enum(ROLES), shops: z.array(z.string()).nullable() });
+export const operatorAnswer = z.looseObject({
+  id: z.string(), name: z.string(), role: z.enum(ROLES), shops: z.array(z.string()).nullable(), disabled: z.boolean(),
+  createdAt: z.string(), updatedAt: z.string(),
+});
+export const tokenAnswer = z.looseObject({
+  id: z.string(), operatorId: z.string(), label: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+});
+export const operatorsAnswer = z.looseObject({ operators: z.array(operatorAnswer) });
+export const operatorWithTokensAnswer = operatorAnswer.extend({ tokens: z.array(tokenAnswer) });
+/** The token itself is in this answer and nowhere else: only its hash is stored. */
+export const tokenCreatedAnswer = tokenAnswer.extend({ token: z.string() });

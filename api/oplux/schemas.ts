@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BLACK_CUSTOMER_TYPES, MANUAL_RESULTS, type OpluxBlackCustomerType, type OpluxManualCode } from '../../oplux/schemas';
+import { failureRecord } from '../openapi/common';
 
 const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -60,3 +61,14 @@ export const blackFlagBody = z.object({
 });
 
 export const opluxOrderParams = z.object({ shopId: z.string(), orderId: orderNumber });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+export const reviewStartAnswer = z.looseObject({ workflowId: z.string(), status: z.string(), note: z.string().optional() });
+
+/** An order's fraud review as stored (the order's personal data left out), its workflow, failure and O-PLUX outbox. */
+export const opluxOrderAnswer = z.looseObject({
+  shopId: z.string(), orderId: z.string(), status: z.string(), reviewResult: z.string().nullable(), manualResult: z.string().nullable(),
+  blackFlag: z.string().nullable(), relinkKind: z.string().nullable(), registerAttempts: z.number(),
+  amountJpy: z.number(), paymentMethodId: z.string(), workflowId: z.string(), failure: failureRecord, outbox: z.array(z.looseObject({})),
+});

@@ -1,20 +1,11 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { getDelivery, getOrderOutFields, listDeliveries, reopenFailed, setOrderOutFields } from '../../db/order-out';
 import { HttpError } from '../http-error';
-import { echoId } from '../../common/safe-text';
 import { actorOf, requireRole } from '../auth';
 import { auditedAs } from '../../operators/audit';
 import type { ApiDeps } from '../app';
 import { wakeOrderOutDelivery } from '../../order-out/wake-delivery';
-
-const listQuery = z.object({
-  orderId: z.string().min(1).max(64).optional(),
-  status: z.enum(['pending', 'delivered', 'failed', 'held', 'withheld']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a field name or a dotted path, e.g. delivery.freeField1');
-const settingsBody = z.object({ fields: z.array(fieldPath).min(1).max(200).nullable() }).strict();
+import { deliveriesQuery, deliveryParams, settingsBody } from './schemas';
 
 /**
  * /shops/:shopId/order-out: what went to the shop's external system (each attempt), one-call redelivery of a failed
@@ -25,12 +16,11 @@ export function createOrderOutRoutes(deps: ApiDeps): Router {
 
   router.get('/deliveries', async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    res.json({ deliveries: await listDeliveries(deps.db, shopId, listQuery.parse(req.query)) });
+    res.json({ deliveries: await listDeliveries(deps.db, shopId, deliveriesQuery.parse(req.query)) });
   });
 
   router.post('/deliveries/:id/redeliver', async (req, res) => {
-    const { shopId, id } = req.params as { shopId: string; id: string };
-    if (!/^\d{1,18}$/.test(id)) throw new HttpError(400, `delivery id ${echoId(id)} is not a number`);
+    const { shopId, id } = deliveryParams.parse(req.params);
     const found = await getDelivery(deps.db, shopId, id);
     if (!found) throw new HttpError(404, `no delivery ${id} for shop ${shopId}`);
     const row = await auditedAs(deps.db, actorOf(res), { shopId, process: 'order-out', orderId: found.orderId, action: 'order-out.redeliver', input: { deliveryId: id } }, async () => {

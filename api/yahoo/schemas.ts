@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
+import { failureRecord } from '../openapi/common';
 
 /** A Yahoo order id: the store account, a dash, the number (e.g. renkei-sandbox-store-10000001). */
 const yahooOrderId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Yahoo order id: letters, digits, _ or -, at most 64');
@@ -17,3 +18,21 @@ export const windowListQuery = z.object({
   status: z.enum(Object.values(WINDOW_STATUS) as [string, ...string[]], { message: `one of ${Object.values(WINDOW_STATUS).join(', ')}` }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// --- answers (the OpenAPI document's response schemas) ---
+
+const windowRow = z.looseObject({
+  shopId: z.string(), orderId: z.string(), windowStatus: z.string(), deadline: z.string(), deadlineSource: z.enum(['api', 'local']),
+  orderStatus: z.string().nullable(), settleStatus: z.string().nullable(), payMethod: z.string().nullable(), shipStatus: z.string().nullable(),
+  payMethodChangeDoneAt: z.string().nullable(), decision: z.string().nullable(), decidedBy: z.string().nullable(),
+  lastError: z.string().nullable(), updatedAt: z.string(),
+});
+
+export const windowsAnswer = z.looseObject({ windows: z.array(windowRow) });
+
+/** A window as stored, with what its running workflow adds (a pending decision, its checks). */
+export const windowAnswer = windowRow.extend({
+  workflowId: z.string(), failure: failureRecord, pendingDecision: z.unknown().nullable(), checks: z.number().nullable(), outbox: z.array(z.looseObject({})),
+});
+
+export const sweepAnswer = z.looseObject({ workflowId: z.string(), runId: z.string(), started: z.boolean() });
