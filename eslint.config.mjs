@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', '*.config.*'] },
+  { ignores: ['node_modules/', 'dist/', 'console/dist/', '.tools/', '.data/', 'coverage/', '*.config.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,6 +25,7 @@ import { createBulkActionRoutes } from './bulk-actions/routes';
 import { createOperatorRoutes } from './operators/routes';
 import { createAuditRoutes } from './audit/routes';
 import { createShopRoutes, createShopSettingsRoutes } from './shops/routes';
+import { createConsoleRoutes } from '../console/serve';
 import type { ShopDirectory } from '../shops/shop-directory';
 import type { AccountStore } from '../db/provider-accounts';
 import type { SnsVerifier } from '../amazon-pay/sns/sns-verifier';
@@ -65,6 +66,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/bulk-actions', jsonInput({ limit: '1mb' })); // 10,000 order ids of up to 64 characters
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
+  app.use('/console', createConsoleRoutes()); // the operator console's static files: public, its data needs a token
   app.use(createOpenApiRoutes()); // GET /openapi.json and its reference page /openapi: public, like /health
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
