@@ -50,6 +50,8 @@ export interface ApiDeps {
   accounts?: AccountStore;
   /** The payload codec's endpoint for the Web UI; absent when this deployment has no PAYLOAD_KEYS. */
   payloadCodec?: CodecEndpoint;
+  /** The Temporal Web UI the console links each workflow to (TEMPORAL_UI_URL); the dev server's when absent. */
+  temporalUiUrl?: string;
 }
 
 /** The HTTP API, apart from listen() so tests serve it on a free port. It starts, signals, updates and reads. */

@@ -37,6 +37,7 @@ runMain(async () => {
     temporal, db, apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE,
     isKnownShop: shops.isKnown, shops,
     accounts,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
     // POST /codec/decode and /codec/encode for the Web UI
     payloadCodec: payloadCodec && { codec: payloadCodec, origins: config.PAYLOAD_CODEC_ORIGINS, trustLoopback: config.PAYLOAD_CODEC_TRUST_LOOPBACK },
     ipnVerifier: createSnsVerifier(withSandboxCertTrust(

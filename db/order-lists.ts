@@ -43,6 +43,8 @@ export interface OrderListQuery {
   process: AttentionProcess;
   status?: string;
   orderIdPrefix?: string;
+  /** exactly this order (the timeline's processes) */
+  orderId?: string;
   after?: OrderListCursor;
   limit: number;
 }
@@ -210,6 +212,7 @@ export function orderListSql(q: OrderListQuery): { text: string; values: unknown
   const where: string[] = [];
   if (q.status !== undefined) where.push(`l.status = ${param(q.status)}`);
   if (q.orderIdPrefix) where.push(`starts_with(l.order_id, ${param(q.orderIdPrefix)})`);
+  if (q.orderId !== undefined) where.push(`l.order_id = ${param(q.orderId)}`);
   if (q.after) where.push(`(l.since, l.order_id) < (${param(q.after.since)}::timestamptz, ${param(q.after.orderId)})`);
   return {
     text: `SELECT l.*, ${EXACT('l.since')} AS exact_since FROM (${base(SOURCES[q.process])}) l

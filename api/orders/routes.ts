@@ -1,11 +1,13 @@
 import express, { type Router } from 'express';
 import { countOrders, listOrders, ORDER_LIST_STATUSES } from '../../db/order-lists';
 import { encodeOrderCursor, orderListQuery } from './schemas';
+import { orderTimeline } from './timeline';
 import type { ApiDeps } from '../app';
 
 /**
  * /shops/:shopId/orders: one process's orders, newest change first, with the shop's counts per status for that
- * process (for badges: the whole shop, whatever the filters and the page). Read from PostgreSQL only.
+ * process (for badges: the whole shop, whatever the filters and the page); and one order's timeline. Read from
+ * PostgreSQL only.
  */
 export function createOrderRoutes(deps: ApiDeps): Router {
   const router = express.Router({ mergeParams: true });
@@ -19,5 +21,7 @@ export function createOrderRoutes(deps: ApiDeps): Router {
       statuses: ORDER_LIST_STATUSES[q.process],
     });
   });
+
+  router.get('/:orderId/timeline', orderTimeline(deps));
   return router;
 }
