@@ -15,6 +15,7 @@ import { tellOpluxOfCharge } from '../oplux/order-feedback';
 import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { statusChanged } from '../metrics/business-events';
 
 export interface AmazonPayShop {
   client: AmazonPayClient;
@@ -54,7 +55,7 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
   const shopOf = providerShop(deps.amazonPayShop, 'Amazon Pay');
 
   /** Amazon's errors: transport trouble retries (Temporal's policy); anything else stops with Amazon's reason. */
-  const call = failingAs(toFailure);
+  const call = failingAs(toFailure, 'amazon-pay');
 
   return {
     /** createCharge with pending authorization allowed; a synchronous decline comes back as a Declined view. */
@@ -90,12 +91,15 @@ export function createAmazonPayActivities(deps: AmazonPayActivityDeps) {
     /** The order's payment fields, its order data OUT row and its review result, in one statement. */
     async recordPayment(u: PaymentUpdate): Promise<void> {
       await applyPaymentUpdate(deps.db, u);
+      statusChanged('amazon-pay', u, u.paymentStatus, { creditStatus: u.creditStatus, error: u.lastError ?? undefined });
       await tellOpluxOfCharge(deps, u.shopId, u.orderId, u.creditStatus); // O-PLUX決済ステータス follows
     },
 
     /** A charge's change after the review and its order data OUT row, in one statement; then the delivery is woken. */
     async recordChargeState(u: ChargeStateUpdate): Promise<ChargeStateRecorded> {
       const recorded = await recordChargeState(deps.db, u);
+      // the charge's state after the review (the payment status stays): counted as the credit status it entered
+      if (recorded.recorded) statusChanged('amazon-pay', u, `credit:${u.state}`, { reasonCode: u.reasonCode });
       if (recorded.recorded) await tellOpluxOfCharge(deps, u.shopId, u.orderId, u.state); // O-PLUX決済ステータス follows
       if (recorded.recorded) await wakeOrderOutDelivery(deps.temporal, u.shopId, u.orderId);
       return recorded;

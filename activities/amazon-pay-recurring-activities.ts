@@ -8,6 +8,7 @@ import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 import { recurringMail, type RecurringMailKind } from '../mail/amazon-pay-recurring-mails';
 import type { AmazonPayActivityDeps } from './amazon-pay-activities';
 import { providerShop } from './provider-shop';
+import { statusChanged } from '../metrics/business-events';
 
 export type ChildOutcome = 'charged' | 'declined' | 'cap-exceeded' | 'not-chargeable';
 
@@ -124,6 +125,7 @@ export function createAmazonPayRecurringActivities(deps: AmazonPayActivityDeps) 
 
     async saveRecurringParent(p: Parameters<typeof updateRecurringParent>[1]): Promise<void> {
       await updateRecurringParent(deps.db, p);
+      statusChanged('amazon-pay-recurring', { shopId: p.shopId, orderId: p.parentOrderId }, p.status);
     },
 
     async sendRecurringMail(i: { shopId: string; parentOrderId: string; chargePermissionId: string; kind: RecurringMailKind; detail: string }): Promise<void> {

@@ -8,6 +8,7 @@ import { getPaymentMethodSetting } from '../db/order-cancel';
 import type { AmountChangeResult } from '../payments/provider';
 import { createPaymentRegistry } from '../payments/registry';
 import type { PaymentRef } from '../workflows/order-cancel-messages';
+import { statusChanged } from '../metrics/business-events';
 
 export type { AmountChangeResult } from '../payments/provider';
 
@@ -51,6 +52,7 @@ export function createAmountChangeActivities(deps: AmountChangeActivityDeps) {
 
     async amountChangeRecord(i: { shopId: string; orderId: string; amountJpy: number; outcome: string; detail: string | null }): Promise<void> {
       await recordAmountChange(deps.db, i);
+      statusChanged('amount-change', i, i.outcome);
     },
   };
 }

@@ -11,6 +11,7 @@ import { providerShop, type ShopLookup } from './provider-shop';
 import { defaultSettings, type ProcessSettings } from '../shops/settings';
 import type { ShopDirectory } from '../shops/shop-directory';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { externalCallFailed, statusChanged } from '../metrics/business-events';
 
 export interface AuPayShop {
   client: AuPayClient;
@@ -71,6 +72,7 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
       return value;
     } catch (err) {
       if (!(err instanceof AuPayApiError)) throw err;
+      externalCallFailed('au-pay', { shopId: ref.shopId, orderId: ref.orderId, operation, error: err.message, retryable: err.retryable });
       await insertCallHistory(deps.db, {
         ...ref, operation, result: 'エラー', httpStatus: err.httpStatus ?? null, errorCode: err.code ?? null,
         errorMessage: err.message, idempotencyKey: key, durationMs: Date.now() - started,
@@ -84,6 +86,8 @@ export function createAuPayActivities(deps: AuPayActivityDeps) {
   /** The status and its order data OUT row in one statement, then the order's delivery is woken. */
   async function changeStatus(ref: OrderRef, status: LinkStatus, error: string | null, change: { key?: string; manual?: boolean }) {
     const written = await setLinkStatus(deps.db, ref.shopId, ref.orderId, status, error, change);
+    // written: the change's order data OUT row is new, so a retry that finds it done counts nothing
+    if (written) statusChanged('au-pay', ref, status, { error, manual: change.manual });
     if (written) await wakeOrderOutDelivery(deps.temporal, ref.shopId, ref.orderId);
   }
 

@@ -15,6 +15,7 @@ import type { FraudReviewOrder, ReviewItem, ReviewParty } from '../workflows/opl
 import { planReview, ruleDescription, type OpluxReviewSettings, type ProductKey, type ReviewPlan } from '../workflows/oplux-review-rules';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { statusChanged } from '../metrics/business-events';
 
 /** The shop's O-PLUX account (its client holds the secret) and its review settings. */
 export interface OpluxShop {
@@ -56,7 +57,7 @@ export const shopItemId = (item: ReviewItem, key: ProductKey): string =>
 export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
   const shopOf = providerShop(deps.opluxShop, 'O-PLUX');
 
-  const call = failingAs(toFailure);
+  const call = failingAs(toFailure, 'oplux');
 
   /** A party with its names hashed (and normalized by O-PLUX's normalizer when it answers; the review goes on without). */
   async function party(client: OpluxClient, p: ReviewParty): Promise<OpluxParty> {
@@ -153,6 +154,7 @@ export function createOpluxReviewActivities(deps: OpluxActivityDeps) {
     /** The order's O-PLUX fields and, when the update releases the order, its order data OUT row: one statement. */
     async recordOpluxReview(u: OpluxOrderUpdate): Promise<void> {
       await applyOpluxUpdate(deps.db, u);
+      statusChanged('oplux', u, u.status, { error: u.errorMessage ?? undefined });
       // a statement of its own, after the update committed: it sees every row the delivery held back meanwhile
       const released = await settleOpluxHold(deps.db, u.shopId, u.orderId);
       if (released > 0 || u.release) await wakeOrderOutDelivery(deps.temporal, u.shopId, u.orderId);

@@ -16,6 +16,7 @@ import { manualCancelNeededMail, providerCancelFailedMail, providerCancelReminde
 import { tellOpluxOfCancel } from '../oplux/order-feedback';
 import type { CancelDecision, CancelSource, CancelStatus, OrderCancelState, PaymentRef, ProviderOutcome } from '../workflows/order-cancel-messages';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { statusChanged } from '../metrics/business-events';
 
 export interface OrderCancelActivityDeps {
   db: Pool;
@@ -75,6 +76,7 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
      */
     async cancelBeginOrder(i: { shopId: string; orderId: string; source: CancelSource; payment: PaymentRef; runId: string }): Promise<{ alreadyCanceled: boolean; cycle: number; plan: ProviderPlan; current: OrderCancelState }> {
       const record = await beginCancel(deps.db, i);
+      statusChanged('cancel', i, record.status, { source: i.source });
       const payment = record.payment;
       const setting = await getPaymentMethodSetting(deps.db, i.shopId, payment.method);
       const none = (outcome: ProviderResult['outcome'], detail: string | null, flagged = false): ProviderPlan => ({ kind: 'none', result: { outcome, detail, flagged } });
@@ -119,10 +121,11 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
       shopId: string; orderId: string; failed: boolean; awaiting?: Extract<CancelStatus, 'provider-failed' | 'manual-cancel-needed'>;
       result: { outcome: ProviderOutcome; detail: string | null; flagged: boolean };
     }): Promise<void> {
+      const status = i.awaiting ?? (i.failed ? 'provider-failed' : 'canceling');
       await recordProviderOutcome(deps.db, {
-        shopId: i.shopId, orderId: i.orderId, status: i.awaiting ?? (i.failed ? 'provider-failed' : 'canceling'),
-        outcome: i.result.outcome, detail: i.result.detail, flagged: i.result.flagged,
+        shopId: i.shopId, orderId: i.orderId, status, outcome: i.result.outcome, detail: i.result.detail, flagged: i.result.flagged,
       });
+      statusChanged('cancel', i, status, { providerOutcome: i.result.outcome });
     },
 
     /**
@@ -138,11 +141,13 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
 
     async cancelLeaveOrder(i: { shopId: string; orderId: string }): Promise<void> {
       await leaveOrder(deps.db, i.shopId, i.orderId);
+      statusChanged('cancel', i, 'left');
     },
 
     /** Step 4: キャンセル and the order data OUT row in one statement; then the order's delivery is woken (if it can be). */
     async cancelCompleteOrder(i: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string }): Promise<{ outboxId: string }> {
       const outboxId = await cancelOrderWithOutbox(deps.db, i);
+      statusChanged('cancel', i, 'canceled', { decision: i.decision ?? undefined });
       await tellOpluxOfCancel(deps, i.shopId, i.orderId); // its O-PLUX review ends, O-PLUX told
       await wakeOrderOutDelivery(deps.temporal, i.shopId, i.orderId);
       return { outboxId };

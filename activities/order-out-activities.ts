@@ -9,6 +9,7 @@ import { pickFields, type OrderOutMessage } from '../order-out/payload';
 import { deliveryVerdict, sendOrderOut, type ExternalSystemEndpoint } from '../order-out/sender';
 import { providerShop, type ShopLookup } from './provider-shop';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
+import { orderOutDelivery } from '../metrics/business-events';
 
 export interface OrderOutActivityDeps {
   db: Pool;
@@ -63,12 +64,16 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       };
       const outcome = await sendOrderOut({ url: shop.url, secret: shop.secret, message, timeoutMs: deps.orderOutTimeoutMs ?? 10_000, now });
       const verdict = deliveryVerdict(outcome.httpStatus);
+      const event = { shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, httpStatus: outcome.httpStatus };
       if (verdict === 'delivered') {
         await recordDelivered(deps.db, { outboxId: row.id, at: now, ...outcome });
+        orderOutDelivery('delivered', event);
         return { httpStatus: outcome.httpStatus! };
       }
       await recordAttempt(deps.db, { outboxId: row.id, at: now, ...outcome });
       const reason = outcome.error ?? `HTTP ${outcome.httpStatus}: ${(outcome.responseExcerpt ?? '').slice(0, 200)}`;
+      // the reason without the answer's body (the external system's text may echo the order)
+      orderOutDelivery(verdict === 'rejected' ? 'rejected' : 'retrying', { ...event, error: outcome.error ?? `HTTP ${outcome.httpStatus}` });
       if (verdict === 'rejected') throw ApplicationFailure.nonRetryable(`the external system refused it: ${reason}`, 'Rejected');
       throw ApplicationFailure.retryable(reason, 'DeliveryFailed');
     },
@@ -78,6 +83,7 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       const row = await getOutboxRow(deps.db, i.outboxId);
       if (!row || row.status === 'delivered') return;
       await markFailed(deps.db, row.id, i.error);
+      orderOutDelivery('failed', { shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, error: i.error.slice(0, 200) });
       // addressed by the shop's record; the configured shop's address when it keeps none
       const to = deps.notifyEmail(row.shopId);
       await deps.mailer.send(orderOutFailedMail({ to, shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, attempts: row.attempts, error: i.error }));

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { externalCallFailed } from '../metrics/business-events';
 
 /** Finds a shop's client for one provider: from its sealed account (a database read) or from configuration. */
 export type ShopLookup<S> = (shopId: string) => S | undefined | Promise<S | undefined>;
@@ -19,12 +20,16 @@ export function providerShop<S>(
   };
 }
 
-/** Runs provider calls, turning each error into the Temporal failure `toFailure` decides (retryable or not). */
-export const failingAs = (toFailure: (err: unknown) => unknown) =>
+/**
+ * Runs provider calls, turning each error into the Temporal failure `toFailure` decides (retryable or not); with
+ * `provider`, each failure is logged and counted (renkei_external_call_failures_total).
+ */
+export const failingAs = (toFailure: (err: unknown) => unknown, provider?: string) =>
   async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (err) {
+      if (provider) externalCallFailed(provider, { error: err instanceof Error ? err.message : String(err) });
       throw toFailure(err);
     }
   };

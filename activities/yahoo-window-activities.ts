@@ -16,6 +16,7 @@ import { WINDOW_STATUS, type WindowOrderView } from '../workflows/yahoo-window-s
 import { yahooPayMethodWindowWorkflowId } from '../workflows/workflow-ids';
 import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID, YAHOO_WINDOW_STATUS } from '../workflows/search-attributes';
 import { failingAs, providerShop, type ShopLookup } from './provider-shop';
+import { statusChanged } from '../metrics/business-events';
 
 /** What the shop does when the buyer lets the deadline pass. */
 export interface YahooWindowSettings {
@@ -95,7 +96,7 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
     return { deadlineAction, cancelReason };
   };
 
-  const call = failingAs(toFailure);
+  const call = failingAs(toFailure, 'yahoo');
 
   async function readView(client: YahooClient, orderId: string): Promise<WindowOrderView> {
     const info = await call(() => client.orderInfo(orderId, INFO_FIELDS));
@@ -150,6 +151,7 @@ export function createYahooWindowActivities(deps: YahooActivityDeps) {
     /** The window row and, when the update calls for it, its order data OUT row, in one statement. */
     async recordYahooWindow(u: WindowUpdate): Promise<void> {
       await applyWindowUpdate(deps.db, u);
+      statusChanged('yahoo', u, u.windowStatus, { decision: u.decision ?? undefined, operator: u.decidedBy ?? undefined, error: u.lastError ?? undefined });
     },
 
     async sendYahooDeadlineMail(i: { shopId: string; orderId: string; deadline: string; payMethod: string | null }): Promise<void> {

@@ -7,6 +7,7 @@ import { errorHandler } from './http-error';
 import { temporalDeadline } from './dependency-deadline';
 import { jsonInput } from './json-input';
 import { createHealthRoutes } from './health';
+import { apiMetrics } from '../metrics/api-metrics';
 import { createOpenApiRoutes } from './openapi/routes';
 import { createAuPayRoutes } from './au-pay/routes';
 import { createAmazonPayRoutes } from './amazon-pay/routes';
@@ -58,6 +59,8 @@ export interface ApiDeps {
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = apiMetrics(deps.db);
+  app.use(metrics.measure); // every request, refusals included, by its route template
   app.use((_req, res, next) => {
     // every answer, errors included: no content sniffing, and no cache keeps an order or an account
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -68,6 +71,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/bulk-actions', jsonInput({ limit: '1mb' })); // 10,000 order ids of up to 64 characters
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
+  app.use(metrics.routes); // GET /metrics (Prometheus): public like /health, and answered while Temporal is down
   app.use('/console', createConsoleRoutes()); // the operator console's static files: public, its data needs a token
   app.use(createOpenApiRoutes()); // GET /openapi.json and its reference page /openapi: public, like /health
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After

@@ -125,6 +125,7 @@ async function main(): Promise<number> {
     const ports: LocalPorts = {
       API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), SANDBOX_PORT: await freePort(),
       SANDBOX_TLS_PORT: await freePort(), SMTP_PORT: await freePort(), PGLITE_PORT: await freePort(),
+      WORKER_METRICS_PORT: await freePort(), TEMPORAL_SDK_METRICS_PORT: await freePort(),
     };
     const externalDb = process.env.DATABASE_URL;
     const urls = localStackEnv(ports, { ...process.env, DATABASE_URL: externalDb }, { shopId: SHOP });
@@ -182,6 +183,7 @@ async function main(): Promise<number> {
     const shared: NodeJS.ProcessEnv = {
       ...process.env, ...urls, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, TEMPORAL_NAMESPACE: 'default', SHOP_ID: SHOP,
       SANDBOX_PORT: String(ports.SANDBOX_PORT), SMTP_PORT: String(ports.SMTP_PORT), API_PORT: String(ports.API_PORT), API_TOKEN: apiToken,
+      WORKER_METRICS_PORT: String(ports.WORKER_METRICS_PORT), TEMPORAL_SDK_METRICS_PORT: String(ports.TEMPORAL_SDK_METRICS_PORT),
       SANDBOX_TLS_PORT: String(ports.SANDBOX_TLS_PORT), SANDBOX_TLS_CERT_FILE: path.join(dataDir, 'sandbox-tls-cert.pem'),
       AMAZONPAY_IPN_SANDBOX_CERT_URL: `https://127.0.0.1:${ports.SANDBOX_TLS_PORT}/__sns/`, AMAZONPAY_IPN_SANDBOX_CA_FILE: path.join(dataDir, 'sandbox-tls-cert.pem'),
       AMAZONPAY_PRIVATE_KEY_FILE: amazonKeyFile, AMAZONPAY_PUBLIC_KEY_ID: AMAZON_KEY_ID,

@@ -9,6 +9,10 @@ export const DEFAULT_PORTS = {
   SANDBOX_TLS_PORT: 7443,
   SMTP_PORT: 2525,
   PGLITE_PORT: 5433,
+  /** the worker's /metrics (Prometheus) */
+  WORKER_METRICS_PORT: 9464,
+  /** the Temporal SDK's own Prometheus exporter, on loopback; the worker's /metrics appends what it serves */
+  TEMPORAL_SDK_METRICS_PORT: 9465,
 } as const;
 
 export type PortVariable = keyof typeof DEFAULT_PORTS;
@@ -20,6 +24,9 @@ export const portsShape = Object.fromEntries(Object.entries(DEFAULT_PORTS).map((
 };
 
 const LOOPBACK = '127.0.0.1';
+
+/** `127.0.0.1:<port>`: an address on this machine only (the Temporal SDK's metrics exporter binds one). */
+export const loopbackAddress = (port: number): string => `${LOOPBACK}:${port}`;
 
 /**
  * Every address of the local stack that follows from a port, derived here and nowhere else: the variables the worker,
@@ -59,6 +66,8 @@ export function localUrls(ports: LocalPorts = DEFAULT_PORTS, o: { host?: string;
       mail: `${sandbox}/mail/messages`,
       smtp: `${host}:${ports.SMTP_PORT}`,
       pglite: `${host}:${ports.PGLITE_PORT}`,
+      apiMetrics: `${api}/metrics`,
+      workerMetrics: `http://${host}:${ports.WORKER_METRICS_PORT}/metrics`,
     },
   };
 }

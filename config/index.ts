@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { nonEmpty, parseEnv, port } from '../common/env';
+import { LOG_FORMATS, LOG_LEVELS } from '../common/logger';
 import { accountsShape } from '../common/accounts-config';
 import { codecEndpointShape, payloadShape } from '../common/payload-config';
 import { DEFAULT_PORTS, DEFAULT_URLS } from '../common/local-urls';
@@ -35,7 +36,23 @@ export const mailShape = {
   MAIL_FROM: z.string().email().default('renkei@example.jp'),
 };
 
+/** Every process's logs (common/logger.ts reads them itself, at its first line; validated here so a typo stops the start). */
+export const logShape = {
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** unset: pretty in a terminal, JSON lines otherwise */
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
+};
+
+/** The worker's Prometheus endpoint, and the Temporal SDK's own exporter (loopback; the worker's /metrics appends it). */
+export const workerMetricsShape = {
+  WORKER_METRICS_PORT: port(DEFAULT_PORTS.WORKER_METRICS_PORT),
+  /** loopback unless set (compose sets 0.0.0.0 inside the worker's container, for Prometheus) */
+  WORKER_METRICS_HOST: nonEmpty().default('127.0.0.1'),
+  TEMPORAL_SDK_METRICS_PORT: port(DEFAULT_PORTS.TEMPORAL_SDK_METRICS_PORT),
+};
+
 export const apiShape = {
+  ...logShape,
   ...temporalShape,
   ...databaseShape,
   ...shopShape,
@@ -56,7 +73,7 @@ export const apiShape = {
   ...codecEndpointShape,
 };
 
-export const workerShape = { ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
+export const workerShape = { ...logShape, ...workerMetricsShape, ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -1,10 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { admitMail, getThrottleSettings, markMail } from '../db/mail-log';
-import { createLogger } from '../common/logger';
+import { mailDone } from '../metrics/business-events';
 import type { Mailer } from './mailer';
-
-const log = createLogger('mail');
 
 /** Inside an activity: its workflow and activity id (a retry keeps them) and the server's time of this attempt. */
 function activityContext(): { dedupeKey: string; at: Date } | undefined {
@@ -27,8 +25,9 @@ export function createThrottledMailer(pool: Pool, smtp: Mailer, o: { now?: () =>
       const shopId = message.shopId ?? '*';
       const audience = message.audience ?? 'admin';
       const ctx = activityContext();
+      const about = { shopId, kind: message.kind, subject: message.subject, audience };
       if (!message.to) {
-        log.warn('mail not sent: no address for it', { shopId, subject: message.subject });
+        mailDone('no-address', about);
         return { messageId: null, sent: false };
       }
       const recipient = message.to.toLowerCase();
@@ -39,15 +38,17 @@ export function createThrottledMailer(pool: Pool, smtp: Mailer, o: { now?: () =>
         await getThrottleSettings(pool, shopId),
       );
       if (admission.status === 'suppressed') {
-        log.info('mail held back by the throttle', { shopId, to: message.to, subject: message.subject });
+        mailDone('held-back', about);
         return { messageId: null, sent: false };
       }
       if (admission.status === 'sent') return { messageId: null, sent: true }; // a retry after the mail went out
       try {
         const result = await smtp.send(message);
         await markMail(pool, admission.logId, 'sent');
+        mailDone('sent', about);
         return result;
       } catch (err) {
+        mailDone('failed', { ...about, error: (err as Error).message });
         await markMail(pool, admission.logId, 'failed', (err as Error).message).catch(() => undefined);
         throw err;
       }

@@ -38,9 +38,10 @@ export async function performOperatorAction(deps: ActionDeps, actor: Actor, req:
     auditId = earlier?.id; // a step that died mid-way or failed: the same row, the same update id (Temporal answers a done update again)
   }
   const by = { operator: actor.name, operatorId: actor.id, ...(req.bulkId ? { bulkId: req.bulkId } : {}) };
-  const entry = { operatorId: actor.id, operator: actor.name, shopId: req.shopId, process: def.process, orderId: req.orderId, action: req.action, input: args, bulkId: req.bulkId ?? null, auditId };
+  const workflowId = def.workflowId(req.shopId, req.orderId);
+  const entry = { operatorId: actor.id, operator: actor.name, shopId: req.shopId, process: def.process, orderId: req.orderId, action: req.action, input: args, bulkId: req.bulkId ?? null, auditId, workflowId };
   return audited(deps.db, entry, () => runOperatorAction(deps.temporal, {
-    workflowId: def.workflowId(req.shopId, req.orderId),
+    workflowId,
     what: def.what(req.orderId),
     readStatus: () => def.readStatus(deps.db, req.shopId, req.orderId),
   }, (handle) => def.run({

@@ -9,6 +9,7 @@ import { createExternalSystemEmulator, type ExternalSystemEmulator } from '../ex
 import { createIpnSender, SANDBOX_MERCHANT_ID, SNS_CERT_FILE, type IpnSender } from '../amazon-pay/emulator/ipn-sender';
 import { createSnsSigner } from '../amazon-pay/sns/sns-signer';
 import type { SmtpSink } from '../mail/smtp-sink';
+import { mailSinkRoutes } from './mail-sink-routes';
 
 export interface SandboxApp {
   app: Express;
@@ -57,6 +58,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
         'gmo-pg': { api: '/gmo-pg/payment/{EntryTran|ExecTran|AlterTran|ChangeTran|SearchTrade}.idPass', control: '/gmo-pg/_sandbox' },
       },
       mail: '/mail/messages',
+      mailPage: '/mail',
     });
   });
   app.use('/au-pay', auPay.router);
@@ -71,18 +73,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   app.use('/gmo-pg', gmoPg.router);
   const externalSystem = createExternalSystemEmulator();
   app.use('/external-system', externalSystem.router);
-  const sink = options.smtpSink;
-  if (sink) {
-    app.get('/mail/messages', (req, res) => {
-      const to = typeof req.query.to === 'string' ? req.query.to : undefined;
-      const subjectContains = typeof req.query.subject === 'string' ? req.query.subject : undefined;
-      res.json({ messages: sink.messages({ to, subjectContains }) });
-    });
-    app.delete('/mail/messages', (_req, res) => {
-      sink.clear();
-      res.status(204).end();
-    });
-  }
+  if (options.smtpSink) app.use(mailSinkRoutes(options.smtpSink)); // JSON for programs, a page for a browser
   app.use(controlErrorHandler);
   return { app, auPay, amazonPay, amazonPayIpn: ipn, yahoo, oplux, gmoPg, externalSystem };
 }

@@ -33,6 +33,8 @@ async function main() {
     TEMPORAL_NAMESPACE: z.string().default('default'),
   });
   mkdirSync(env.DATA_DIR, { recursive: true });
+  // every child writes to our pipe, not a terminal: pretty lines when we are in one, JSON lines otherwise (LOG_FORMAT wins)
+  process.env.LOG_FORMAT ??= process.stdout.isTTY ? 'pretty' : 'json';
   // one `npm start` per data folder, whatever the ports: two would share temporal.db, pglite/ and the dev secrets
   try {
     acquirePidLock(path.join(env.DATA_DIR, 'npm-start.lock'), `the data folder ${env.DATA_DIR}`);
@@ -45,7 +47,8 @@ async function main() {
 
   const ports: Array<[number, string]> = [
     [env.TEMPORAL_PORT, 'TEMPORAL_PORT'], [env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'], [env.SANDBOX_PORT, 'SANDBOX_PORT'],
-    [env.SMTP_PORT, 'SMTP_PORT'], [env.SANDBOX_TLS_PORT, 'SANDBOX_TLS_PORT'], [env.API_PORT, 'API_PORT'], ...(env.DATABASE_URL ? [] : [[env.PGLITE_PORT, 'PGLITE_PORT'] as [number, string]]),
+    [env.SMTP_PORT, 'SMTP_PORT'], [env.SANDBOX_TLS_PORT, 'SANDBOX_TLS_PORT'], [env.API_PORT, 'API_PORT'],
+    [env.WORKER_METRICS_PORT, 'WORKER_METRICS_PORT'], [env.TEMPORAL_SDK_METRICS_PORT, 'TEMPORAL_SDK_METRICS_PORT'], ...(env.DATABASE_URL ? [] : [[env.PGLITE_PORT, 'PGLITE_PORT'] as [number, string]]),
   ];
   for (const [p, name] of ports) await assertPortFree(p, name);
 
@@ -125,6 +128,8 @@ async function main() {
       SANDBOX_PORT: String(env.SANDBOX_PORT),
       SMTP_PORT: String(env.SMTP_PORT),
       API_PORT: String(env.API_PORT),
+      WORKER_METRICS_PORT: String(env.WORKER_METRICS_PORT),
+      TEMPORAL_SDK_METRICS_PORT: String(env.TEMPORAL_SDK_METRICS_PORT),
       API_TOKEN: apiToken,
       // Amazon Pay against the sandbox: a dev key pair, and IPNs from the sandbox to our API, signed by its certificate.
       AMAZONPAY_PRIVATE_KEY_FILE: process.env.AMAZONPAY_PRIVATE_KEY_FILE ?? devAmazonPayKey(env.DATA_DIR),
@@ -176,7 +181,8 @@ async function main() {
       `  Temporal Web UI        ${urls.display.temporalUi}   (payloads decoded by ${urls.display.codecEndpoint})`,
       `  Sandbox control plane  ${urls.display.sandbox}/{au-pay,amazon-pay,yahoo,oplux,gmo-pg,external-system}/_sandbox`,
       `  Amazon Pay over TLS    ${urls.display.sandboxTls}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,
-      `  Mail sink              ${urls.display.mail}   (SMTP ${urls.display.smtp})`,
+      `  Mail sink              ${urls.display.mail}   (a page in a browser; SMTP ${urls.display.smtp})`,
+      `  Metrics (Prometheus)   ${urls.display.apiMetrics}   ${urls.display.workerMetrics}   (the worker's includes the Temporal SDK's temporal_*)`,
       'Operators (roles viewer / operator / admin, each with their own token; the bearer token above is the bootstrap admin):',
       `  curl -s -X POST ${urls.display.api}/operators -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"name":"yamada","role":"operator"}'`,
       `  curl -s -X POST ${urls.display.api}/operators/<id>/tokens -H "authorization: Bearer $TOKEN"   (the token is shown once)`,

@@ -10,6 +10,10 @@ import { ensureOrderOutDispatcher } from './order-out-dispatcher';
 import { loadWorkerConfig } from '../config';
 import { runMain } from '../common/env';
 import { createLogger } from '../common/logger';
+import { listen } from '../common/listen';
+import { loopbackAddress } from '../common/local-urls';
+import { installTemporalRuntime } from '../metrics/temporal-runtime';
+import { createWorkerMetricsApp } from '../metrics/worker-metrics';
 import { createPool } from '../db/pool';
 import { createMailer } from '../mail/mailer';
 import { createRenkeiWorker } from './create-worker';
@@ -22,6 +26,11 @@ const log = createLogger('worker');
 runMain(async () => {
   const config = loadWorkerConfig();
   refuseSandboxInProduction(config);
+  // before the first connection: the SDK's logs on ours (one JSON line each), its metrics on a loopback exporter
+  const sdkMetricsAddress = loopbackAddress(config.TEMPORAL_SDK_METRICS_PORT);
+  installTemporalRuntime({ sdkMetricsAddress });
+  const metricsServer = await listen(createWorkerMetricsApp({ sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics` }), config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, 'WORKER_METRICS_PORT');
+  log.info('worker metrics listening', { host: config.WORKER_METRICS_HOST, port: config.WORKER_METRICS_PORT, path: '/metrics' });
   // PAYLOAD_KEYS: what this worker hands Temporal is encrypted, through the worker and its own client alike
   const dataConverter = dataConverterFor(payloadCodecFromConfig(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -78,5 +87,6 @@ runMain(async () => {
   mailer.close();
   await connection.close();
   await clientConnection.close();
+  metricsServer.close();
   log.info('worker stopped');
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startTsChild, stopChild, waitFor, type Child } from '../../scripts/child-processes';
+import { freePort } from './free-port';
 
 const live = new Set<Child>();
 // A test that times out skips its cleanup: no worker process may outlive the test run.
@@ -9,7 +10,9 @@ process.once('exit', () => live.forEach((c) => c.process.kill('SIGKILL')));
 /** `onLine` sees every line the worker writes (stdout and stderr), e.g. to check that no secret is logged. */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<Child & { kill(): Promise<void>; stop(): Promise<void> }> {
   let polling = false;
-  const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...env }, (line) => {
+  // its /metrics and the Temporal SDK's exporter on free ports, unless the test chose them
+  const ports = { WORKER_METRICS_PORT: String(await freePort()), TEMPORAL_SDK_METRICS_PORT: String(await freePort()) };
+  const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...ports, ...env }, (line) => {
     if (line.includes('worker polling')) polling = true;
     onLine?.(line);
   });

@@ -54,6 +54,7 @@ describe('every URL that follows a port', () => {
     const { display } = localUrls(MOVED);
     const expected: Record<keyof typeof display, PortVariable> = {
       api: 'API_PORT', codecEndpoint: 'API_PORT', temporalUi: 'TEMPORAL_UI_PORT', sandbox: 'SANDBOX_PORT', sandboxTls: 'SANDBOX_TLS_PORT', mail: 'SANDBOX_PORT', smtp: 'SMTP_PORT', pglite: 'PGLITE_PORT',
+      apiMetrics: 'API_PORT', workerMetrics: 'WORKER_METRICS_PORT',
     };
     for (const [name, variable] of Object.entries(expected)) expect({ name, ports: portsOf(display[name as keyof typeof display]) }).toEqual({ name, ports: [MOVED[variable]] });
   });
