@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PROCESS_OF_WORKFLOW, type AttentionProcess } from './attention';
+import { ATTENTION_PROCESSES, PROCESS_OF_WORKFLOW, type AttentionProcess } from './attention';
 import {
   amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId, auPayShipmentWorkflowId, opluxFraudReviewWorkflowId,
   orderAmountChangeWorkflowId, orderCancelWorkflowId, orderCaptureWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
@@ -98,7 +98,7 @@ export function orderTimelineSql(shopId: string, orderId: string): { text: strin
     `SELECT failed_at, 'order-out', 'order-out', '受注データ連携OUT: ' || event || ' 外部連携エラー(再送待ち)', last_error, 'error', NULL, id
        FROM order_outbox WHERE shop_id = $1 AND order_id = $2 AND status = 'failed' AND failed_at IS NOT NULL`,
     // operator actions: who, what, and how it ended (the input stays in the audit)
-    `SELECT at, process, 'operator', action, concat_ws(' · ', reason, 'bulk ' || bulk_id),
+    `SELECT at, CASE WHEN process IN (${ATTENTION_PROCESSES.map(lit).join(', ')}) THEN process END, 'operator', action, concat_ws(' · ', reason, 'bulk ' || bulk_id),
         CASE outcome WHEN 'applied' THEN 'ok' WHEN 'pending' THEN 'pending' ELSE 'error' END, operator, id
        FROM audit_log WHERE shop_id = $1 AND order_id = $2`,
     `SELECT failed_at, ${WORKFLOW_PROCESS}, 'failure', 'プロセス失敗', reason, 'error', NULL, 0

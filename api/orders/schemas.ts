@@ -13,7 +13,10 @@ function decodeOrderCursor(v: string): OrderListCursor | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((p) => typeof p === 'string')) {
       const [since, orderId] = parsed as [string, string];
-      if (EXACT_INSTANT.test(since) && !Number.isNaN(Date.parse(since))) return { since, orderId };
+      // a real instant, not one the calendar rounds (2026-02-30 would reach the database and fail there)
+      if (EXACT_INSTANT.test(since) && !Number.isNaN(Date.parse(since)) && new Date(since).toISOString().slice(0, 19) === since.slice(0, 19)) {
+        return { since, orderId };
+      }
     }
   } catch {
     // not JSON: answered by the caller

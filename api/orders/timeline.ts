@@ -32,8 +32,8 @@ function statusEvent(p: OrderListItem): TimelineEvent | undefined {
  */
 export function orderTimeline(deps: ApiDeps): RequestHandler {
   const ui = (deps.temporalUiUrl ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, '');
-  const namespace = encodeURIComponent(deps.temporal.options.namespace);
   return async (req, res) => {
+    const namespace = encodeURIComponent(deps.temporal.options.namespace);
     const { shopId, orderId } = orderParams.parse(req.params);
     const [rows, recorded] = await Promise.all([
       Promise.all(ATTENTION_PROCESSES.map((process) => listOrders(deps.db, { shopId, process, orderId, limit: 1 }))),

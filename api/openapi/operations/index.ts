@@ -12,6 +12,7 @@ import { HEALTH_OPERATIONS } from './health';
 import { MAIL_OPERATIONS } from './mail';
 import { OPERATOR_OPERATIONS } from './operators';
 import { OPLUX_OPERATIONS } from './oplux';
+import { ORDER_OPERATIONS } from './orders';
 import { ORDER_OUT_OPERATIONS } from './order-out';
 import { SHOP_OPERATIONS } from './shops';
 import { YAHOO_OPERATIONS } from './yahoo';
@@ -23,6 +24,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...SHOP_OPERATIONS,
   ...AUDIT_OPERATIONS,
   ...ATTENTION_OPERATIONS,
+  ...ORDER_OPERATIONS,
   ...BULK_ACTION_OPERATIONS,
   ...AU_PAY_OPERATIONS,
   ...OPLUX_OPERATIONS,
