@@ -1,5 +1,4 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { insertAuthorizationOrder } from '../../db/amazon-pay-orders';
 import { insertRecurringParent } from '../../db/amazon-pay-recurring';
@@ -60,7 +59,7 @@ async function attributesOf(handle: WorkflowHandle): Promise<Record<string, unkn
     .map((p) => [p.key.name, p.value instanceof Date ? p.value.toISOString() : p.value]));
 }
 /** Waits until the server shows `value` for `key` (the upsert is recorded with the workflow task that made it). */
-const showing = (handle: WorkflowHandle, key: SearchAttributeKey<SearchAttributeType>, value: string) =>
+const showing = (handle: WorkflowHandle, key: { name: string }, value: string) =>
   until(async () => {
     const a = await attributesOf(handle);
     return a[key.name] === value && a;
