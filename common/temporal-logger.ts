@@ -4,10 +4,14 @@ import { rootLogger } from './logger';
 
 const LEVELS: Record<SdkLogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
+/** Left out: an activity's task token completes the activity for whoever holds it. */
+const DROPPED = new Set(['taskToken']);
+
 /** The SDK's metadata as JSON fields: errors with their type, message and stack; symbols (its timestamp) left out. */
 function fieldsOf(meta: LogMetadata | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(meta ?? {})) {
+    if (DROPPED.has(key)) continue;
     out[key] = value instanceof Error ? pino.stdSerializers.err(value) : typeof value === 'bigint' ? String(value) : value;
   }
   return out;

@@ -193,4 +193,7 @@ test('no secret in any exported history or in the worker’s output', async () =
     expect({ name, inHistory: histories.some((h) => h.includes(value)) }).toEqual({ name, inHistory: false });
     expect({ name, inLogs: output.includes(value) }).toEqual({ name, inLogs: false });
   }
+  // the worker's logs (JSON lines: renkei's business events, the Temporal SDK's and its Core's) name orders, never a buyer
+  expect(output).toMatch(/"msg":"order status changed"/);
+  expect(Object.entries(BUYER_FIELDS).filter(([, value]) => output.includes(value)).map(([field]) => field)).toEqual([]);
 }, 240_000);
