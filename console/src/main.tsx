@@ -70,7 +70,19 @@ function App() {
     sessionStorage.removeItem(SHOP_KEY);
     setMe(undefined);
   };
-  if (!shopId) return <main><p>このアカウントが見られるショップがありません。</p><button type="button" onClick={signOut}>サインアウト</button></main>;
+  if (!shopId) {
+    // no shop recorded yet (a deployment configured by SHOP_ID only): the operator names it
+    return (
+      <main class="sign-in">
+        <p>ショップが登録されていません。ショップIDを入力してください。</p>
+        <form onSubmit={(e) => { e.preventDefault(); const id = String(new FormData(e.target as HTMLFormElement).get('shop') ?? '').trim(); if (id) { setShops([id]); setShopId(id); } }}>
+          <label>ショップID<input name="shop" required /></label>
+          <button type="submit" class="primary">開く</button>
+        </form>
+        <button type="button" onClick={signOut}>サインアウト</button>
+      </main>
+    );
+  }
   const session = sessionOf(me, shopId);
   return (
     <SessionContext.Provider value={session}>
