@@ -7,14 +7,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+say() { echo "== contract: $*"; }
 MAX_EXAMPLES=${MAX_EXAMPLES:-25}
 SCHEMATHESIS_VERSION=4.32.5
 VENV=${CONTRACT_VENV:-$ROOT/.data/contract-venv}
 # Python 3.12 where there is one: on 3.11.7 schemathesis' regex strategies hit a CPython bug (SystemError: AST constructor
 # recursion depth mismatch) on the codec's base64 pattern
-PYTHON=${PYTHON:-$(command -v python3.12 || command -v python3)}
-
-say() { echo "== contract: $*"; }
+if [ -z "${PYTHON:-}" ]; then
+  pyenv_pythons=$(command -v pyenv >/dev/null && pyenv versions --bare 2>/dev/null | grep -E '^3\.1[23]' | sed "s#^#$(pyenv root)/versions/#; s#\$#/bin/python#" || true)
+  for candidate in python3.12 python3.13 $pyenv_pythons python3; do
+    if "$candidate" -c 'import venv' >/dev/null 2>&1; then PYTHON=$candidate; break; fi
+  done
+fi
+[ -n "${PYTHON:-}" ] || { say "no working python3 found"; exit 1; }
 
 # --- schemathesis, once per venv ---
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
@@ -27,6 +32,9 @@ fi
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export API_PORT=$(free_port) TEMPORAL_PORT=$(free_port) TEMPORAL_UI_PORT=$(free_port) SANDBOX_PORT=$(free_port) \
   SANDBOX_TLS_PORT=$(free_port) SMTP_PORT=$(free_port) PGLITE_PORT=$(free_port)
+for p in "$API_PORT" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$SANDBOX_PORT" "$SANDBOX_TLS_PORT" "$SMTP_PORT" "$PGLITE_PORT"; do
+  [[ "$p" =~ ^[0-9]+$ ]] || { say "could not pick free ports"; exit 1; }
+done
 export DATA_DIR=$(mktemp -d /tmp/renkei-contract.XXXXXX)
 export API_TOKEN="contract-$("$PYTHON" -c 'import secrets; print(secrets.token_hex(16))')"
 export SHOP_ID=${SHOP_ID:-demo-shop}
