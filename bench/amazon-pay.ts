@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
 import { temporalCliPath, temporalTestServerPath } from '../common/temporal-binaries';
 import { parseIntFlags } from './args';
 import { ipnLatencyBench } from './ipn-latency';
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // The SDK logs every worker state change at INFO; only trouble is worth seeing in a benchmark's output.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: temporalSdkLogger('warn') }); // the SDK's lines as renkei's, warn and above
   const heldBack = holdBackIpnInfoLines();
   printHeader(args);
 

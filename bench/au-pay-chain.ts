@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
 import { createActivities } from '../activities';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // The SDK logs every worker state change at INFO; only trouble is worth seeing in a benchmark's output.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: temporalSdkLogger('warn') }); // the SDK's lines as renkei's, warn and above
 
   const cleanups: Array<() => Promise<unknown>> = [];
   try {

@@ -6,7 +6,8 @@
  * order was reset.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { LINK_STATUS } from '../workflows/au-pay-link-status';
@@ -32,7 +33,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: temporalSdkLogger('warn') }); // the SDK's lines as renkei's, warn and above
   const N = args.orders;
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },

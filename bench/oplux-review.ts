@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
 import { createActivities } from '../activities';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: temporalSdkLogger('warn') }); // the SDK's lines as renkei's, warn and above
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const cli = temporalCliPath();

@@ -11,7 +11,8 @@
 import os from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { formatCompactDateTime } from '../yahoo/dates';
@@ -39,7 +40,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     return 2;
   }
   // the SDK logs each retried activity (a 403 from the rate limit) at WARN: only errors are worth seeing here
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: temporalSdkLogger('error') }); // the SDK's lines as renkei's, error and above
   const problems: string[] = [];
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },

@@ -20,10 +20,13 @@ function fieldsOf(meta: LogMetadata | undefined): Record<string, unknown> {
 /**
  * The Temporal SDK's logger (Runtime.install({ logger })) on renkei's: the SDK's lines, the Core's forwarded ones and
  * workflow `log` calls each become one line with `component: temporal`, the SDK's `sdkComponent` and, when there is one,
- * the `workflowId` (a multi-line warning block is one JSON line, its newlines escaped).
+ * the `workflowId` (a multi-line warning block is one JSON line, its newlines escaped). `quietest`: the lowest level it
+ * writes, when it should be quieter than LOG_LEVEL (a benchmark wants the SDK's warnings only).
  */
-export function temporalSdkLogger(): SdkLogger {
-  const base = rootLogger().child({ component: 'temporal' });
+export function temporalSdkLogger(quietest?: pino.Level): SdkLogger {
+  const root = rootLogger();
+  const louder = quietest && root.levels.values[quietest]! > root.levelVal; // never below LOG_LEVEL
+  const base = root.child({ component: 'temporal' }, louder ? { level: quietest } : undefined);
   const log = (level: SdkLogLevel, message: string, meta?: LogMetadata) => base[LEVELS[level] ?? 'info'](fieldsOf(meta), message);
   return {
     log,
