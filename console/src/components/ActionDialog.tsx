@@ -84,7 +84,7 @@ function FieldInput({ f, value, set }: { f: Field; value: string | boolean | und
   if (f.kind === 'select') {
     return (
       <label>{name}
-        <select required={f.required} value={typeof value === 'string' ? value : ''} onChange={(e) => set((e.target as HTMLSelectElement).value)}>
+        <select aria-label={name} required={f.required} value={typeof value === 'string' ? value : ''} onChange={(e) => set((e.target as HTMLSelectElement).value)}>
           <option value="">選択してください</option>
           {f.options.map((o) => <option key={o} value={o}>{VALUE_LABEL[`${f.name}:${o}`] ?? o}</option>)}
         </select>
@@ -97,8 +97,8 @@ function FieldInput({ f, value, set }: { f: Field; value: string | boolean | und
   return (
     <label>{name}
       {f.kind === 'number'
-        ? <input type="number" required={f.required} value={typeof value === 'string' ? value : ''} onInput={(e) => set((e.target as HTMLInputElement).value)} />
-        : <input type="text" required={f.required} value={typeof value === 'string' ? value : ''} onInput={(e) => set((e.target as HTMLInputElement).value)} />}
+        ? <input type="number" aria-label={name} required={f.required} value={typeof value === 'string' ? value : ''} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        : <input type="text" aria-label={name} required={f.required} value={typeof value === 'string' ? value : ''} onInput={(e) => set((e.target as HTMLInputElement).value)} />}
     </label>
   );
 }

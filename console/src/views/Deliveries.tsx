@@ -64,6 +64,7 @@ export function DeliveriesView({ query }: { query: URLSearchParams }) {
         <label>注文番号
           <input value={orderId} onChange={(e) => go('/deliveries', { status, orderId: (e.target as HTMLInputElement).value })} />
         </label>
+        <button type="button" onClick={reload}>再読み込み</button>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {data && <Deliveries rows={data.deliveries} onRedeliver={(id) => api('POST', `${base}/order-out/deliveries/${id}/redeliver`)} onDone={reload} />}
