@@ -13,7 +13,7 @@ import { startWorkerProcess } from '../support/worker-process';
 
 /**
  * The worker's own /metrics port (issue 14 §5), on the real worker process: an au PAY order's status changes counted
- * by process and status, a failed market call counted, the Temporal SDK's own metrics (temporal_*) on the same
+ * by process and status, a failed market call and a mail counted, the Temporal SDK's own metrics (temporal_*) on the same
  * endpoint; and its logs, the SDK's among them, one JSON object a line with the order's shop, order and workflow.
  */
 const taskQueue = 'worker-metrics';
@@ -57,6 +57,15 @@ test('status changes, a failed market call and the Temporal SDK on the worker’
     const shipment = { orderId: 'WM-1', auPayOrderId: '900100', managementClass: '通常', shipDate: '2026-11-20', carrier: '6', trackingNumber: 'T-900100' };
     expect((await callApi(`${api.url}/shops/${SHOP_ID}/au-pay/shipments`, 'POST', shipment)).status).toBe(202);
     await until(async () => (await db.pool.query(`SELECT 1 FROM au_pay_orders WHERE order_id = 'WM-1' AND link_status = $1`, [LINK_STATUS.completed])).rowCount === 1, 60_000);
+
+    // an order the market does not know: 注文情報ステータス取得エラー, and the shop is mailed
+    expect((await callApi(`${api.url}/shops/${SHOP_ID}/au-pay/shipments`, 'POST', { ...shipment, orderId: 'WM-2', auPayOrderId: '900199' })).status).toBe(202);
+    const mailed = await until(async () => {
+      const now = await scrape();
+      return sampleValue(now, 'renkei_mails_total', { outcome: 'sent' }) === 1 ? now : undefined;
+    }, 60_000);
+    expect(entered(mailed, LINK_STATUS.statusError)).toBe(1);
+    expect(sandbox.sink.messages({ to: NOTIFY_EMAIL }).some((m) => m.text.includes('WM-2'))).toBe(true);
 
     const samples = await scrape();
     expect(entered(samples, LINK_STATUS.shipped)).toBe(1);
