@@ -64,8 +64,9 @@ export function maskAccount(provider: Provider, account: Record<string, unknown>
     if (secret.has(name)) {
       const s = typeof value === 'string' ? value.trim() : '';
       // a PEM's last 4 are its footer: show the last 4 of the key body instead
-      const body = s.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-      masked[name] = { set: s.length > 0, last4: body.length >= 8 ? body.slice(-4) : null };
+      // counted in characters, not UTF-16 units: half a surrogate pair is text PostgreSQL's jsonb refuses (a 500 before)
+      const body = Array.from(s.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+      masked[name] = { set: s.length > 0, last4: body.length >= 8 ? body.slice(-4).join('') : null };
     } else if (Array.isArray(value)) {
       masked[name] = value.map(String);
     } else if (value !== undefined) {

@@ -74,12 +74,24 @@ post oplux/orders "{\"orderId\":\"$ORDER\",\"orderedAt\":\"2026-11-30T09:00:00+0
 post amazon-pay/authorizations "{\"orderId\":\"$ORDER\",\"chargePermissionId\":\"S01-1234567-7654321\",\"amountJpy\":1200}"
 post amazon-pay/recurring "{\"parentOrderId\":\"$ORDER\",\"chargePermissionId\":\"S01-7654321-1234567\",\"amountJpy\":1200,\"interval\":{\"unit\":\"Month\",\"value\":1},\"firstChargeAt\":\"$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)\"}"
 post cancellations "{\"orderId\":\"$ORDER\",\"source\":\"shop-admin\",\"payment\":{\"method\":\"credit_card\"}}"
+get_json() { curl -fsS "$API/shops/$SHOP_ID/$1" -H "Authorization: Bearer $API_TOKEN" | "$PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
+BULK_ID=$(curl -fsS -X POST "$API/shops/$SHOP_ID/bulk-actions" -H "Authorization: Bearer $API_TOKEN" -H 'content-type: application/json' \
+  -d "{\"action\":\"oplux.relink\",\"orderIds\":[\"$ORDER\"]}" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+DELIVERY_ID=$(get_json order-out/deliveries "(d['deliveries'] or [{'id': '1'}])[0]['id']")
 
 cat >"$DATA_DIR/schemathesis.toml" <<TOML
 [parameters]
 "path.shopId" = "$SHOP_ID"
 "path.orderId" = "$ORDER"
 "path.parentOrderId" = "$ORDER"
+
+[[operations]]
+include-path-regex = "/bulk-actions/"
+parameters = { "path.shopId" = "$SHOP_ID", "path.id" = "$BULK_ID" }
+
+[[operations]]
+include-path-regex = "/order-out/deliveries/"
+parameters = { "path.shopId" = "$SHOP_ID", "path.id" = "$DELIVERY_ID" }
 
 # a shop's change may disable it: that one runs on a spare shop, so the others keep theirs
 [[operations]]
