@@ -74,6 +74,15 @@ test('requests by route template and status, with a latency histogram; no order 
   expect(sampleValue(samples, 'process_start_time_seconds')).toBeGreaterThan(0);
 });
 
+test('operator actions by action and outcome, beside the requests', async () => {
+  const applied = (samples: ReturnType<typeof parsePrometheus>) => sampleValue(samples, 'renkei_operator_actions_total', { action: 'mail-throttle.set', outcome: 'applied' }) ?? 0;
+  const before = applied((await scrape()).samples);
+  expect((await callApi(`${api.url}/shops/${SHOP_ID}/mail-throttle`, 'PUT', { windowMinutes: 60, threshold: 5 })).status).toBe(200);
+  const { samples } = await scrape();
+  expect(applied(samples) - before).toBe(1);
+  expect(requests(samples, { method: 'PUT', route: '/shops/:shopId/mail-throttle', status: '200' })).toBe(1);
+});
+
 test('the attention list per shop and process, counted at each scrape', async () => {
   const size = async (process: string) => sampleValue((await scrape()).samples, 'renkei_attention_orders', { shop: SHOP_ID, process });
   expect(await size('au-pay')).toBe(1);
