@@ -19,7 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build
+RUN npm run build && node --import tsx console/build.ts
 
 # --- runtime ---------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -28,6 +28,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY --from=build /app/dist ./dist
+# the operator console's static files, beside the compiled console/serve.js that serves them at /console/
+COPY --from=build /app/console/dist ./dist/console/dist
 # tsc does not copy the SQL migrations; the code reads them relative to its own location (dist/db/...), so they are
 # in both places.
 COPY db/migrations ./db/migrations

@@ -178,6 +178,7 @@ async function main() {
       '',
       'renkei is running:',
       `  API                    ${urls.display.api}   (bearer token: ${process.env.API_TOKEN ? 'API_TOKEN' : path.relative(ROOT, path.join(env.DATA_DIR, 'api-token'))})`,
+      `  Operator console       ${urls.display.api}/console/   (sign in with an operator's token, or the bearer token above)`,
       `  Temporal Web UI        ${urls.display.temporalUi}   (payloads decoded by ${urls.display.codecEndpoint})`,
       `  Sandbox control plane  ${urls.display.sandbox}/{au-pay,amazon-pay,yahoo,oplux,gmo-pg,external-system}/_sandbox`,
       `  Amazon Pay over TLS    ${urls.display.sandboxTls}   (for the official SDK; certificate ${path.relative(ROOT, path.join(env.DATA_DIR, 'sandbox-tls-cert.pem'))})`,

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { Pool } from 'pg';
 import type { Page } from 'playwright-core';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
 import { startApiWorld, type ApiWorld } from '../support/api-world';
@@ -7,6 +9,9 @@ import { lateTemporal } from '../support/order-cancel-fixtures';
 import { callApi } from '../support/test-api';
 import { until } from '../support/until';
 import { buildConsole } from '../../console/build';
+import { beginCancel, recordProviderOutcome } from '../../db/order-cancel';
+import { markFailed } from '../../db/order-out';
+import { writeOutbox } from '../support/order-out-fixtures';
 import { signIn, withPage } from './support/browser';
 import { makeOperator, type SignedOperator } from './support/operators';
 
@@ -28,6 +33,28 @@ const statusOf = async (orderId: string) => (await world.db.pool.query<{ link_st
 const countAt = async (ids: string[], status: string) => Number((await world.db.pool.query<{ n: string }>(
   'SELECT count(*) AS n FROM au_pay_orders WHERE shop_id = $1 AND order_id = ANY($2) AND link_status = $3', [SHOP_ID, ids, status])).rows[0]!.n);
 
+/** Rows of the other processes as their activities leave them, so the attention list shows every kind (README screenshots). */
+async function seedOtherProcesses(db: Pool): Promise<void> {
+  const oplux = `INSERT INTO oplux_orders (shop_id, order_id, status, rule_description, error_message, order_data) VALUES ($1, $2, $3, $4, $5, '{}')`;
+  await db.query(oplux, [SHOP_ID, 'OP-1001', '目視審査待ち', 'NEG_ITEM: 要確認', null]);
+  await db.query(oplux, [SHOP_ID, 'OP-1002', '審査エラー', null, 'O-PLUX接続エラー']);
+  await db.query(`INSERT INTO yahoo_pay_method_windows (shop_id, order_id, window_status, deadline, deadline_source, updated_at)
+    VALUES ($1, 'YH-2001', '期限切れ・担当者確認待ち', now(), 'api', now() - interval '5 hours')`, [SHOP_ID]);
+  await beginCancel(db, { shopId: SHOP_ID, orderId: 'CX-3001', payment: { method: 'credit-gmo-pg', gmoPgOrderId: 'CX-3001' }, source: 'shop-admin', runId: 'run-CX-3001' });
+  await recordProviderOutcome(db, { shopId: SHOP_ID, orderId: 'CX-3001', status: 'provider-failed', outcome: 'failed', detail: 'E01410010 取引が処理中です', flagged: false });
+  const [out] = await writeOutbox(db, SHOP_ID, 'OUT-4001', [{ event: 'created', payload: {} }]);
+  await markFailed(db, out!, 'HTTP 503 from the external system');
+  await db.query(`INSERT INTO amazon_pay_orders (shop_id, order_id, charge_permission_id, amount_jpy, payment_status, created_at)
+    VALUES ($1, 'AP-5001', 'S01-0000000-0000001', 12800, '審査中', now() - interval '30 hours')`, [SHOP_ID]);
+}
+
+/** CONSOLE_SCREENSHOTS=1: the README's screenshots are taken from this run (docs/console-*.png). */
+const screenshot = async (page: Page, name: string, fullPage = false) => {
+  if (!process.env.CONSOLE_SCREENSHOTS) return;
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.resolve(__dirname, `../../docs/console-${name}.png`), fullPage });
+};
+
 beforeAll(async () => {
   await buildConsole();
   // the bulk action's steps act through the worker's own Temporal client
@@ -46,6 +73,7 @@ beforeAll(async () => {
   expect(answers.map((a) => a.status)).toEqual(ALL.map(() => 202));
   await until(async () => (await countAt(ALL, LINK_STATUS.shipError)) === ALL.length, 60_000);
   await world.sandbox.control('POST', '/au-pay/_sandbox/shops', { shopId: AU_SHOP_ID, apiKey: AU_API_KEY }); // the shop renewed its key
+  await seedOtherProcesses(world.db.pool);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,6 +117,8 @@ test('each role signs in: an admin also manages, an operator acts, a viewer sees
 test('an operator finds the au PAY order in error in the attention list, resets it, and sees it complete', async () => {
   await withPage('single-reset', async (page) => {
     await signIn(page, world.api, ops.operator.token, '更新 花子');
+    await page.getByTestId('attention-oplux-OP-1001').waitFor();
+    await screenshot(page, 'attention');
     await row(page, SINGLE).getByRole('button', { name: 'API連携ステータス変更' }).click();
     const dialog = page.getByRole('dialog', { name: 'API連携ステータス変更' });
     await dialog.getByLabel('ステータス').selectOption(LINK_STATUS.blank);
@@ -106,6 +136,7 @@ test('an operator finds the au PAY order in error in the attention list, resets 
     await page.getByRole('list', { name: '履歴' }).getByText('更新 花子').first().waitFor();
     const webUi = await page.getByRole('link', { name: 'Temporal Web UI で開く' }).first().getAttribute('href');
     expect(webUi).toContain(encodeURIComponent(`au-pay-shipment:${SHOP_ID}:${SINGLE}`));
+    await screenshot(page, 'order', true);
   });
 });
 
