@@ -43,10 +43,19 @@ export function rootLogger(): pino.Logger {
     // inside an activity: which workflow (and activity) the line is about, without every call site passing it
     mixin: activityFields,
   };
-  root = format === 'pretty'
-    ? pino(options, pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,component', messageFormat: '[{component}] {msg}', singleLine: true }))
-    : pino(options, pino.destination({ dest: 1, sync: true }));
+  root = format === 'pretty' ? pino(options, prettyStream()) : pino(options, pino.destination({ dest: 1, sync: true }));
   return root;
+}
+
+/**
+ * One line per event in a terminal too: a multi-line message (the SDK's bundler report, a warning block) and an error's
+ * stack are kept on the event's line, so `npm start`'s processes do not interleave blocks.
+ */
+function prettyStream() {
+  return pretty({
+    sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,component', singleLine: true, errorLikeObjectKeys: [],
+    messageFormat: (log, messageKey) => `[${String(log.component ?? '')}] ${String(log[messageKey] ?? '').replace(/\s*\n\s*/g, ' ⏎ ')}`,
+  });
 }
 
 function activityFields(): Record<string, unknown> {

@@ -41,4 +41,7 @@ test('LOG_LEVEL and LOG_FORMAT from the environment', () => {
   const pretty = run({ LOG_FORMAT: 'pretty' });
   expect(pretty[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: \[unit\] an order /);
   expect(pretty[0]).toContain('"token":"[redacted]"');
+  // one line per event in a terminal too: the SDK's three-line message and its error's stack stay on theirs
+  expect(pretty).toHaveLength(3);
+  expect(pretty[2]).toMatch(/WARN: \[temporal\] first line ⏎ second line ⏎ third line .*"message":"boom"/);
 });
