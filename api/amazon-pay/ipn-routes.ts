@@ -51,7 +51,7 @@ export function createAmazonPayIpnRoutes(deps: IpnRouteDeps): Router {
 
   router.post('/', express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
     const { shopId } = req.params as { shopId: string };
-    if (!deps.isKnownShop(shopId)) throw new HttpError(404, 'unknown shop');
+    if (!(await deps.isKnownShop(shopId))) throw new HttpError(404, 'unknown shop'); // the shop directory answers a promise
     try {
       await handle(shopId, req.body, res);
     } catch (err) {

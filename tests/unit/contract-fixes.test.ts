@@ -1,4 +1,9 @@
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { maskAccount } from '../../accounts/provider-fields';
+import { createApiApp } from '../../api/app';
+import type { SnsVerifier } from '../../amazon-pay/sns/sns-verifier';
 import { auditQuery } from '../../api/audit/schemas';
 import { findUnstorableText } from '../../common/safe-text';
 
@@ -18,6 +23,24 @@ describe('inputs the contract check found answered 500', () => {
       const r = auditQuery.safeParse({ until });
       expect(r.success).toBe(false);
       expect(r.error?.issues[0]?.path).toEqual(['until']);
+    }
+  });
+
+  it('an IPN for a shop this deployment does not serve is 404, with the shop directory answering a promise', async () => {
+    const app = createApiApp({
+      temporal: { withDeadline: (_at: number, fn: () => unknown) => fn() } as unknown as Client, db: {} as Pool, apiToken: 'contract-fixes-token',
+      taskQueue: 'contract-fixes', isKnownShop: async (s) => s === 'demo-shop', ipnVerifier: {} as SnsVerifier,
+      amazonPayIpnAccount: async () => ({ merchantId: 'M', topicArns: [] }),
+    });
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/shops/no-such-shop/amazon-pay/ipn`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: 'unknown shop' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
