@@ -31,7 +31,10 @@ export async function registerSearchAttributes(connection: Connection, namespace
       await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: { [attribute.name]: INDEXED_TYPE[attribute.type]! } });
       added.push(attribute.name);
     } catch (err) {
-      if (!/already exists|ALREADY_EXISTS/i.test((err as Error).message)) throw err;
+      const message = (err as Error).message;
+      if (/already exists|ALREADY_EXISTS/i.test(message)) continue;
+      // e.g. "cannot have more than 10 search attribute of type Keyword": SQL visibility's slots are taken
+      throw new Error(`search attribute ${attribute.name} (${attribute.type}) not registered on namespace '${namespace}': ${message}`, { cause: err });
     }
   }
   return added;
