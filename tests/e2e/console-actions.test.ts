@@ -106,6 +106,12 @@ test('an operator decides a failed cancel on the order page; a second decision i
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/\S/); // the workflow's own reason, as the API answered 409
     await second.getByRole('alert').getByText('実行できませんでした').waitFor();
+    await second.getByRole('button', { name: '閉じる' }).click();
+
+    // the cancellations' own list, filtered by the status's count
+    await page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: 'キャンセル', exact: true }).click();
+    await page.getByTestId(`order-${orderId}`).waitFor();
+    await page.locator('.chips').getByRole('button', { name: /^すべて/ }).waitFor();
   });
 });
 

@@ -82,12 +82,30 @@ afterAll(async () => {
 
 const row = (page: Page, orderId: string) => page.getByTestId(`attention-au-pay-${orderId}`);
 
+test('the console is public, its data is not', async () => {
+  const page = await fetch(`${world.api}/console/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<script type="module" src="app.js">');
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect((await fetch(`${world.api}/console/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+  expect((await fetch(`${world.api}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
+  expect((await fetch(`${world.api}/shops/${SHOP_ID}/attention`)).status).toBe(401);
+});
+
 test('each role signs in: an admin also manages, an operator acts, a viewer sees no action control', async () => {
   await withPage('roles-admin', async (page) => {
     await signIn(page, world.api, ops.admin.token, '管理 太郎(管理者)');
     for (const link of ['ショップ', '設定', 'アカウント', '担当者']) await page.getByRole('link', { name: link, exact: true }).waitFor();
     await page.getByRole('link', { name: '担当者', exact: true }).click();
     await page.getByRole('cell', { name: '参照 次郎' }).waitFor();
+    await page.getByRole('link', { name: 'ショップ', exact: true }).click();
+    await page.getByRole('cell', { name: 'テストショップ' }).waitFor();
+    await page.getByRole('link', { name: '設定', exact: true }).click();
+    await page.getByRole('textbox', { name: 'au-pay' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // this world keeps no provider accounts: the page shows the API's own reason
+    await page.getByRole('link', { name: 'アカウント', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'ACCOUNTS_KEYS' }).waitFor();
   });
   await withPage('roles-operator', async (page) => {
     await signIn(page, world.api, ops.operator.token, '更新 花子(更新)');

@@ -69,7 +69,7 @@ export function Order({ orderId }: { orderId: string }) {
               <div class="what">
                 <span class="kind">{label(KIND_LABEL, e.kind)}</span>
                 <span class="process">{label(PROCESS_LABEL, e.process)}</span>
-                <strong>{e.title}</strong>
+                <strong>{e.kind === 'operator' ? label(ACTION_LABEL, e.title) : e.title}</strong>
                 {e.actor && <span class="actor">担当: {e.actor}</span>}
                 {e.detail && <div class="detail">{e.detail}</div>}
               </div>
