@@ -87,9 +87,16 @@ const iso = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-M
 const fields = (f: Record<string, string>): string =>
   `json_build_object(${Object.entries(f).map(([k, v]) => `${lit(k)}, ${v}`).join(', ')})`;
 
-/** One process's rows: `from` binds alias x and filters the shop with $1 itself. */
+/**
+ * One process's rows. `from` binds alias x (with $1 the shop where it is a subquery) and `where` keeps the shop's rows;
+ * the page is chosen on order id, status and since alone, and only its rows get `join` and `fields` (the fields would
+ * cost a join or a subquery for every row of the shop otherwise).
+ */
 interface ListSource {
   from: string;
+  where: string;
+  /** joins only the fields read */
+  join?: string;
   orderId: string;
   status: string;
   since: string;
@@ -101,7 +108,7 @@ const JST_MONTH = (col: string) => `to_char(${col} AT TIME ZONE 'Asia/Tokyo', 'Y
 
 const SOURCES: Record<AttentionProcess, ListSource> = {
   'au-pay': {
-    from: `au_pay_orders x WHERE x.shop_id = $1`, orderId: 'x.order_id', status: 'x.link_status', since: 'x.updated_at',
+    from: 'au_pay_orders x', where: 'x.shop_id = $1', orderId: 'x.order_id', status: 'x.link_status', since: 'x.updated_at',
     workflowId: workflowIdSql(auPayShipmentWorkflowId, 'x.order_id'),
     fields: fields({
       auPayOrderId: 'x.au_pay_order_id', shipDate: `to_char(x.ship_date, 'YYYY-MM-DD')`, carrier: 'x.carrier',
@@ -110,7 +117,7 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
     }),
   },
   oplux: {
-    from: `oplux_orders x WHERE x.shop_id = $1`, orderId: 'x.order_id', status: 'x.status', since: 'x.updated_at',
+    from: 'oplux_orders x', where: 'x.shop_id = $1', orderId: 'x.order_id', status: 'x.status', since: 'x.updated_at',
     workflowId: workflowIdSql(opluxFraudReviewWorkflowId, 'x.order_id'),
     fields: fields({
       // the reported order's total; the rest of order_data (the buyer) stays out
@@ -120,7 +127,7 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
     }),
   },
   yahoo: {
-    from: `yahoo_pay_method_windows x WHERE x.shop_id = $1`, orderId: 'x.order_id', status: 'x.window_status', since: 'x.updated_at',
+    from: 'yahoo_pay_method_windows x', where: 'x.shop_id = $1', orderId: 'x.order_id', status: 'x.window_status', since: 'x.updated_at',
     workflowId: workflowIdSql(yahooPayMethodWindowWorkflowId, 'x.order_id'),
     fields: fields({
       deadline: iso('x.deadline'), deadlineSource: 'x.deadline_source', payMethod: 'x.pay_method', orderStatus: 'x.order_status',
@@ -128,8 +135,8 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
     }),
   },
   cancel: {
-    from: `order_cancellations x LEFT JOIN payment_method_settings p ON p.shop_id = x.shop_id AND p.payment_method = x.payment_method
-      WHERE x.shop_id = $1`,
+    from: 'order_cancellations x', where: 'x.shop_id = $1',
+    join: 'LEFT JOIN payment_method_settings p ON p.shop_id = x.shop_id AND p.payment_method = x.payment_method',
     orderId: 'x.order_id',
     status: `CASE WHEN x.status = 'canceled' AND x.provider_flagged THEN ${lit(CANCEL_STATUS.manualAtProvider)}
       ELSE ${caseOf('x.status', {
@@ -145,11 +152,11 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
   },
   'order-out': {
     // the order's row that says where its delivery stands: the first one not delivered (failed first: it holds the
-    // later ones back), else the last delivered
-    from: `(SELECT DISTINCT ON (o.order_id) o.*, count(*) OVER (PARTITION BY o.order_id) AS row_count FROM order_outbox o
-        WHERE o.shop_id = $1
-        ORDER BY o.order_id, CASE o.status WHEN 'failed' THEN 0 WHEN 'pending' THEN 1 WHEN 'held' THEN 2 WHEN 'withheld' THEN 3 ELSE 4 END,
-          CASE WHEN o.status = 'delivered' THEN -o.id ELSE o.id END) x`,
+    // later ones back), else the last delivered; grouped on the (shop, order, id) index, then that row by its key
+    from: `(SELECT o.*, g.row_count FROM (SELECT order_id, count(*) AS row_count, coalesce(min(id) FILTER (WHERE status = 'failed'),
+          min(id) FILTER (WHERE status = 'pending'), min(id) FILTER (WHERE status = 'held'), min(id) FILTER (WHERE status = 'withheld'), max(id)) AS current_id
+        FROM order_outbox WHERE shop_id = $1 GROUP BY order_id) g JOIN order_outbox o ON o.shop_id = $1 AND o.id = g.current_id) x`,
+    where: 'true',
     orderId: 'x.order_id', status: caseOf('x.status', ORDER_OUT_STATUS),
     since: `CASE x.status WHEN 'failed' THEN coalesce(x.failed_at, x.created_at) WHEN 'delivered' THEN coalesce(x.delivered_at, x.created_at)
       ELSE x.created_at END`,
@@ -161,9 +168,9 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
   },
   'amazon-pay': {
     // the review report's lists (seed 000 #1320): the order's latest result, OK or ERROR; null before any
-    from: `amazon_pay_orders x LEFT JOIN LATERAL (SELECT r.outcome, r.message FROM amazon_pay_review_results r
-        WHERE r.shop_id = x.shop_id AND r.order_id = x.order_id ORDER BY r.id DESC LIMIT 1) rr ON true
-      WHERE x.shop_id = $1`,
+    from: 'amazon_pay_orders x', where: 'x.shop_id = $1',
+    join: `LEFT JOIN LATERAL (SELECT r.outcome, r.message FROM amazon_pay_review_results r
+        WHERE r.shop_id = x.shop_id AND r.order_id = x.order_id ORDER BY r.id DESC LIMIT 1) rr ON true`,
     orderId: 'x.order_id', status: 'x.payment_status', since: 'x.updated_at',
     workflowId: workflowIdSql(amazonPayAuthorizationWorkflowId, 'x.order_id'),
     fields: fields({
@@ -172,10 +179,10 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
     }),
   },
   'amazon-pay-recurring': {
-    from: `amazon_pay_recurring_parents x LEFT JOIN LATERAL (SELECT max(c.cycle) AS cycle, max(c.scheduled_at) AS last_scheduled,
+    from: 'amazon_pay_recurring_parents x', where: 'x.shop_id = $1',
+    join: `LEFT JOIN LATERAL (SELECT max(c.cycle) AS cycle, max(c.scheduled_at) AS last_scheduled,
           coalesce(sum(c.amount_jpy) FILTER (WHERE c.outcome = 'charged' AND ${JST_MONTH('c.recorded_at')} = ${JST_MONTH('now()')}), 0) AS month_total
-        FROM amazon_pay_recurring_children c WHERE c.shop_id = x.shop_id AND c.parent_order_id = x.parent_order_id) ch ON true
-      WHERE x.shop_id = $1`,
+        FROM amazon_pay_recurring_children c WHERE c.shop_id = x.shop_id AND c.parent_order_id = x.parent_order_id) ch ON true`,
     orderId: 'x.parent_order_id', status: caseOf('x.status', RECURRING_STATUS), since: 'x.updated_at',
     workflowId: workflowIdSql(amazonPayRecurringWorkflowId, 'x.parent_order_id'),
     fields: fields({
@@ -190,23 +197,22 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
   },
   'amount-change': {
     // one row per order: its latest change, from the amount before it (the previous change's; null for the first)
-    from: `(SELECT DISTINCT ON (a.order_id) a.* FROM (SELECT o.*, lag(o.amount_jpy) OVER (PARTITION BY o.order_id ORDER BY o.id) AS prev_amount
-        FROM order_amount_changes o WHERE o.shop_id = $1) a ORDER BY a.order_id, a.id DESC) x`,
+    from: 'order_amount_changes x',
+    where: 'x.shop_id = $1 AND NOT EXISTS (SELECT 1 FROM order_amount_changes n WHERE n.shop_id = x.shop_id AND n.order_id = x.order_id AND n.id > x.id)',
     orderId: 'x.order_id', status: caseOf('x.outcome', AMOUNT_CHANGE_STATUS), since: 'x.created_at',
     workflowId: `format(${lit(orderAmountChangeWorkflowId('%s', '%s', 0).replace(/0$/, '%s'))}, x.shop_id, x.order_id, x.amount_jpy)`,
-    fields: fields({ fromJpy: 'x.prev_amount', toJpy: 'x.amount_jpy', outcome: 'x.outcome', detail: 'x.detail' }),
+    fields: fields({
+      fromJpy: `(SELECT n.amount_jpy FROM order_amount_changes n WHERE n.shop_id = x.shop_id AND n.order_id = x.order_id AND n.id < x.id
+        ORDER BY n.id DESC LIMIT 1)`, toJpy: 'x.amount_jpy', outcome: 'x.outcome', detail: 'x.detail' }),
   },
 };
 
 /** Exact to the microsecond, so a cursor never skips nor repeats a row that shares its millisecond. */
 const EXACT = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const base = (s: ListSource): string =>
-  `SELECT ${s.orderId} AS order_id, (${s.status})::text AS status, ${s.since} AS since, ${s.workflowId} AS workflow_id, ${s.fields} AS fields
-   FROM ${s.from}`;
-
 /** The page's statement (exported for EXPLAIN): `limit + 1` rows, the extra one saying there is more. */
 export function orderListSql(q: OrderListQuery): { text: string; values: unknown[] } {
+  const s = SOURCES[q.process];
   const values: unknown[] = [q.shopId];
   const param = (v: unknown): string => `$${values.push(v)}`;
   const where: string[] = [];
@@ -215,8 +221,12 @@ export function orderListSql(q: OrderListQuery): { text: string; values: unknown
   if (q.orderId !== undefined) where.push(`l.order_id = ${param(q.orderId)}`);
   if (q.after) where.push(`(l.since, l.order_id) < (${param(q.after.since)}::timestamptz, ${param(q.after.orderId)})`);
   return {
-    text: `SELECT l.*, ${EXACT('l.since')} AS exact_since FROM (${base(SOURCES[q.process])}) l
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.since DESC, l.order_id DESC LIMIT ${param(q.limit + 1)}`,
+    text: `SELECT pick.order_id, pick.status, pick.since, ${EXACT('pick.since')} AS exact_since, d.workflow_id, d.fields
+     FROM (SELECT l.* FROM (SELECT ${s.orderId} AS order_id, (${s.status})::text AS status, ${s.since} AS since FROM ${s.from} WHERE ${s.where}) l
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.since DESC, l.order_id DESC LIMIT ${param(q.limit + 1)}) pick
+     CROSS JOIN LATERAL (SELECT ${s.workflowId} AS workflow_id, ${s.fields} AS fields
+       FROM ${s.from} ${s.join ?? ''} WHERE ${s.where} AND ${s.orderId} = pick.order_id) d
+     ORDER BY pick.since DESC, pick.order_id DESC`,
     values,
   };
 }
@@ -240,7 +250,7 @@ export async function listOrders(pool: Pick<Pool, 'query'>, q: OrderListQuery): 
 /** The counts' statement (exported for EXPLAIN). */
 export function orderCountsSql(shopId: string, process: AttentionProcess): { text: string; values: unknown[] } {
   const s = SOURCES[process];
-  return { text: `SELECT (${s.status})::text AS status, count(*)::int AS count FROM ${s.from} GROUP BY 1`, values: [shopId] };
+  return { text: `SELECT (${s.status})::text AS status, count(*)::int AS count FROM ${s.from} WHERE ${s.where} GROUP BY 1`, values: [shopId] };
 }
 
 /** How many orders of the process the shop has in each status (the whole shop, whatever the filters and page). */
