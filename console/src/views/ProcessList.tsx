@@ -10,7 +10,7 @@ import { Pager } from '../components/Pager';
 import { Since } from '../components/Since';
 
 interface Item { process: string; orderId: string; status: string; since: string; workflowId: string; fields: Record<string, string | number | boolean | null> }
-interface Answer { process: string; items: Item[]; nextCursor: string | null; counts: Record<string, number> }
+interface Answer { process: string; items: Item[]; nextCursor: string | null; counts: Record<string, number>; statuses?: string[] }
 
 /** Each process's own columns (GET /orders' fields), in Japanese. */
 const COLUMNS: Record<string, Array<[field: string, title: string]>> = {
@@ -59,6 +59,13 @@ export function ProcessList({ process, query }: { process: string; query: URLSea
         ))}
       </div>
       <form class="filters" onSubmit={(e) => { e.preventDefault(); filter({ orderId: String(new FormData(e.target as HTMLFormElement).get('orderId') ?? '') }); }}>
+        {/* seed 004: 注文一括処理 searches by the API連携ステータス chosen from a pull-down (every status, not only those present) */}
+        <label>ステータス
+          <select value={status} onChange={(e) => filter({ status: (e.target as HTMLSelectElement).value })}>
+            <option value="">すべて</option>
+            {(data?.statuses ?? Object.keys(data?.counts ?? {})).map((s) => <option key={s} value={s}>{s}({data?.counts[s] ?? 0})</option>)}
+          </select>
+        </label>
         <label>注文番号(前方一致)<input name="orderId" defaultValue={orderId} /></label>
         {process === 'amazon-pay' && (
           <label>審査結果レポート
