@@ -69,3 +69,8 @@ export const recurringParentAnswer = z.looseObject({
 
 /** An IPN taken in: the workflow it went to, or why nothing was signalled. */
 export const ipnAnswer = z.union([z.looseObject({ routed: z.string() }), z.looseObject({ ignored: z.string() })]);
+
+/** The recurring parent's view after a plan change or a close (as GET shows its live part). */
+export const recurringViewAnswer = z.looseObject({});
+export const skipNextAnswer = z.looseObject({ skipped: z.string() });
+export const childActionAnswer = z.looseObject({ cycle: z.number(), chargeState: z.string() });

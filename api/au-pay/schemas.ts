@@ -70,3 +70,6 @@ export const auPayOrderAnswer = z.looseObject({
   failure: failureRecord,
   history: z.array(callHistoryEntry),
 });
+
+/** The operator's link status change, as the workflow applied it. */
+export const resetAnswer = z.looseObject({ previous: z.string(), status: z.string() });

@@ -60,3 +60,6 @@ export const cancelStartAnswer = z.looseObject({ workflowId: z.string(), note: z
 export const cancelAnswer = cancelRecord.extend({
   workflowId: z.string(), failure: failureRecord, orderOut: z.looseObject({ id: z.string() }).nullable(),
 });
+
+/** The saga's state once the operator's choice is applied. */
+export const decisionAnswer = z.looseObject({});

@@ -15,9 +15,6 @@ export const failureRecord = z.looseObject({ process: z.string(), reason: z.stri
 /** An instant as JSON carries it: ISO 8601 text. */
 export const instant = z.string();
 
-/** What an operator action answers: the order's workflow's own answer to the update (its shape is the process's). */
-export const actionResult = z.unknown().describe("the workflow's answer to the operator's update");
-
 /** Responses: `ok` for a success with its body; `fail` for the 4xx/5xx a route answers itself (the error body). */
 export const ok = (description: string, schema?: z.ZodType) => ({ description, ...(schema ? { schema } : {}) });
 export const fail = (description: string) => ({ description, schema: errorBody });

@@ -72,3 +72,7 @@ export const opluxOrderAnswer = z.looseObject({
   blackFlag: z.string().nullable(), relinkKind: z.string().nullable(), registerAttempts: z.number(),
   amountJpy: z.number(), paymentMethodId: z.string(), workflowId: z.string(), failure: failureRecord, outbox: z.array(z.looseObject({})),
 });
+
+/** A manual review or black flag taken: by the running review, or after it ended (reviewEnded: sent on its own). */
+export const reviewActionAnswer = z.looseObject({ accepted: z.literal(true), status: z.string(), reviewEnded: z.literal(true).optional() });
+export const relinkAnswer = z.looseObject({ accepted: z.literal(true), relinkKind: z.string() });

@@ -36,3 +36,5 @@ export const windowAnswer = windowRow.extend({
 });
 
 export const sweepAnswer = z.looseObject({ workflowId: z.string(), runId: z.string(), started: z.boolean() });
+
+export const decisionAnswer = z.looseObject({ previous: z.string(), decision: z.enum(['cancel', 'keep', 'retry']) });

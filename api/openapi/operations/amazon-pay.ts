@@ -1,14 +1,16 @@
 import type { ApiOperation } from '../operation';
-import { actionResult, fail, ok, shopParams } from '../common';
+import type { z } from 'zod';
+import { fail, ok, shopParams } from '../common';
 import {
-  amazonOrderParams, amazonPayOrderAnswer, authorizationAnswer, authorizationBody, childParams, closeBody, ipnAnswer, ipnBody, parentParams,
-  planChangeBody, recurringBody, recurringParentAnswer, recurringStartAnswer, shippedAnswer, shippedBody,
+  amazonOrderParams, amazonPayOrderAnswer, authorizationAnswer, authorizationBody, childActionAnswer, childParams, closeBody, ipnAnswer, ipnBody,
+  parentParams, planChangeBody, recurringBody, recurringParentAnswer, recurringStartAnswer, recurringViewAnswer, shippedAnswer, shippedBody,
+  skipNextAnswer,
 } from '../../amazon-pay/schemas';
 
 const tag = 'Amazon Pay';
-const acted = {
-  200: ok('applied', actionResult), 404: fail('unknown recurring parent'), 409: fail("refused: the workflow's reason, or finished"),
-};
+const acted = (answer: z.ZodType) => ({
+  200: ok('applied', answer), 404: fail('unknown recurring parent'), 409: fail("refused: the workflow's reason, or finished"),
+});
 
 export const AMAZON_PAY_OPERATIONS: ApiOperation[] = [
   {
@@ -46,23 +48,23 @@ export const AMAZON_PAY_OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/recurring/{parentOrderId}/skip-next', tag: 'Amazon Pay recurring', role: 'operator',
-    summary: 'Skip the next child charge', params: parentParams, responses: acted,
+    summary: 'Skip the next child charge', params: parentParams, responses: acted(skipNextAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/recurring/{parentOrderId}/plan', tag: 'Amazon Pay recurring', role: 'operator',
-    summary: "Change the plan's amount or interval", params: parentParams, body: planChangeBody, responses: acted,
+    summary: "Change the plan's amount or interval", params: parentParams, body: planChangeBody, responses: acted(recurringViewAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/recurring/{parentOrderId}/children/{cycle}/cancel', tag: 'Amazon Pay recurring', role: 'operator',
-    summary: 'Cancel one child (cycle)', params: childParams, responses: acted,
+    summary: 'Cancel one child (cycle)', params: childParams, responses: acted(childActionAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/recurring/{parentOrderId}/children/{cycle}/shipped', tag: 'Amazon Pay recurring', role: 'operator',
-    summary: 'One child (cycle) shipped', params: childParams, responses: acted,
+    summary: 'One child (cycle) shipped', params: childParams, responses: acted(childActionAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/recurring/{parentOrderId}/close', tag: 'Amazon Pay recurring', role: 'operator',
-    summary: 'Close the recurring parent', params: parentParams, body: closeBody, responses: acted,
+    summary: 'Close the recurring parent', params: parentParams, body: closeBody, responses: acted(recurringViewAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/amazon-pay/ipn', tag,

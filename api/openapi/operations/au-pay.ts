@@ -1,7 +1,8 @@
 import type { ApiOperation } from '../operation';
-import { actionResult, fail, ok, shopParams } from '../common';
+import { fail, ok, shopParams } from '../common';
 import {
-  auPayOrderAnswer, completedAnswer, completedBody, historyAnswer, historyQuery, orderParams, resetBody, shipmentAnswer, shipmentReportBody,
+  auPayOrderAnswer, completedAnswer, completedBody, historyAnswer, historyQuery, orderParams, resetAnswer, resetBody, shipmentAnswer,
+  shipmentReportBody,
 } from '../../au-pay/schemas';
 
 const tag = 'au PAY';
@@ -26,7 +27,7 @@ export const AU_PAY_OPERATIONS: ApiOperation[] = [
   {
     method: 'post', path: '/shops/{shopId}/au-pay/orders/{orderId}/link-status', tag, role: 'operator',
     summary: "The operator's manual link status change (seed 004 section 6)", params: orderParams, body: resetBody,
-    responses: { 200: ok('applied', actionResult), 404: fail('renkei never saw the order'), 409: fail("refused: the workflow's reason, or finished") },
+    responses: { 200: ok('applied', resetAnswer), 404: fail('renkei never saw the order'), 409: fail("refused: the workflow's reason, or finished") },
   },
   {
     method: 'post', path: '/shops/{shopId}/au-pay/orders/{orderId}/completed', tag, role: 'operator',

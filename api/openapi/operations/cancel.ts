@@ -1,7 +1,7 @@
 import type { ApiOperation } from '../operation';
-import { actionResult, fail, ok, shopParams } from '../common';
+import { fail, ok, shopParams } from '../common';
 import {
-  cancelAnswer, cancelRequestBody, cancelStartAnswer, decisionBody, methodParams, orderParams, paymentMethodAnswer, paymentMethodBody,
+  cancelAnswer, cancelRequestBody, cancelStartAnswer, decisionAnswer, decisionBody, methodParams, orderParams, paymentMethodAnswer, paymentMethodBody,
   paymentMethodsAnswer,
 } from '../../cancel/schemas';
 
@@ -31,6 +31,6 @@ export const CANCEL_OPERATIONS: ApiOperation[] = [
   {
     method: 'post', path: '/shops/{shopId}/cancellations/{orderId}/decision', tag, role: 'operator',
     summary: "The operator's choice after a failed provider cancel", params: orderParams, body: decisionBody,
-    responses: { 200: ok('applied', actionResult), 404: fail('no cancel for this order'), 409: fail("refused: the workflow's reason, or finished") },
+    responses: { 200: ok("applied: the cancel's state", decisionAnswer), 404: fail('no cancel for this order'), 409: fail("refused: the workflow's reason, or finished") },
   },
 ];

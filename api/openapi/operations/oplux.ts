@@ -1,11 +1,14 @@
 import type { ApiOperation } from '../operation';
-import { actionResult, fail, ok, shopParams } from '../common';
-import { blackFlagBody, manualReviewBody, opluxOrderAnswer, opluxOrderParams, orderCompletedBody, reviewStartAnswer } from '../../oplux/schemas';
+import { fail, ok, shopParams } from '../common';
+import type { z } from 'zod';
+import {
+  blackFlagBody, manualReviewBody, opluxOrderAnswer, opluxOrderParams, orderCompletedBody, relinkAnswer, reviewActionAnswer, reviewStartAnswer,
+} from '../../oplux/schemas';
 
 const tag = 'O-PLUX';
-const acted = {
-  202: ok('applied', actionResult), 404: fail('renkei never saw the order'), 409: fail("refused: the workflow's reason, or finished"),
-};
+const acted = (answer: z.ZodType) => ({
+  202: ok('applied', answer), 404: fail('renkei never saw the order'), 409: fail("refused: the workflow's reason, or finished"),
+});
 
 export const OPLUX_OPERATIONS: ApiOperation[] = [
   {
@@ -24,14 +27,14 @@ export const OPLUX_OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'post', path: '/shops/{shopId}/oplux/orders/{orderId}/manual-review', tag, role: 'operator',
-    summary: '目視審査: the manual review result (10/OK, 20/NG, 30/HOLD)', params: opluxOrderParams, body: manualReviewBody, responses: acted,
+    summary: '目視審査: the manual review result (10/OK, 20/NG, 30/HOLD)', params: opluxOrderParams, body: manualReviewBody, responses: acted(reviewActionAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/oplux/orders/{orderId}/black-flag', tag, role: 'operator',
-    summary: 'O-PLUXブラックフラグ', params: opluxOrderParams, body: blackFlagBody, responses: acted,
+    summary: 'O-PLUXブラックフラグ', params: opluxOrderParams, body: blackFlagBody, responses: acted(reviewActionAnswer),
   },
   {
     method: 'post', path: '/shops/{shopId}/oplux/orders/{orderId}/relink', tag, role: 'operator',
-    summary: '手動再連携: link the order to O-PLUX again', params: opluxOrderParams, responses: acted,
+    summary: '手動再連携: link the order to O-PLUX again', params: opluxOrderParams, responses: acted(relinkAnswer),
   },
 ];

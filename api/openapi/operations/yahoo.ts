@@ -1,6 +1,6 @@
 import type { ApiOperation } from '../operation';
-import { actionResult, fail, ok, shopParams } from '../common';
-import { decisionBody, sweepAnswer, windowAnswer, windowListQuery, windowsAnswer, yahooOrderParams } from '../../yahoo/schemas';
+import { fail, ok, shopParams } from '../common';
+import { decisionAnswer, decisionBody, sweepAnswer, windowAnswer, windowListQuery, windowsAnswer, yahooOrderParams } from '../../yahoo/schemas';
 
 const tag = 'Yahoo!ショッピング';
 
@@ -23,6 +23,6 @@ export const YAHOO_OPERATIONS: ApiOperation[] = [
   {
     method: 'post', path: '/shops/{shopId}/yahoo/orders/{orderId}/decision', tag, role: 'operator',
     summary: "The operator's decision: cancel, keep, or retry after a link error", params: yahooOrderParams, body: decisionBody,
-    responses: { 200: ok('applied', actionResult), 404: fail('no window for this order'), 409: fail("refused: the workflow's reason, or finished") },
+    responses: { 200: ok('applied', decisionAnswer), 404: fail('no window for this order'), 409: fail("refused: the workflow's reason, or finished") },
   },
 ];
