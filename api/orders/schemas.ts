@@ -24,13 +24,17 @@ function decodeOrderCursor(v: string): OrderListCursor | undefined {
   return undefined;
 }
 
+/** Order numbers as every route takes them: a prefix of one is made of the same characters. */
+const ORDER_NUMBER = /^[A-Za-z0-9_-]{1,64}$/;
+const orderNumber = z.string().regex(ORDER_NUMBER, 'letters, digits, _ or -, at most 64');
+
 const process = z.enum(ATTENTION_PROCESSES, { message: `one of ${ATTENTION_PROCESSES.join(', ')}` });
 
 /** GET /shops/{shopId}/orders: one process's orders; status must be one that process has. */
 export const orderListQuery = z.object({
   process,
   status: z.string().min(1).max(64).optional(),
-  orderId: z.string().min(1).max(64).optional().describe('order id prefix'),
+  orderId: orderNumber.optional().describe('order id prefix'),
   cursor: z.string().max(1024).optional().describe('nextCursor of the previous page, as it was given'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 }).transform((q, ctx) => {
@@ -65,7 +69,7 @@ export const orderListAnswer = z.object({
 
 export const orderParams = z.object({
   shopId: z.string(),
-  orderId: z.string().min(1).max(128),
+  orderId: orderNumber,
 });
 
 export const timelineEvent = z.object({

@@ -191,6 +191,7 @@ describe('the per-process order lists', () => {
     await bad('process=au-pay&cursor=not-a-cursor', 'cursor');
     await bad(`process=au-pay&cursor=${Buffer.from(JSON.stringify(['yesterday', 'AU-1'])).toString('base64url')}`, 'cursor');
     await bad(`process=au-pay&cursor=${Buffer.from(JSON.stringify(['2026-02-30T00:00:00.000000Z', 'AU-1'])).toString('base64url')}`, 'cursor');
+    await bad(`process=au-pay&orderId=${encodeURIComponent('AU 1')}`, 'orderId');
     await bad('process=au-pay&limit=0', 'limit');
     await bad('process=au-pay&limit=501', 'limit');
   });

@@ -126,5 +126,6 @@ describe('the order timeline', () => {
     expect(unknown.body).toEqual({ error: expect.any(String) });
     expect((await callApi(`${api.url}/shops/${SHOP_ID}/au-pay/orders/NOPE-2/link-status`, 'POST', { status: '空欄' })).status).toBe(404);
     expect((await timeline('NOPE-2')).status).toBe(404);
+    expect((await timeline(encodeURIComponent('TL 1'))).status).toBe(400); // not an order number
   });
 });
