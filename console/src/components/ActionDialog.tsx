@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { actionForms, argsOf, fieldsOf, runSingle, singleRoute, startBulk, type Field } from '../actions';
+import { actionForms, runSingle, startBulk } from '../actions';
+import { argsOf, fieldsOf, singleRoute, type Field } from '../action-forms';
 import { ACTION_LABEL, FIELD_LABEL, label, VALUE_LABEL } from '../labels';
 import { useSession } from '../session';
 import { BulkProgress } from './BulkProgress';
