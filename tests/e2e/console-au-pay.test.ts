@@ -123,6 +123,11 @@ test('each role signs in: an admin also manages, an operator acts, a viewer sees
     await page.getByRole('link', { name: SINGLE }).click();
     await page.getByTestId('status-au-pay').filter({ hasText: LINK_STATUS.shipError }).waitFor();
     expect(await page.locator('main').getByRole('button').filter({ hasNotText: '再読み込み' }).count()).toBe(0);
+    // a process's list: its rows, no checkbox and no bulk toolbar
+    await page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: 'au PAY 連携' }).click();
+    await page.getByTestId(`order-${SINGLE}`).waitFor();
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    expect(await page.getByRole('toolbar', { name: '一括処理' }).count()).toBe(0);
   });
   await withPage('roles-wrong-token', async (page) => {
     await page.goto(`${world.api}/console/`);
