@@ -18,8 +18,9 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]} from Debian's packages"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # not fatal: npm start needs no browser; the browser tests say what is missing
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+      || echo "setup: warning: apt-get could not install ${missing[*]}; the console's browser tests need them" >&2
   else
     echo "setup: warning: ${missing[*]} missing (apt-get install ${missing[*]}); the console's browser tests need them" >&2
   fi
