@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../api';
+import { api, get } from '../api';
 import type { BulkSummary } from '../actions';
 import { ACTION_LABEL, BULK_STATUS_LABEL, label, OUTCOME_LABEL } from '../labels';
+import { useSession } from '../session';
+import { ConfirmDialog } from './ConfirmDialog';
 
 export interface BulkDetail extends BulkSummary { orders: Array<{ orderId: string; outcome: string | null; reason: string | null }> }
 
@@ -9,6 +11,9 @@ export interface BulkDetail extends BulkSummary { orders: Array<{ orderId: strin
 export function BulkProgress({ base, id, showOrders = true }: { base: string; id: string; showOrders?: boolean }) {
   const [b, setB] = useState<BulkDetail>();
   const [error, setError] = useState<string>();
+  const [abort, setAbort] = useState(false);
+  const [round, setRound] = useState(0);
+  const { canAct } = useSession();
   useEffect(() => {
     let stop = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,7 +32,7 @@ export function BulkProgress({ base, id, showOrders = true }: { base: string; id
       stop = true;
       clearTimeout(timer);
     };
-  }, [base, id]);
+  }, [base, id, round]);
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!b) return <p>読み込み中…</p>;
   return (
@@ -37,6 +42,11 @@ export function BulkProgress({ base, id, showOrders = true }: { base: string; id
         <span data-testid="bulk-done">{b.done}/{b.total}</span>
       </p>
       <progress max={b.total} value={b.done} aria-label="進捗" />
+      {canAct && b.status === 'running' && <button type="button" onClick={() => setAbort(true)}>中止</button>}
+      {abort && (
+        <ConfirmDialog title="一括処理の中止" message="まだ処理していない注文には実行しません(処理中の注文は完了します)。" run={() => api('POST', `${base}/bulk-actions/${id}/cancel`)}
+          onClose={() => { setAbort(false); setRound((r) => r + 1); }} />
+      )}
       <p class="counts">
         実行済み {b.applied}・拒否 {b.refused}・対象なし {b.notFound}・失敗 {b.failed}・中止 {b.canceled}
       </p>
