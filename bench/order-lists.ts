@@ -1,8 +1,9 @@
 /**
  * The console's per-process lists and the order timeline against N orders per process in one shop (issue 14: "at 10k
  * orders"), beside a second shop as large: the first page, a later page (by cursor), a status filter, an order id
- * prefix, the counts, and one order's timeline over call histories, mails, order data OUT and the audit. Prints
- * EXPLAIN ANALYZE's execution time (the median of --runs) and every sequential scan, per process.
+ * prefix, the counts, one order (the timeline's processes), and one order's timeline over call histories, mails,
+ * order data OUT and the audit. Prints EXPLAIN ANALYZE's execution time (the median of --runs) and every sequential
+ * scan, per process.
  *
  *   npx tsx bench/order-lists.ts -- [--orders 10000] [--runs 5]   (DATABASE_URL: that server; default PGlite)
  */
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
         ['status', orderListSql({ ...first, status })],
         ['prefix', orderListSql({ ...first, orderIdPrefix: prefix[process] })],
         ['counts', orderCountsSql(SHOP, process)],
+        ['one order', orderListSql({ ...first, orderId: page.rows[0]?.orderId ?? 'none' })],
       ];
       const cells: string[] = [];
       const seqs = new Set<string>();

@@ -153,7 +153,9 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
   'order-out': {
     // the order's row that says where its delivery stands: the first one not delivered (failed first: it holds the
     // later ones back), else the last delivered; grouped on the (shop, order, id) index, then that row by its key
-    from: `(SELECT o.*, g.row_count FROM (SELECT order_id, count(*) AS row_count, coalesce(min(id) FILTER (WHERE status = 'failed'),
+    // (the order id is the group's, so a filter on it reaches the grouping: one order reads its own rows only)
+    from: `(SELECT g.order_id, g.row_count, o.shop_id, o.id, o.event, o.status, o.attempts, o.last_error, o.failed_at, o.delivered_at,
+          o.created_at FROM (SELECT order_id, count(*) AS row_count, coalesce(min(id) FILTER (WHERE status = 'failed'),
           min(id) FILTER (WHERE status = 'pending'), min(id) FILTER (WHERE status = 'held'), min(id) FILTER (WHERE status = 'withheld'), max(id)) AS current_id
         FROM order_outbox WHERE shop_id = $1 GROUP BY order_id) g JOIN order_outbox o ON o.shop_id = $1 AND o.id = g.current_id) x`,
     where: 'true',
