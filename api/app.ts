@@ -72,8 +72,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
   app.use(metrics.routes); // GET /metrics (Prometheus): public like /health, and answered while Temporal is down
-  app.use('/console', createConsoleRoutes()); // the operator console's static files: public, its data needs a token
   app.use(createOpenApiRoutes()); // GET /openapi.json and its reference page /openapi: public, like /health
+  app.use('/console', createConsoleRoutes()); // the operator console's static files: public, its data needs a token
   app.use(temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 8_000)); // then 503 with Retry-After
   app.use('/shops/:shopId/amazon-pay/ipn', createAmazonPayIpnRoutes(deps)); // signed by SNS, not by our token
   app.use(authenticate(deps));
