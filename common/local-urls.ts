@@ -54,6 +54,8 @@ export function localUrls(ports: LocalPorts = DEFAULT_PORTS, o: { host?: string;
       SANDBOX_IPN_TARGET: `${api}/shops/${o.shopId ?? 'demo-shop'}/amazon-pay/ipn`,
       /** the Web UI's origin, the one page allowed to call the API's codec endpoint from a browser */
       PAYLOAD_CODEC_ORIGINS: `http://${host}:${ports.TEMPORAL_UI_PORT}`,
+      /** the Web UI the console links each order's workflows to */
+      TEMPORAL_UI_URL: `http://${host}:${ports.TEMPORAL_UI_PORT}`,
     },
     /** what `npm start` prints */
     display: {

@@ -67,7 +67,7 @@ export const apiShape = {
   API_HOST: nonEmpty().default('127.0.0.1'),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** The Temporal Web UI operators open a workflow in (the console's order page links there): the dev server's by default. */
-  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  TEMPORAL_UI_URL: z.string().url().default(DEFAULT_URLS.TEMPORAL_UI_URL),
   ...accountsShape,
   ...payloadShape,
   ...codecEndpointShape,

@@ -5,9 +5,10 @@ import { orderTimelineEvents, type TimelineEvent } from '../../db/order-timeline
 import { HttpError } from '../http-error';
 import { orderParams } from './schemas';
 import type { ApiDeps } from '../app';
+import { DEFAULT_URLS } from '../../common/local-urls';
 
 /** The dev server's Web UI, where `npm start` runs it; a deployment sets TEMPORAL_UI_URL. */
-export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+export const DEFAULT_TEMPORAL_UI_URL = DEFAULT_URLS.TEMPORAL_UI_URL;
 
 /** The order's current status in each process that knows it; the order's own row does not repeat them as events. */
 const STATUS_DETAIL: Partial<Record<OrderListItem['process'], (f: OrderListItem['fields']) => unknown>> = {

@@ -9,6 +9,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startDevServer } from '../support/dev-server';
 import { writeOutbox } from '../support/order-out-fixtures';
 import { callApi, startTestApi } from '../support/test-api';
+import { DEFAULT_URLS } from '../../common/local-urls';
 
 /**
  * The order's timeline (issue 14 §1, the console's order page) through the real API on PostgreSQL: rows as the
@@ -112,7 +113,7 @@ describe('the order timeline', () => {
     expect(body.processes.map((p) => `${p.process} ${p.status}`).sort()).toEqual(['au-pay 出荷情報反映エラー', 'oplux 審査エラー', 'order-out 連携待ち']);
     const au = body.processes.find((p) => p.process === 'au-pay')!;
     expect(au.workflowId).toBe(auPayShipmentWorkflowId(SHOP_ID, ORDER));
-    expect(au.webUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(au.workflowId)}`);
+    expect(au.webUiUrl).toBe(`${DEFAULT_URLS.TEMPORAL_UI_URL}/namespaces/default/workflows/${encodeURIComponent(au.workflowId)}`);
   });
 
   test('no personal data of the buyer anywhere in the answer', async () => {
