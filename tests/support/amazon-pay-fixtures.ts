@@ -42,7 +42,11 @@ export function followServerClock(...clocks: SandboxClock[]) {
       (): { inbound: ActivityInboundCallsInterceptor } => ({
         inbound: {
           execute(input, next) {
-            const now = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+            const { info } = Context.current();
+            // a local activity's scheduled time is its workflow task's, which may lag the server's skipped clock: setting
+            // the sandboxes back to it would make another workflow's signed call look stale (O-PLUX E-AUTH-TIME)
+            if (info.isLocal) return next(input);
+            const now = new Date(info.currentAttemptScheduledTimestampMs);
             for (const clock of clocks) clock.set(now);
             return next(input);
           },

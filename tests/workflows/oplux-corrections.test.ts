@@ -21,7 +21,10 @@ import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { MODE_SHOPS, newReviewOrder, opluxTestShops, resetOpluxSandbox } from '../support/oplux-fixtures';
 import { until } from '../support/until';
-import { cancelGmoPgDeps, lateTemporal, setUpCancelShop } from '../support/order-cancel-fixtures';
+import { cancelGmoPgDeps, lateTemporal, METHODS, setUpCancelShop } from '../support/order-cancel-fixtures';
+import { orderCancelWorkflow } from '../../workflows/order-cancel';
+import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
+import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
 
 /**
  * What reaches an O-PLUX review from outside its first pass (issue 13 §2), on the time-skipping server with the real
@@ -234,4 +237,28 @@ test('payment outcomes follow to O-PLUX; a cancellation ends a review waiting fo
   await until(async () => (await row(ended))?.paymentStatus === '支払済', 15_000, 50);
   expect(event(done.eventId!).settleStatus).toBe('20');
   expect((await row(ended))?.status).toBe(FRAUD_STATUS.ok);
+});
+
+test('the cancellation process cancels an order waiting for 目視審査: its review ends, O-PLUX is told, the cancel goes out', async () => {
+  await script({ result: 'NG' });
+  const order = newReviewOrder({ shopId: HOLD_SHOP });
+  const review = await start(order);
+  await waitForStatus(order, FRAUD_STATUS.awaitingManual); // held back: 制御する(自動審査NG, …)
+
+  const cancel = await env.client.workflow.start(orderCancelWorkflow, {
+    workflowId: orderCancelWorkflowId(order.shopId, order.orderId), taskQueue,
+    args: [{ shopId: order.shopId, orderId: order.orderId, source: 'shop-admin', payment: { method: METHODS.off } }],
+  });
+  // in real time: awaiting the review's result while the cancel's activities run would let the time-skipping server
+  // leap ahead of them; once the row says キャンセル the review has nothing left to wait for
+  await until(async () => (await row(order))?.status === FRAUD_STATUS.canceled, 30_000, 50);
+  const ended = await review.result(); // before the cancel's own end: its OUT row waits for the review to let go
+  expect(ended.status).toBe(FRAUD_STATUS.canceled);
+  expect(event(ended.eventId!).settleStatus).toBe('99');
+  expect(await row(order)).toMatchObject({ status: FRAUD_STATUS.canceled, paymentStatus: 'キャンセル' });
+  await until(async () => (await cancel.query(orderCancelStateQuery)).orderStatus === 'キャンセル', 15_000, 50);
+  // the cancel's OUT row, held with the order until the review let go, reaches the shop's system (the saga's own watch
+  // of it polls on timers, not awaited here)
+  await until(() => received(order.orderId).length === 1, 15_000, 50);
+  expect(received(order.orderId)).toEqual([expect.stringMatching(/cancel/)]);
 });
