@@ -20,15 +20,16 @@ describe('au PAY XML', () => {
 });
 
 describe('au PAY errors say whether a retry can help', () => {
+  // Named by case: an error's own text would print its stack into the test's title.
   test.each([
-    [AuPayApiError.fromHttp(503, ''), true],
-    [AuPayApiError.fromHttp(429, ''), true],
-    [AuPayApiError.fromHttp(400, ''), false],
-    [AuPayApiError.fromResult('EMU-MAINTENANCE', 'メンテナンス', 200), true],
-    [AuPayApiError.fromResult('0002', '認証に失敗しました', 401), false],
-    [AuPayApiError.fromResult('EMU-TRD-CANCELLED', '指定の取引はキャンセル済みです', 200), false],
-    [AuPayApiError.timeout(100), true],
-  ])('%s → retryable %s', (err, retryable) => {
-    expect(err.retryable).toBe(retryable);
+    ['HTTP 503', true, () => AuPayApiError.fromHttp(503, '')],
+    ['HTTP 429', true, () => AuPayApiError.fromHttp(429, '')],
+    ['HTTP 400', false, () => AuPayApiError.fromHttp(400, '')],
+    ['maintenance', true, () => AuPayApiError.fromResult('EMU-MAINTENANCE', 'メンテナンス', 200)],
+    ['auth failure', false, () => AuPayApiError.fromResult('0002', '認証に失敗しました', 401)],
+    ['canceled trade', false, () => AuPayApiError.fromResult('EMU-TRD-CANCELLED', '指定の取引はキャンセル済みです', 200)],
+    ['timeout', true, () => AuPayApiError.timeout(100)],
+  ])('%s → retryable %p', (_name, retryable, make) => {
+    expect(make().retryable).toBe(retryable);
   });
 });
