@@ -15,3 +15,4 @@ export const orderCancelWorkflowId = (shopId: string, orderId: string): string =
 export const orderCaptureWorkflowId = (shopId: string, orderId: string): string => `order-capture:${shopId}:${orderId}`;
 export const orderAmountChangeWorkflowId = (shopId: string, orderId: string, amountJpy: number): string => `order-amount-change:${shopId}:${orderId}:${amountJpy}`;
 export const bulkActionWorkflowId = (shopId: string, bulkId: string): string => `bulk-action:${shopId}:${bulkId}`;
+export const shipmentImportWorkflowId = (shopId: string, importId: string): string => `shipment-import:${shopId}:${importId}`;
