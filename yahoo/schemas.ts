@@ -44,11 +44,22 @@ export const STORE_CANCEL_REASONS = ['100', '110', '120', '130', '140', '150', '
 /** 380 「クレジットカードが利用できなかった」; the buyer's range is 300–380. */
 export const BUYER_CANCEL_REASON_RANGE = { min: 300, max: 380 } as const;
 
-export const SHIP_COMPANY_CODES = [
-  '1000', '1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009', '1010', '1011', '1012', '1013', '1014', '1015',
-  '1016', '1017', '1018', '1019', '1020', '1021', '1022', '1023', '1024', '1025', '1026', '1027', '1028', '1029', '5000', '5001',
-  '999', '103', '104', '100', // codes of orders before 2018-10
-] as const;
+/** ShipCompanyCode (A.2): the carriers a store may name in orderShipStatusChange / orderChange, with Yahoo's names. */
+export const SHIP_COMPANY = {
+  '1000': 'その他', '1001': 'ヤマト運輸', '1002': '佐川急便', '1003': '日本郵便', '1004': '西濃運輸', '1005': '西武運輸', '1006': '福山通運',
+  '1007': '名鉄運輸', '1008': 'トナミ運輸', '1009': '第一貨物', '1010': '新潟運輸', '1011': '中越運送', '1012': '岡山県貨物運送',
+  '1013': '久留米運送', '1014': '山陽自動車運送', '1015': '日本トラック', '1016': 'エコ配', '1017': 'EMS', '1018': 'DHL', '1019': 'FedEx',
+  '1020': 'UPS', '1021': '日通通運', '1022': 'TNT', '1023': 'OCS', '1024': 'USPS', '1025': 'SFエクスプレス', '1026': 'Aramex',
+  '1027': 'SGHグローバル・ジャパン', '1028': 'JPロジスティクス', '1029': 'MagicalMove', '5000': 'ASKUL LOGIST', '5001': '店頭受け取り',
+} as const;
+export type YahooShipCompanyCode = keyof typeof SHIP_COMPANY;
+/** The carriers whose invoice numbers have their own rule (A.6). */
+export const SHIP_COMPANY_YAMATO = '1001';
+export const SHIP_COMPANY_JAPAN_POST = '1003';
+/** 3-digit codes of orders placed before 2018-10 (A.2; their names are not in the docs): valid only on those orders. */
+export const LEGACY_SHIP_COMPANY_CODES = ['999', '103', '104', '100'] as const;
+export const LEGACY_SHIP_COMPANY_CODES_UNTIL = new Date('2018-10-01T00:00:00+09:00');
+export const SHIP_COMPANY_CODES = [...(Object.keys(SHIP_COMPANY) as YahooShipCompanyCode[]), ...LEGACY_SHIP_COMPANY_CODES] as const;
 
 export const SHIP_INVOICE_EMPTY_REASON = { '101': '直送品', '102': '発送不要', '103': '店頭受け取り', '104': '配送会社から直接連絡', '105': '追跡不可の配送方法' } as const;
 

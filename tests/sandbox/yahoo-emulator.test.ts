@@ -6,6 +6,8 @@ import { createYahooClient, type YahooClient } from '../../yahoo/client';
 import { createRefreshingTokenProvider, exchangeAuthorizationCode } from '../../yahoo/token-provider';
 import { YahooApiError } from '../../yahoo/errors';
 import { controlClient } from '../support/control-client';
+import { SHIP_COMPANY } from '../../yahoo/schemas';
+import { CARRIERS } from '../../shipment-import/carriers';
 
 /** The Yahoo!ショッピング emulator over HTTP, mounted on its own app (as the sandbox host will mount it), through our client. */
 const SELLER = 'demo-store';
@@ -261,4 +263,157 @@ test('for the window workflow: an auth error makes the order 出荷不可; the d
   const known = createYahooClient({ baseUrl: `${url}/ShoppingWebService/V1`, sellerId: SELLER, tokens: createRefreshingTokenProvider({ ...yconnect, refreshToken: 'rt.known' }), timeoutMs: 2000 });
   expect((await known.orderInfo(order.OrderId, ['OrderId'])).order.OrderId).toBe(order.OrderId);
   expect(emulator.auth.registerRefreshToken('no-such-app', 'rt.x')).toBe(false);
+});
+
+describe('orderShipStatusChange: the rules of A.2 and A.6', () => {
+  /** A request as another shop's client could send it (what ours never sends), with our token. */
+  async function rawShip(target: string, ship: string, sellerId = SELLER) {
+    const res = await fetch(`${url}/ShoppingWebService/V1/orderShipStatusChange`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/xml; charset=utf-8' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Req><Target>${target}</Target><Order><Ship>${ship}</Ship></Order><SellerId>${sellerId}</SellerId></Req>`,
+    });
+    const body = await res.text();
+    return { status: res.status, code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1], body };
+  }
+  const target = (orderId: string, isPointFix = 'true') => `<OrderId>${orderId}</OrderId><IsPointFix>${isPointFix}</IsPointFix>`;
+  /** od99901 is the sandbox's own (fake, ASSUMED) code for a refused parameter: HTTP 400 with the A.8 <Error>. */
+  const refused = async (p: Promise<unknown>, field: RegExp) => {
+    const err = await caught(p);
+    expect(err).toMatchObject({ httpStatus: 400, code: 'od99901', retryable: false });
+    expect(err.message).toMatch(field);
+  };
+  const shipEntries = async (orderId: string) =>
+    (await control<{ entries: Array<{ operation: string; applied: boolean; effect: string }> }>('GET', `/ledger?orderId=${orderId}`)).entries.filter((e) => e.operation !== 'createOrder');
+
+  test('Target/IsPointFix must be true (ours always sends it); SellerId must be the token\'s seller', async () => {
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '2' })).toEqual([]);
+    expect(await rawShip(target(order.OrderId), '<ShipStatus>3</ShipStatus>')).toMatchObject({ status: 200 });
+    const notFixed = await rawShip(target(order.OrderId, 'false'), '<ShipStatus>4</ShipStatus>');
+    expect(notFixed).toMatchObject({ status: 400, code: 'od99901' });
+    expect(notFixed.body).toMatch(/^<\?xml[^>]*\?>\s*<Error><Message>Invalid parameter: Target\/IsPointFix must be true<\/Message><Code>od99901<\/Code><\/Error>$/);
+    expect(await rawShip(`<OrderId>${order.OrderId}</OrderId>`, '<ShipStatus>4</ShipStatus>')).toMatchObject({ status: 400, code: 'od99901' });
+    expect(await rawShip(target(order.OrderId), '<ShipStatus>4</ShipStatus>', 'other-store')).toMatchObject({ status: 403, code: 'od99904' });
+    expect(await caught(client.orderShipStatusChange({ orderId: 'demo-store-0', shipStatus: '3' }))).toMatchObject({ httpStatus: 400, code: 'or-01001' });
+    expect((await control<{ ShipStatus: string }>('GET', `/orders/${order.OrderId}`)).ShipStatus).toBe('3'); // the refusals changed nothing
+  });
+
+  test('ShipStatus 0-4 only', async () => {
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '4' })).toEqual([]);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '5' as '4' }), /Order\/Ship\/ShipStatus must be 0-4/);
+    expect(await rawShip(target(order.OrderId), '<ShipStatus></ShipStatus>')).toMatchObject({ status: 400, code: 'od99901' });
+    expect(await rawShip(target(order.OrderId), '<ShipCompanyCode>1001</ShipCompanyCode>')).toMatchObject({ status: 400, code: 'od99901' });
+  });
+
+  test('ShipCompanyCode: the A.2 table, with every carrier of the shipment import; the 3-digit codes only on orders before 2018-10', async () => {
+    for (const c of Object.values(CARRIERS)) {
+      expect(SHIP_COMPANY[c.yahoo]).toBe(c.name);
+      const order = await newOrder({ payMethod: 'payment_b1' });
+      const invoice1 = c.yahoo === '1003' ? '1234-5678-9012' : '123456789012';
+      expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: c.yahoo, invoice1, shipDate: '20261123' })).toEqual([]);
+      expect((await client.orderInfo(order.OrderId, ['ShipCompanyCode'])).ship).toEqual({ ShipCompanyCode: c.yahoo });
+    }
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: '5001', emptyReason: '103' })).toEqual([]);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: '1030' }), /ShipCompanyCode 1030: not a carrier code/);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: '999' }), /ShipCompanyCode 999: a code of orders before 2018-10 only/);
+    const old = await newOrder({ payMethod: 'payment_b1', orderTime: '2018-09-30T23:59:00+09:00' });
+    expect(await client.orderShipStatusChange({ orderId: old.OrderId, shipStatus: '3', shipCompanyCode: '999' })).toEqual([]);
+    await refused(client.orderShipStatusChange({ orderId: old.OrderId, shipStatus: '3', shipCompanyCode: '105' }), /ShipCompanyCode 105/);
+  });
+
+  test('invoice numbers: half-width alphanumerics and -; Yamato digits and - up to 14 bytes; 日本郵便 11-13 without hyphens', async () => {
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    const ship = (shipCompanyCode: string, invoice1: string, invoice2?: string) =>
+      client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode, invoice1, ...(invoice2 ? { invoice2 } : {}) });
+    expect(await ship('1002', 'AB-12cd')).toEqual([]);
+    await refused(ship('1002', 'AB 12'), /ShipInvoiceNumber1: half-width alphanumerics and - only/);
+    await refused(ship('1002', '１２３４'), /ShipInvoiceNumber1: half-width/);
+    await refused(ship('1002', 'AB-12', 'AB_12'), /ShipInvoiceNumber2: half-width/);
+
+    expect(await ship('1001', '1234-5678-9012')).toEqual([]); // 14 bytes
+    await refused(ship('1001', '1234-5678-90123'), /ShipInvoiceNumber1: ヤマト運輸 \(1001\): digits and - only, at most 14 bytes/);
+    await refused(ship('1001', 'A234-5678'), /ヤマト運輸/);
+
+    expect(await ship('1003', '1234-5678-901')).toEqual([]); // 11 without hyphens
+    expect(await ship('1003', '1234567890123')).toEqual([]); // 13
+    await refused(ship('1003', '1234-5678-90'), /ShipInvoiceNumber1: 日本郵便 \(1003\): 11-13 characters once hyphens are removed/);
+    await refused(ship('1003', '12345678901234'), /日本郵便/);
+    // a number sent without a carrier is checked against the order's stored one (1003 now)
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', invoice1: '1234' }), /日本郵便/);
+    expect((await client.orderInfo(order.OrderId, ['ShipCompanyCode', 'ShipInvoiceNumber1'])).ship).toEqual({ ShipCompanyCode: '1003', ShipInvoiceNumber1: '1234567890123' });
+  });
+
+  test('ShipInvoiceNumberEmptyReason: 101-105, never with an invoice number; one replaces the other', async () => {
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: '1002', invoice1: '123456789012' })).toEqual([]);
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', emptyReason: '105' })).toEqual([]);
+    expect((await client.orderInfo(order.OrderId, ['ShipInvoiceNumber1', 'ShipInvoiceNumberEmptyReason'])).ship).toEqual({ ShipInvoiceNumber1: '', ShipInvoiceNumberEmptyReason: '105' });
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', emptyReason: '106' as '105' }), /ShipInvoiceNumberEmptyReason must be 101-105/);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', emptyReason: '101', invoice2: '123456789012' }), /ShipInvoiceNumberEmptyReason excludes ShipInvoiceNumber1\/2/);
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', invoice1: '999988887777' })).toEqual([]);
+    expect((await client.orderInfo(order.OrderId, ['ShipInvoiceNumber1', 'ShipInvoiceNumberEmptyReason'])).ship).toEqual({ ShipInvoiceNumber1: '999988887777', ShipInvoiceNumberEmptyReason: '' });
+  });
+
+  test('ShipDate a real YYYYMMDD date; ShipUrl with & only as CDATA (ours sends it so); ShipNotes up to 500 characters', async () => {
+    const order = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipDate: '20240229' })).toEqual([]);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipDate: '20230229' }), /ShipDate: a real date, YYYYMMDD/);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipDate: '2026-11-23' }), /ShipDate/);
+
+    const shipUrl = 'https://track.example/?no=1&carrier=yamato';
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipUrl })).toEqual([]);
+    expect((await client.orderInfo(order.OrderId, ['ShipUrl'])).ship).toEqual({ ShipUrl: shipUrl });
+    const escaped = await rawShip(target(order.OrderId), '<ShipStatus>3</ShipStatus><ShipUrl>https://track.example/?no=2&amp;c=1</ShipUrl>');
+    expect(escaped).toMatchObject({ status: 400, code: 'od99901' });
+    expect(escaped.body).toContain('ShipUrl: a URL with &amp; must be sent as CDATA');
+    expect(await rawShip(target(order.OrderId), '<ShipStatus>3</ShipStatus><ShipUrl>https://track.example/2</ShipUrl>')).toMatchObject({ status: 200 });
+
+    expect(await client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipNotes: 'メ'.repeat(500) })).toEqual([]);
+    await refused(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipNotes: 'メ'.repeat(501) }), /ShipNotes: at most 500 characters/);
+    const last = (await shipEntries(order.OrderId)).at(-1)!;
+    expect(last).toMatchObject({ applied: true, effect: 'ShipNotes changed (500 chars)' }); // free text stays out of the ledger
+  });
+
+  test('a card order moved to 出荷済み is captured (SettleStatus 5 in orderInfo); later: od91113 when it changes something, od91705 when not', async () => {
+    const order = await newOrder({ payMethod: 'payment_a1' });
+    const ship = { orderId: order.OrderId, shipStatus: '3' as const, shipCompanyCode: '1001', invoice1: '1234-5678-9012', shipDate: '20261123' };
+    expect((await client.orderInfo(order.OrderId, ['SettleStatus'])).pay).toEqual({ SettleStatus: '3' });
+    expect(await client.orderShipStatusChange(ship)).toEqual([]);
+    expect((await client.orderInfo(order.OrderId, ['SettleStatus', 'ShipStatus'])).pay).toEqual({ SettleStatus: '5' });
+    expect((await control<{ capturedAt: string | null }>('GET', `/orders/${order.OrderId}`)).capturedAt).toMatch(/\+09:00$/);
+
+    expect(await client.orderShipStatusChange(ship)).toEqual([expect.objectContaining({ code: 'od91705' })]);
+    expect(await client.orderShipStatusChange({ ...ship, invoice1: '1234-5678-9013' })).toEqual([expect.objectContaining({ code: 'od91113' })]);
+    expect(await client.orderStatusChange({ orderId: order.OrderId, status: '5', isPointFix: true })).toEqual([expect.objectContaining({ code: 'od91113' })]);
+
+    expect((await shipEntries(order.OrderId)).map((e) => [e.operation, e.applied, e.effect])).toEqual([
+      ['orderShipStatusChange', true, 'ShipStatus=3 (was 1), ShipCompanyCode=1001, ShipInvoiceNumber1=1234-5678-9012, ShipDate=2026-11-23, card captured'],
+      ['cardCapture', true, 'SettleStatus 3 -> 5 (payment_a1, 1000 yen)'],
+      ['orderShipStatusChange', false, 'unchanged: ShipStatus=3'],
+      ['orderShipStatusChange', true, 'ShipInvoiceNumber1=1234-5678-9013 (was 1234-5678-9012)'],
+      ['orderStatusChange', true, 'OrderStatus 2 -> 5'],
+    ]);
+
+    // not a card: no capture, no warning; the bank transfer stays 支払待ち
+    const bank = await newOrder({ payMethod: 'payment_b1' });
+    expect(await client.orderShipStatusChange({ ...ship, orderId: bank.OrderId })).toEqual([]);
+    expect(await client.orderShipStatusChange({ ...ship, orderId: bank.OrderId, invoice1: '1234-5678-9013' })).toEqual([]);
+    expect((await client.orderInfo(bank.OrderId, ['SettleStatus'])).pay).toEqual({ SettleStatus: '2' });
+    expect((await shipEntries(bank.OrderId)).map((e) => e.operation)).not.toContain('cardCapture');
+  });
+
+  test('a cancelled order is refused (od99902, HTTP 400); a captured card order cancelled shows 売上取消', async () => {
+    const order = await newOrder({ payMethod: 'payment_a1' });
+    expect(await client.orderStatusChange({ orderId: order.OrderId, status: '4', isPointFix: false, cancelReason: '100' })).toEqual([]);
+    expect(await caught(client.orderShipStatusChange({ orderId: order.OrderId, shipStatus: '3', shipCompanyCode: '1002' }))).toMatchObject({ httpStatus: 400, code: 'od99902', retryable: false });
+    expect((await client.orderInfo(order.OrderId, ['SettleStatus', 'ShipStatus'])).pay).toEqual({ SettleStatus: '6' });
+
+    const shipped = await newOrder({ payMethod: 'payment_a1' });
+    expect(await client.orderShipStatusChange({ orderId: shipped.OrderId, shipStatus: '3' })).toEqual([]);
+    expect(await client.orderStatusChange({ orderId: shipped.OrderId, status: '4', isPointFix: false, cancelReason: '110' })).toEqual([]);
+    expect((await client.orderInfo(shipped.OrderId, ['SettleStatus'])).pay).toEqual({ SettleStatus: '11' });
+  });
 });

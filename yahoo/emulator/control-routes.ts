@@ -49,6 +49,7 @@ const view = (o: YahooOrder) => ({
   PublicationTime: formatYahooDateTime(o.PublicationTime),
   PayMethodChangeDeadline: o.PayMethodChangeDeadline ? formatYahooDateTime(o.PayMethodChangeDeadline) : null,
   PayMethodChangeDoneDate: o.PayMethodChangeDoneDate ? formatYahooDateTime(o.PayMethodChangeDoneDate) : null,
+  capturedAt: o.capturedAt ? formatYahooDateTime(o.capturedAt) : null,
 });
 
 /**

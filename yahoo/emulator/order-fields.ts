@@ -10,7 +10,7 @@ const FREE_TEXT = new Set(['PayMethodName', 'CancelReasonDetail', 'ShipUrl', 'Sh
 export function fieldValue(o: YahooOrder, name: string, isReadOnly: boolean, hideDeadline = false): unknown {
   if (name === 'IsReadOnly') return isReadOnly ? '1' : '0';
   if (name === 'PayMethodChangeDeadline' && hideDeadline) return '';
-  if (!(name in o) || name === 'items' || name === 'sellerId') return undefined;
+  if (!(name in o) || name === 'items' || name === 'sellerId' || name === 'capturedAt') return undefined; // not wire fields
   const v = o[name as keyof YahooOrder];
   if (v === null) return '';
   if (v instanceof Date) return name === 'PayDate' ? formatIsoDate(v) : formatYahooDateTime(v);

@@ -2,6 +2,7 @@ import { YAHOO_ERROR } from '../errors';
 import { PAY_METHOD, type SettableOrderStatus } from '../schemas';
 import { isWithinPayMethodChangeWindow, payMethodChangeDeadline, settleStatusAfterChange } from '../pay-method-change';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
+import { shipRequestProblem, type ShipRequest } from './ship-request';
 
 export interface OrderItem {
   LineId: string;
@@ -45,6 +46,8 @@ export interface YahooOrder {
   ShipNotes: string;
   TotalPrice: string;
   items: OrderItem[];
+  /** When Yahoo captured the card authorization (shipping or completing a card order); null: not captured. Not a wire field. */
+  capturedAt: Date | null;
 }
 
 export interface OrderSettings {
@@ -64,6 +67,14 @@ export type Outcome<T> = { ok: true; value: T; warnings: Array<{ code: string; m
 const fail = (e: OrderError, detail?: string): Outcome<never> => ({ ok: false, error: { ...e, message: detail ? `${e.message}: ${detail}` : e.message } });
 const done = <T>(value: T, warnings: Array<{ code: string; message: string }> = []): Outcome<T> => ({ ok: true, value, warnings });
 const SAME = { code: 'od91705', message: 'The status is not changed.' };
+const ALREADY_CAPTURED = { code: 'od91113', message: 'The card payment is already captured.' };
+
+/**
+ * Card methods whose authorization Yahoo captures when the order moves to 出荷済み or 完了 (A.6: 出荷済み triggers
+ * the card capture). ASSUMED: only an authorized order (SettleStatus 3 支払完了) is captured, and a capture shows as
+ * SettleStatus 5 決済完了 in orderInfo.
+ */
+const CAPTURED_CARD_METHODS: ReadonlySet<string> = new Set(['payment_a1']);
 
 /** The SettleStatus a method starts from (ASSUMED, A.5): one rule with the sweep's second recipe (yahoo/pay-method-change.ts). */
 const startSettleStatus = settleStatusAfterChange;
@@ -95,6 +106,7 @@ export class YahooOrders {
       ShipStatus: '1', ShipCompanyCode: '', ShipInvoiceNumber1: '', ShipInvoiceNumber2: '', ShipInvoiceNumberEmptyReason: '',
       ShipUrl: '', ShipDate: '', ShipNotes: '', TotalPrice: '1000',
       items: [{ LineId: '1', ItemId: 'item-1', Title: 'テスト商品', SubCode: '', UnitPrice: '1000', Quantity: '1' }],
+      capturedAt: null,
       ...input,
       OrderTime: orderTime, LastUpdateTime: now, PublicationTime: input.PublicationTime ?? orderTime,
     };
@@ -140,8 +152,10 @@ export class YahooOrders {
     o.CancelReason = reason;
     o.CancelReasonDetail = detail;
     o.IsPayMethodChangePossible = false;
-    // ASSUMED: a Yahoo-provided payment still open or in error becomes 6 キャンセル; 2 stays for non-Yahoo methods
+    // ASSUMED: a Yahoo-provided payment still open or in error becomes 6 キャンセル; 2 stays for non-Yahoo methods;
+    // a captured card becomes 11 売上取消
     if (['1', '3', '4', '9', '10'].includes(o.SettleStatus)) o.SettleStatus = '6';
+    else if (o.capturedAt) o.SettleStatus = '11';
     this.touch(o, operation, `OrderStatus ${before} -> 4 CancelReason=${reason}`);
   }
 
@@ -191,10 +205,13 @@ export class YahooOrders {
     if (status === '5') {
       if (f.isPointFix !== 'true') return fail(YAHOO_ERROR.invalidParameter, 'Target/IsPointFix must be true to complete');
       const before = o.OrderStatus;
+      const warnings = o.capturedAt && CAPTURED_CARD_METHODS.has(o.PayMethod) ? [ALREADY_CAPTURED] : [];
+      const captures = this.capturable(o);
       o.OrderStatus = '5';
-      o.SettleStatus = '5'; // 決済完了 for every method when the order completes
       this.touch(o, 'orderStatusChange', `OrderStatus ${before} -> 5`);
-      return done(o);
+      if (captures) this.captureCard(o);
+      o.SettleStatus = '5'; // 決済完了 for every method when the order completes
+      return done(o, warnings);
     }
     if (status === '4') {
       const reason = f.cancelReason || '210'; // 欠品 when omitted
@@ -225,27 +242,54 @@ export class YahooOrders {
     return done(o);
   }
 
-  changeShipStatus(o: YahooOrder, f: Record<string, string | undefined>): Outcome<YahooOrder> {
-    if (f.IsPointFix !== 'true') return fail(YAHOO_ERROR.invalidParameter, 'Target/IsPointFix must be true');
-    if (!f.ShipStatus || !['0', '1', '2', '3', '4'].includes(f.ShipStatus)) return fail(YAHOO_ERROR.invalidParameter, 'Order/Ship/ShipStatus');
+  /** Whether the order is an authorized card payment not yet captured (ASSUMED, see CAPTURED_CARD_METHODS). */
+  private capturable(o: YahooOrder): boolean {
+    return !o.capturedAt && CAPTURED_CARD_METHODS.has(o.PayMethod) && o.SettleStatus === '3';
+  }
+
+  /** Captures an authorized card order once, with its own ledger entry. */
+  private captureCard(o: YahooOrder): void {
+    if (!this.capturable(o)) return;
+    o.capturedAt = this.kit.clock.now();
+    o.SettleStatus = '5';
+    this.kit.ledger.record({ operation: 'cardCapture', orderId: o.OrderId, applied: true, effect: `SettleStatus 3 -> 5 (${o.PayMethod}, ${o.TotalPrice} yen)` }, o.capturedAt);
+  }
+
+  /**
+   * orderShipStatusChange (A.6): the request is checked first (shipRequestProblem); an empty element clears its field.
+   * ASSUMED: an invoice number clears a stored ShipInvoiceNumberEmptyReason and an empty reason clears stored numbers,
+   * so the two never stand together. Moving a card order to 3 出荷済み captures it; a later request to 3 that still
+   * changes something answers od91113, one that changes nothing od91705.
+   */
+  changeShipStatus(o: YahooOrder, f: ShipRequest): Outcome<YahooOrder> {
+    const problem = shipRequestProblem(f, o);
+    if (problem) return fail(YAHOO_ERROR.invalidParameter, problem);
     if (o.OrderStatus === '4') return fail(YAHOO_ERROR.statusNotAllowed, 'the order is cancelled');
-    for (const k of ['ShipInvoiceNumber1', 'ShipInvoiceNumber2'] as const) {
-      if (f[k] && !/^[0-9A-Za-z-]+$/.test(f[k])) return fail(YAHOO_ERROR.invalidParameter, `Order/Ship/${k}: half-width alphanumerics and -`);
-    }
-    if (f.ShipInvoiceNumberEmptyReason && (f.ShipInvoiceNumber1 || f.ShipInvoiceNumber2)) return fail(YAHOO_ERROR.invalidParameter, 'ShipInvoiceNumberEmptyReason excludes ShipInvoiceNumber1/2');
-    if (f.ShipDate && !/^\d{8}$/.test(f.ShipDate)) return fail(YAHOO_ERROR.invalidParameter, 'Order/Ship/ShipDate (YYYYMMDD)');
+    const invoiceGiven = Boolean(f.ShipInvoiceNumber1 || f.ShipInvoiceNumber2);
     const next = {
-      ShipStatus: f.ShipStatus, ShipCompanyCode: f.ShipCompanyCode ?? o.ShipCompanyCode, ShipInvoiceNumber1: f.ShipInvoiceNumber1 ?? o.ShipInvoiceNumber1,
-      ShipInvoiceNumber2: f.ShipInvoiceNumber2 ?? o.ShipInvoiceNumber2, ShipInvoiceNumberEmptyReason: f.ShipInvoiceNumberEmptyReason ?? o.ShipInvoiceNumberEmptyReason,
+      ShipStatus: f.ShipStatus ?? o.ShipStatus, ShipCompanyCode: f.ShipCompanyCode ?? o.ShipCompanyCode,
+      ShipInvoiceNumber1: f.ShipInvoiceNumber1 ?? (f.ShipInvoiceNumberEmptyReason ? '' : o.ShipInvoiceNumber1),
+      ShipInvoiceNumber2: f.ShipInvoiceNumber2 ?? (f.ShipInvoiceNumberEmptyReason ? '' : o.ShipInvoiceNumber2),
+      ShipInvoiceNumberEmptyReason: f.ShipInvoiceNumberEmptyReason ?? (invoiceGiven ? '' : o.ShipInvoiceNumberEmptyReason),
       ShipUrl: f.ShipUrl ?? o.ShipUrl, ShipNotes: f.ShipNotes ?? o.ShipNotes,
-      ShipDate: f.ShipDate ? `${f.ShipDate.slice(0, 4)}-${f.ShipDate.slice(4, 6)}-${f.ShipDate.slice(6)}` : o.ShipDate,
+      ShipDate: f.ShipDate ? `${f.ShipDate.slice(0, 4)}-${f.ShipDate.slice(4, 6)}-${f.ShipDate.slice(6)}` : f.ShipDate ?? o.ShipDate,
     };
-    if ((Object.keys(next) as Array<keyof typeof next>).every((k) => next[k] === o[k])) {
-      this.kit.ledger.record({ operation: 'orderShipStatusChange', orderId: o.OrderId, applied: false, effect: `unchanged ${o.ShipStatus}` }, this.kit.clock.now());
+    const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== o[k]);
+    if (!changed.length) {
+      this.kit.ledger.record({ operation: 'orderShipStatusChange', orderId: o.OrderId, applied: false, effect: `unchanged: ShipStatus=${o.ShipStatus}` }, this.kit.clock.now());
       return done(o, [SAME]);
     }
+    // the ledger says what changed; notes are free text, so only their length
+    const effect = changed.map((k) =>
+      k === 'ShipNotes' ? `ShipNotes changed (${[...next[k]].length} chars)` : next[k] ? `${k}=${next[k]}${o[k] ? ` (was ${o[k]})` : ''}` : `${k} cleared (was ${o[k]})`,
+    );
+    const shipped = next.ShipStatus === '3';
+    const warnings = shipped && o.capturedAt && CAPTURED_CARD_METHODS.has(o.PayMethod) ? [ALREADY_CAPTURED] : [];
+    const captures = shipped && this.capturable(o);
+    if (captures) effect.push('card captured');
     Object.assign(o, next);
-    this.touch(o, 'orderShipStatusChange', `ShipStatus=${o.ShipStatus} ShipCompanyCode=${o.ShipCompanyCode} ShipInvoiceNumber1=${o.ShipInvoiceNumber1} ShipDate=${o.ShipDate}`);
-    return done(o);
+    this.touch(o, 'orderShipStatusChange', effect.join(', '));
+    if (captures) this.captureCard(o);
+    return done(o, warnings);
   }
 }

@@ -31,14 +31,15 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
   const router = express.Router();
   router.use(express.text({ type: () => true, limit: '1mb' }));
 
-  const post = (api: YahooOperation, handle: (sellerId: string, req: Record<string, unknown>) => WireResponse) =>
+  const post = (api: YahooOperation, handle: (sellerId: string, req: Record<string, unknown>, raw: string) => WireResponse) =>
     router.post(`/${api}`, (req, res) =>
       respondWithFaults(res, kit, api, () => {
         const a = auth.authorize(req.get('authorization'), api);
         if (!a.ok) return authError(res, a.error);
+        const raw = typeof req.body === 'string' ? req.body : '';
         let doc: Record<string, unknown>;
         try {
-          doc = parseXml(typeof req.body === 'string' ? req.body : '');
+          doc = parseXml(raw);
         } catch {
           return errorXml(YAHOO_ERROR.badXml);
         }
@@ -46,7 +47,7 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
         const sellerId = text(body.SellerId);
         if (!sellerId) return errorXml(invalid('SellerId is required'));
         if (sellerId !== a.value.sellerId) return errorXml(YAHOO_ERROR.sellerMismatch);
-        return handle(sellerId, body);
+        return handle(sellerId, body, raw);
       }),
     );
 
@@ -111,13 +112,15 @@ export function createYahooWireRoutes(kit: EmulatorKit, auth: YahooAuth, orders:
     return updateResult(orders.changePayStatus(found, { payStatus: text(pay.PayStatus) ?? '', payDate: text(pay.PayDate) }));
   });
 
-  post('orderShipStatusChange', (sellerId, body) => {
+  post('orderShipStatusChange', (sellerId, body, raw) => {
     const target = asRecord(body.Target);
     const found = findOrder(sellerId, target);
     if ('code' in found) return errorXml(found);
     const ship = asRecord(asRecord(body.Order).Ship);
     const f = Object.fromEntries(Object.entries(ship).map(([k, v]) => [k, text(v)]));
-    return updateResult(orders.changeShipStatus(found, { ...f, IsPointFix: text(target.IsPointFix) }));
+    // the parser merges CDATA into text: whether ShipUrl came as CDATA is read from the raw body (A.6)
+    const shipUrlInCdata = /<ShipUrl>\s*<!\[CDATA\[/.test(raw);
+    return updateResult(orders.changeShipStatus(found, { ...f, IsPointFix: text(target.IsPointFix), OperationUser: text(target.OperationUser), shipUrlInCdata }));
   });
 
   return router;
