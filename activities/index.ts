@@ -12,6 +12,7 @@ import { createOrderCaptureActivities } from './order-capture-activities';
 import { createApiKeyActivities } from './api-key-activities';
 import { createProcessFailureActivities } from './process-failure-activities';
 import { createBulkActionActivities } from './bulk-action-activities';
+import { createShipmentImportActivities } from './shipment-import-activities';
 import { createThrottledMailer } from '../mail/throttled-mailer';
 import { addressedByShop } from '../mail/shop-recipients';
 import type { ShopDirectory } from '../shops/shop-directory';
@@ -49,6 +50,7 @@ export function createActivities(given: ActivityDeps) {
     createPaymentActivities(amazonPay),
     createOrderCaptureActivities(deps),
     createBulkActionActivities(deps),
+    createShipmentImportActivities({ ...deps, yahooShop: deps.yahooShop ?? (() => undefined) }),
     // the shop's address, or (until shops keep their own) the one its au PAY configuration gives
     createProcessFailureActivities({ ...deps, notifyEmail: async (shopId) => deps.notifyEmail?.(shopId) ?? (await deps.shop(shopId))?.notifyEmail }),
   );

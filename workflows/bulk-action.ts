@@ -67,7 +67,8 @@ export async function bulkActionWorkflow(input: BulkActionInput): Promise<BulkAc
   return finished;
 }
 
-function innermostMessage(err: unknown): string {
+/** The failure's own words: retries exhausted, an activity's error is the innermost cause of the ActivityFailure. */
+export function innermostMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown };
   while (e.cause && typeof e.cause === 'object') e = e.cause as typeof e;
   return e.message ?? String(err);

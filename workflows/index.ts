@@ -16,3 +16,4 @@ export { apiKeyRemindersWorkflow } from './api-key-reminders';
 export { orderAmountChangeWorkflow } from './order-amount-change';
 export { orderCaptureWorkflow } from './order-capture';
 export { bulkActionWorkflow } from './bulk-action';
+export { shipmentImportWorkflow } from './shipment-import';
