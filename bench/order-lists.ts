@@ -54,6 +54,10 @@ const SEED = [
     FROM amazon_pay_recurring_parents, generate_series(1, 3) c`,
   `INSERT INTO order_amount_changes (shop_id, order_id, amount_jpy, outcome, created_at)
     SELECT 'bench-' || s, 'AC-' || i, 1000 - k * 100, 'changed', ${ago} FROM generate_series(1, $1) i, generate_series(0, 1) s, generate_series(1, 2) k`,
+  `INSERT INTO order_shipments (shop_id, order_id, ship_date, carrier, tracking_number, import_id, line, capture_status, capture_since, updated_at)
+    SELECT 'bench-' || s, 'SH-' || i, date '2026-11-01', 'yamato', '1234-5678-9012', 'bench-import', i,
+      (ARRAY[NULL, '売上確定中', '売上確定済み', '売上確定エラー'])[1 + i % 4], ${ago}, ${ago}
+    FROM generate_series(1, $1) i, generate_series(0, 1) s`,
   // the timeline's histories: calls, mails (three per order, keyed by the workflow), the audit
   `INSERT INTO au_pay_call_history (shop_id, order_id, au_pay_order_id, operation, result, http_status, called_at)
     SELECT 'bench-' || s, 'AU-' || i, i::text, 'updateTradeInfoProc', '成功', 200, ${ago} FROM generate_series(1, $1) i, generate_series(0, 1) s`,
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
     await pool.query('ANALYZE');
     console.log(`${args.orders} orders per process in each of 2 shops (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'PGlite'}), seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`EXPLAIN ANALYZE execution time, median of ${args.runs} (ms); sequential scans listed\n`);
-    const prefix = { 'au-pay': 'AU-12', oplux: 'OP-12', yahoo: 'YH-12', cancel: 'CX-12', 'order-out': 'AU-12', 'amazon-pay': 'AP-12', 'amazon-pay-recurring': 'RC-12', 'amount-change': 'AC-12' };
+    const prefix = { 'au-pay': 'AU-12', oplux: 'OP-12', yahoo: 'YH-12', cancel: 'CX-12', 'order-out': 'AU-12', 'amazon-pay': 'AP-12', 'amazon-pay-recurring': 'RC-12', 'amount-change': 'AC-12', shipment: 'SH-12' };
     for (const process of ATTENTION_PROCESSES) {
       const first: OrderListQuery = { shopId: SHOP, process, limit: 50 };
       const page = await listOrders(pool, first);

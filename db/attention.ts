@@ -7,8 +7,9 @@ import { WINDOW_STATUS } from '../workflows/yahoo-window-status';
 import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
 import {
   amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId, auPayShipmentWorkflowId, opluxFraudReviewWorkflowId,
-  orderCancelWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
+  orderCancelWorkflowId, orderCaptureWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
 } from '../workflows/workflow-ids';
+import { CAPTURE_STATUS } from './order-shipments';
 
 /**
  * The attention list: every order, in every process, that waits for a person or stopped at an error, read from
@@ -18,7 +19,7 @@ import {
 
 /** The process keys the list (and its filter) uses. */
 export const ATTENTION_PROCESSES = [
-  'au-pay', 'oplux', 'yahoo', 'cancel', 'order-out', 'amazon-pay', 'amazon-pay-recurring', 'amount-change',
+  'au-pay', 'oplux', 'yahoo', 'cancel', 'order-out', 'amazon-pay', 'amazon-pay-recurring', 'amount-change', 'shipment',
 ] as const;
 export type AttentionProcess = (typeof ATTENTION_PROCESSES)[number];
 
@@ -206,6 +207,13 @@ const BRANCHES: readonly Branch[] = [
     actions: actions('amazon-pay-recurring.close', 'amazon-pay-recurring.skip-next'),
     workflowId: workflowIdSql(amazonPayRecurringWorkflowId, 'x.parent_order_id'), hiddenByFailure: true,
   },
+  {
+    // 出荷実績取込's 売上確定: the provider refused the capture (or the order had no charge to capture)
+    process: 'shipment', statuses: [CAPTURE_STATUS.error], from: 'order_shipments x', where: `x.capture_status = ${lit(CAPTURE_STATUS.error)}`,
+    at: 'x.capture_since', orderId: 'x.order_id', key: `''`, status: 'x.capture_status',
+    reason: withError('x.capture_status', 'x.capture_error'), actions: actions(),
+    workflowId: workflowIdSql(orderCaptureWorkflowId, 'x.order_id'), hiddenByFailure: false,
+  },
 ];
 
 const FAILURES: Branch = {
@@ -229,7 +237,9 @@ function branchesFor(q: { process?: AttentionProcess; status?: string }, param: 
     if (q.process !== undefined && b.process !== null && b.process !== q.process) continue;
     const where = [`x.shop_id = $1`, b.where];
     if (b.process === null && q.process !== undefined) {
-      where.push(`x.process IN (${WORKFLOWS.filter(([, p]) => p === q.process).map(([t]) => lit(t)).join(', ')})`);
+      const types = WORKFLOWS.filter(([, p]) => p === q.process).map(([t]) => lit(t));
+      if (types.length === 0) continue; // a process with no workflow of its own (shipment) has no failure rows
+      where.push(`x.process IN (${types.join(', ')})`);
     }
     if (q.status !== undefined && b.statuses.length > 1) where.push(`${b.status} = ${param(q.status)}`);
     if (b.hiddenByFailure) where.push(`NOT EXISTS (SELECT 1 FROM process_failures f WHERE f.workflow_id = ${b.workflowId})`);

@@ -8,11 +8,12 @@ import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
 import { EXPIRY_MONTHS, MONTHLY_CAP_JPY } from '../workflows/amazon-pay-recurring-plan';
 import {
   amazonPayAuthorizationWorkflowId, amazonPayRecurringWorkflowId, auPayShipmentWorkflowId, opluxFraudReviewWorkflowId,
-  orderAmountChangeWorkflowId, orderCancelWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
+  orderAmountChangeWorkflowId, orderCancelWorkflowId, orderCaptureWorkflowId, orderOutDeliveryWorkflowId, yahooPayMethodWindowWorkflowId,
 } from '../workflows/workflow-ids';
 import {
   CANCEL_MANUAL_AT_PROVIDER, CANCEL_MANUAL_NEEDED, CANCEL_PROVIDER_FAILED, ORDER_OUT_FAILED, RECURRING_PAUSED, type AttentionProcess,
 } from './attention';
+import { CAPTURE_STATUS } from './order-shipments';
 
 /**
  * One list per process (the console's per-process views): every order the process knows for a shop, in its current
@@ -60,6 +61,8 @@ const ORDER_OUT_STATUS = {
 const RECURRING_STATUS: Record<RecurringStatus, string> = {
   active: '有効', paused: RECURRING_PAUSED, closed: '終了', expired: '有効期限切れ', 'buyer-closed': '購入者により終了', failed: 'プロセス失敗',
 };
+/** An imported shipment before any 売上確定: recorded only (配送日のみ), or sent out too. */
+const SHIPMENT_STATUS = { recorded: '出荷日設定済み', sent: '出荷連携済み' } as const;
 const AMOUNT_CHANGE_STATUS: Record<AmountChangeResult['outcome'], string> = {
   changed: '金額変更済み', unchanged: '変更なし', 'capture-less': '減額売上確定', refunded: '返金済み', 'not-linked': '連携しない',
   manual: '手動変更必要', failed: '金額変更エラー',
@@ -75,6 +78,7 @@ export const ORDER_LIST_STATUSES: Record<AttentionProcess, readonly string[]> = 
   'amazon-pay': Object.values(PAYMENT_STATUS),
   'amazon-pay-recurring': Object.values(RECURRING_STATUS),
   'amount-change': Object.values(AMOUNT_CHANGE_STATUS),
+  shipment: [...Object.values(SHIPMENT_STATUS), ...Object.values(CAPTURE_STATUS)],
 };
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -206,6 +210,15 @@ const SOURCES: Record<AttentionProcess, ListSource> = {
     fields: fields({
       fromJpy: `(SELECT n.amount_jpy FROM order_amount_changes n WHERE n.shop_id = x.shop_id AND n.order_id = x.order_id AND n.id < x.id
         ORDER BY n.id DESC LIMIT 1)`, toJpy: 'x.amount_jpy', outcome: 'x.outcome', detail: 'x.detail' }),
+  },
+  shipment: {
+    from: 'order_shipments x', where: 'x.shop_id = $1', orderId: 'x.order_id',
+    status: `coalesce(x.capture_status, CASE WHEN x.sent_out_at IS NOT NULL THEN ${lit(SHIPMENT_STATUS.sent)} ELSE ${lit(SHIPMENT_STATUS.recorded)} END)`,
+    since: 'x.updated_at', workflowId: workflowIdSql(orderCaptureWorkflowId, 'x.order_id'),
+    fields: fields({
+      shipDate: `to_char(x.ship_date, 'YYYY-MM-DD')`, carrier: 'x.carrier', trackingNumber: 'x.tracking_number',
+      importId: 'x.import_id', line: 'x.line', sentOutAt: iso('x.sent_out_at'), captureError: 'x.capture_error',
+    }),
   },
 };
 

@@ -1,5 +1,5 @@
 /** Japanese names for what the API names in English keys; statuses are shown as the API returns them (the seeds' names). */
-export const PROCESSES = ['au-pay', 'oplux', 'yahoo', 'cancel', 'order-out', 'amazon-pay', 'amazon-pay-recurring', 'amount-change'] as const;
+export const PROCESSES = ['au-pay', 'oplux', 'yahoo', 'cancel', 'order-out', 'amazon-pay', 'amazon-pay-recurring', 'amount-change', 'shipment'] as const;
 export type Process = (typeof PROCESSES)[number];
 
 export const PROCESS_LABEL: Record<string, string> = {
@@ -11,6 +11,7 @@ export const PROCESS_LABEL: Record<string, string> = {
   'amazon-pay': 'Amazon Pay 審査',
   'amazon-pay-recurring': 'Amazon Pay 定期',
   'amount-change': '金額変更',
+  shipment: '出荷実績・売上確定',
 };
 
 export const ACTION_LABEL: Record<string, string> = {

@@ -22,6 +22,7 @@ const COLUMNS: Record<string, Array<[field: string, title: string]>> = {
   'amazon-pay-recurring': [['nextChargeAt', '次回請求'], ['monthTotalJpy', '今月の合計'], ['monthlyCapJpy', '月上限'], ['expiresAt', '有効期限'], ['cycle', '回数']],
   'amount-change': [['fromJpy', '変更前'], ['toJpy', '変更後']],
   'order-out': [['attempts', '試行回数'], ['target', '送信先'], ['lastError', '最後のエラー']],
+  shipment: [['shipDate', '出荷日'], ['carrier', '配送会社'], ['trackingNumber', '配送伝票番号'], ['captureError', '売上確定エラー']],
 };
 const MONEY = /Jpy$/;
 
