@@ -256,8 +256,8 @@ test(`more than ${ROWS_PER_RUN} rows: the workflow continues as new with only it
 }, 240_000);
 
 test('cancel: the rows in flight finish, the rows not taken are canceled and nothing is sent for them', async () => {
-  // each Yahoo call answers after 2 s, so the first rows are still in flight when the cancel comes
-  await rig.sandbox.control('POST', '/yahoo/_sandbox/faults', { operation: 'orderShipStatusChange', kind: 'slow', delayMs: 2000 });
+  // each Yahoo call answers after 3 s (within the client's 5 s), so the first rows are still in flight when the cancel comes
+  await rig.sandbox.control('POST', '/yahoo/_sandbox/faults', { operation: 'orderShipStatusChange', kind: 'slow', delayMs: 3000 });
   const orders = await Promise.all(Array.from({ length: 30 }, async () => ({ orderId: newId('CNL'), yahooOrderId: await yahooSandboxOrder() })));
   const imp = await startImport(orders.map((o) => ({ ...base(o.orderId), mall: 'yahoo', mallOrderId: o.yahooOrderId, trackingNumber: '2222-3333' })));
   const rowsInFlight = async () => ((await imp.handle.describe()).raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'applyShipmentImportRow').length;
