@@ -26,6 +26,7 @@ import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import { cancelGmoPgDeps, gmoAuthorize, gmoLedger, gmoStatus, lateTemporal, METHODS, newGmoOrderId, setUpCancelShop } from '../support/order-cancel-fixtures';
 import { connectExternalSystem, testAccounts } from '../support/order-out-fixtures';
 import { AU_SHOP_ID } from '../support/sandbox';
+import { createShipmentImportActivities } from '../../activities/shipment-import-activities';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { until } from '../support/until';
 import { yahooDeps, yahooTestShop, YAHOO_SELLER, yahooOrder } from '../support/yahoo-fixtures';
@@ -299,3 +300,8 @@ test('a row whose step keeps failing ends failed with the error\'s own words; th
   expect(await getShipmentImport(rig.db.pool, SHOP_ID, imp.id)).toMatchObject({ status: 'completed', counts: { applied: 1, failed: 1 } });
   await keep('failed-row', imp.handle);
 }, 120_000);
+
+test('a worker without its Temporal client does not take a row: the step throws, to be retried by a worker that has one', async () => {
+  const activities = createShipmentImportActivities({ db: rig.db.pool, yahooShop: () => undefined });
+  await expect(activities.applyShipmentImportRow({ shopId: SHOP_ID, importId: 'none', line: 1 })).rejects.toThrow('no Temporal client');
+});
