@@ -23,6 +23,8 @@ import { createCodecRoutes, type CodecEndpoint } from './codec/routes';
 import { createAttentionRoutes } from './attention/routes';
 import { createOrderRoutes } from './orders/routes';
 import { createBulkActionRoutes } from './bulk-actions/routes';
+import { createShipmentImportRoutes } from './shipment-imports/routes';
+import { shipmentImportInput } from './shipment-imports/input';
 import { createOperatorRoutes } from './operators/routes';
 import { createAuditRoutes } from './audit/routes';
 import { createShopRoutes, createShopSettingsRoutes } from './shops/routes';
@@ -69,6 +71,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   if (deps.payloadCodec) app.use('/codec', createCodecRoutes({ ...deps.payloadCodec, apiToken: deps.apiToken })); // its own auth, CORS and body limit
   app.use('/shops/:shopId/bulk-actions', jsonInput({ limit: '1mb' })); // 10,000 order ids of up to 64 characters
+  app.use('/shops/:shopId/shipment-imports', shipmentImportInput()); // a shipment file of 100,000 rows: CSV or JSON
   app.use(jsonInput({ limit: '256kb' })); // 413 above it; NUL and lone surrogates refused in body and query (a body parsed above is not parsed again)
   app.use(createHealthRoutes(deps));
   app.use(metrics.routes); // GET /metrics (Prometheus): public like /health, and answered while Temporal is down
@@ -93,6 +96,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/shops/:shopId/amount-changes', createAmountChangeRoutes(deps));
   app.use('/shops/:shopId/attention', createAttentionRoutes(deps));
   app.use('/shops/:shopId/bulk-actions', createBulkActionRoutes(deps));
+  app.use('/shops/:shopId/shipment-imports', createShipmentImportRoutes(deps));
   app.use('/shops/:shopId/orders', createOrderRoutes(deps));
   app.use('/shops/:shopId', createMailRoutes(deps));
   app.use((req, res) => {

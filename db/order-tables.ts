@@ -5,5 +5,6 @@ export const ORDER_TABLES = {
   'amazon-pay-recurring': { table: 'amazon_pay_recurring_parents', key: 'parent_order_id' },
   oplux: { table: 'oplux_orders', key: 'order_id' },
   'bulk-action': { table: 'bulk_actions', key: 'id' },
+  'shipment-import': { table: 'shipment_imports', key: 'id' },
 } as const;
 export type OrderTable = keyof typeof ORDER_TABLES;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { STORE_CANCEL_REASONS } from '../yahoo/schemas';
 import { opluxSettingsSchema } from '../oplux/config';
 import { ORDER_OUT_CONTROLS, PRODUCT_KEYS } from '../workflows/oplux-review-rules';
+import { ON_ERROR, SHIP_DATE_MODES } from '../shipment-import/types';
 
 const onOff = z.enum(['開始', '停止'], { message: '開始 or 停止' });
 
@@ -35,6 +36,13 @@ export const PROCESS_SETTINGS = {
     reviewReportEveryMinutes: z.number().int().min(5).max(1440).default(60),
     expiryWarningDays: z.number().int().min(1).max(90).default(30),
     captureOnAuthorization: z.boolean().default(false),
+  }).strict(),
+  // seed 000 #1110 #684 #1075: 出荷実績取込's per-shop defaults, overridable per file and per row
+  'shipment-import': z.object({
+    shipDateMode: z.enum(SHIP_DATE_MODES, { message: 'external (設定する) or ship-date-only (配送日のみ)' }).default('external'),
+    capture: z.boolean().default(false),
+    trackingNumberApi: z.boolean().default(false),
+    onError: z.enum(ON_ERROR, { message: 'reject (nothing applied when a row is bad) or skip (valid rows go ahead)' }).default('reject'),
   }).strict(),
 } as const;
 

@@ -71,7 +71,10 @@ function operationObject(op: ApiOperation): Json {
     ...(op.body ? {
       requestBody: {
         required: !bodyOptional,
-        content: { [op.bodyMediaType ?? 'application/json']: { schema: jsonSchema(op.body, 'input') } },
+        content: {
+          [op.bodyMediaType ?? 'application/json']: { schema: jsonSchema(op.body, 'input') },
+          ...Object.fromEntries(Object.entries(op.altBodies ?? {}).map(([media, schema]) => [media, { schema: jsonSchema(schema, 'input') }])),
+        },
       },
     } : {}),
     responses,

@@ -21,6 +21,8 @@ export interface ApiOperation {
   body?: z.ZodType;
   /** The body's media type; application/json unless said otherwise (the Amazon Pay IPN takes SNS's text/plain). */
   bodyMediaType?: string;
+  /** The same operation's body in other media types (the shipment import takes its file as text/csv, or JSON). */
+  altBodies?: Record<string, z.ZodType>;
   /** Each status the route answers, with the schema of its JSON body where it has a fixed shape. */
   responses: Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>;
 }

@@ -6,6 +6,7 @@ import { ATTENTION_OPERATIONS } from './attention';
 import { AU_PAY_OPERATIONS } from './au-pay';
 import { AUDIT_OPERATIONS } from './audit';
 import { BULK_ACTION_OPERATIONS } from './bulk-actions';
+import { SHIPMENT_IMPORT_OPERATIONS } from './shipment-imports';
 import { CANCEL_OPERATIONS } from './cancel';
 import { CODEC_OPERATIONS } from './codec';
 import { HEALTH_OPERATIONS } from './health';
@@ -26,6 +27,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...ATTENTION_OPERATIONS,
   ...ORDER_OPERATIONS,
   ...BULK_ACTION_OPERATIONS,
+  ...SHIPMENT_IMPORT_OPERATIONS,
   ...AU_PAY_OPERATIONS,
   ...OPLUX_OPERATIONS,
   ...YAHOO_OPERATIONS,
