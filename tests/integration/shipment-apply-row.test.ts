@@ -53,6 +53,11 @@ const apply = (importId: string, r: ShipmentRow) => applyShipmentRow(deps, { sho
 const shipmentOut = async (id: string) => (await listOutbox(world.db.pool, SHOP_ID, id)).filter((r) => r.event === 'shipment');
 const captureStatus = async (id: string) => (await getOrderShipment(world.db.pool, SHOP_ID, id))?.captureStatus;
 const applied = <T extends { applied: boolean }>(entries: T[]) => entries.filter((e) => e.applied);
+/** As if the worker died before these effects were recorded (and so before the shipment was marked sent out). */
+async function forget(importId: string, line: number, effects: string[], order: string): Promise<void> {
+  await world.db.pool.query(`DELETE FROM shipment_row_effects WHERE import_id = $1 AND line = $2 AND effect = ANY($3)`, [importId, line, effects]);
+  await world.db.pool.query(`UPDATE order_shipments SET sent_out_at = NULL WHERE shop_id = $1 AND order_id = $2`, [SHOP_ID, order]);
+}
 
 test('au PAY: the chain gets the shipment with au PAY\'s carrier code and pushes it once; the same line again and a re-import change nothing', async () => {
   const id = orderId('AU');
@@ -69,6 +74,11 @@ test('au PAY: the chain gets the shipment with au PAY\'s carrier code and pushes
 
   // the same line again (a retried activity): its recorded result, nothing done again
   expect(await apply('imp-au-1', r)).toEqual({ outcome: 'applied', detail: '出荷日設定; 受注データ連携OUT; au PAY: 出荷情報反映へ' });
+  // the worker died after the report, before recording it: the retry reports the same again, which changes nothing
+  await forget('imp-au-1', 2, ['au-pay', 'outcome'], id);
+  expect(await apply('imp-au-1', r)).toEqual({
+    outcome: 'applied', detail: '出荷日設定; 受注データ連携OUT; au PAY: 反映なし (this report changes nothing: the order already has this shipment)',
+  });
   // the same file imported again
   expect(await apply('imp-au-2', r)).toEqual({ outcome: 'unchanged', detail: '変更なし: 同じ出荷情報を反映済み (取込 imp-au-1 の 2 行目)' });
   expect(await shipmentOut(id)).toEqual([expect.objectContaining({
@@ -90,9 +100,13 @@ test('Yahoo: 配送日のみ sends nothing; then 出荷済み with ShipCompanyCo
   expect(await apply('imp-y-2', { ...r, line: 7 })).toEqual({ outcome: 'applied', detail: '受注データ連携OUT; Yahoo: 出荷済み' });
   expect(await yahooOrder(world.sandbox, id)).toMatchObject({ ShipStatus: '3', ShipCompanyCode: '1002', ShipInvoiceNumber1: '987654321098', ShipDate: '2026-11-20' });
   expect(await apply('imp-y-2', { ...r, line: 7 })).toMatchObject({ outcome: 'applied' });
+  expect(calls()).toHaveLength(1); // recorded effects are not done again
+  // the worker died after Yahoo's answer, before recording it: the retry's call is od91705, a success
+  await forget('imp-y-2', 7, ['yahoo', 'outcome'], id);
+  expect(await apply('imp-y-2', { ...r, line: 7 })).toEqual({ outcome: 'applied', detail: '受注データ連携OUT; Yahoo: 出荷済み (変更なし)' });
   expect(await apply('imp-y-3', r)).toMatchObject({ outcome: 'unchanged' });
   expect(applied(calls())).toHaveLength(1);
-  expect(calls()).toHaveLength(1);
+  expect(calls()).toHaveLength(2);
   expect(await shipmentOut(id)).toHaveLength(1);
 });
 
@@ -158,6 +172,9 @@ test('GMO-PG: an AUTH trade gets AlterTran SALES once; a refused capture is 売�
   expect(await apply('imp-gmo-1', r)).toEqual({ outcome: 'applied', detail: '出荷日設定; 受注データ連携OUT; 売上確定: 開始' });
   await until(async () => (await captureStatus(id)) === '売上確定済み', 30_000);
   expect(await gmoClient(world.sandbox).searchTrade(trade)).toMatchObject({ status: 'SALES', amount: 3980 });
+  // the worker died after the start, before recording it: the order is captured already, nothing starts again
+  await forget('imp-gmo-1', 2, ['capture', 'outcome'], id);
+  expect(await apply('imp-gmo-1', r)).toEqual({ outcome: 'applied', detail: '出荷日設定; 受注データ連携OUT; 売上確定: 確定済み' });
   expect(await apply('imp-gmo-2', r)).toMatchObject({ outcome: 'unchanged' });
   expect((await gmoLedger(world.sandbox, trade)).filter((e) => e.operation === 'AlterTran' && e.applied)).toHaveLength(1);
 
