@@ -44,8 +44,8 @@ const yahooDate = (isoDate: string): string => isoDate.replaceAll('-', '');
 
 /**
  * What one row of a shipment import does, each effect once per (import, line): 1) the ship date, carrier and tracking
- * number recorded on the order; 2) with 配送日自動設定 external: the order data OUT row, the au PAY report (the same
- * function as the au PAY shipments route), Yahoo's orderShipStatusChange; 3) with オーソリ確定処理: the capture
+ * number recorded on the order; 2) with 配送日自動設定 external: the au PAY report (the same function as the au PAY
+ * shipments route) or Yahoo's orderShipStatusChange, then the order data OUT row; 3) with オーソリ確定処理: the capture
  * workflow for an Amazon Pay or GMO-PG order. Each effect done is recorded (shipment_row_effects), so a retry after a
  * worker's death skips it; the one in flight then repeats, idempotently (the same au PAY report changes nothing, Yahoo
  * answers od91705, the capture workflow's id is reused, the OUT row's dedupe key). The same shipment imported again
@@ -111,18 +111,13 @@ export async function applyShipmentRow(deps: ApplyRowDeps, i: { shopId: string; 
 }
 
 /**
- * The external effects not done yet: the order data OUT row (woken at once), the au PAY report, Yahoo's ship status.
- * Returns Yahoo's refusal, in its words, when it refuses.
+ * The external effects not done yet: the au PAY report or Yahoo's ship status, then the order data OUT row (woken at
+ * once). Returns Yahoo's refusal, in its words, when it refuses: then nothing else goes out.
  */
 async function sendOut(
   deps: ApplyRowDeps, s: ShipmentValues & { importId: string }, row: ShipmentRow, done: Map<string, string>,
   effect: (name: Effect, detail: string) => Promise<void>,
 ): Promise<string | undefined> {
-  if (!done.has('order-out')) {
-    const written = await writeShipmentOut(deps.db, s);
-    await wakeOrderOutDelivery(deps.temporal, s.shopId, s.orderId); // a retry after the write wakes it too
-    await effect('order-out', written ? '受注データ連携OUT' : '受注データ連携OUT (同じ内容を連携済み)');
-  }
   const channel = row.channel;
   if (channel.kind === 'au-pay' && !done.has('au-pay')) {
     const stored = await getAuPayOrder(deps.db, s.shopId, s.orderId);
@@ -150,6 +145,12 @@ async function sendOut(
       return `Yahoo: 拒否 ${err.message}`;
     }
     await effect('yahoo', warnings.includes(WARNING.sameStatus) ? 'Yahoo: 出荷済み (変更なし)' : 'Yahoo: 出荷済み');
+  }
+  // after the marketplace took it (#1319: the update, then OUT): a shipment Yahoo refused is not told to the OMS
+  if (!done.has('order-out')) {
+    const written = await writeShipmentOut(deps.db, s);
+    await wakeOrderOutDelivery(deps.temporal, s.shopId, s.orderId); // a retry after the write wakes it too
+    await effect('order-out', written ? '受注データ連携OUT' : '受注データ連携OUT (同じ内容を連携済み)');
   }
   return undefined;
 }

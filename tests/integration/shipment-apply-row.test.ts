@@ -113,7 +113,8 @@ test('Yahoo: 配送日のみ sends nothing; then 出荷済み with ShipCompanyCo
 test('Yahoo refuses (no such order): the row is refused with Yahoo\'s code; #1075 refuses a row without a tracking number before anything', async () => {
   const id = orderId('YNONE');
   const refused = await apply('imp-y-4', row({ orderId: id, channel: { kind: 'yahoo', yahooOrderId: `${YAHOO_SELLER}-no-such` } }));
-  expect(refused).toEqual({ outcome: 'refused', detail: expect.stringMatching(/^出荷日設定; 受注データ連携OUT; Yahoo: 拒否 or-01001: /) });
+  expect(refused).toEqual({ outcome: 'refused', detail: expect.stringMatching(/^出荷日設定; Yahoo: 拒否 or-01001: /) });
+  expect(await listOutbox(world.db.pool, SHOP_ID, id)).toEqual([]); // the OMS is not told of a shipment Yahoo refused
 
   const other = orderId('T1075');
   expect(await apply('imp-1075', row({ orderId: other, trackingNumber: null, flags: { ...EXTERNAL, trackingNumberApi: true } })))
