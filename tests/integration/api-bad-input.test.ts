@@ -235,6 +235,9 @@ const ROUTES: Route[] = [
   { method: 'PUT', path: '/shops/:shopId/mail-throttle', body: () => ({ windowMinutes: 60, threshold: 5 }) },
   // appended, so the routes above keep their fuzz seeds (seed = base + index)
   { method: 'POST', path: '/shops/:shopId/amazon-pay/orders/:orderId/shipped', body: () => ({ amountJpy: 1000 }) },
+  { method: 'POST', path: '/shops/:shopId/shipment-imports', query: { onError: 'skip', capture: 'false' }, body: () => ({ rows: [{ orderId: 'C-SHIP', shipDate: '2026/11/30', carrier: 'yamato', trackingNumber: '1234-5678-9012', mall: '自社', shipDateMode: 'ship-date-only' }], defaults: { trackingNumberApi: false } }) },
+  { method: 'GET', path: '/shops/:shopId/shipment-imports/:id' },
+  { method: 'POST', path: '/shops/:shopId/shipment-imports/:id/cancel' },
 ];
 
 const encode = (s: string): string => {

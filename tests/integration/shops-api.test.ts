@@ -47,7 +47,7 @@ test('a shop is created through the API and served at once; bad input is a 400 w
 test('each process has its settings with defaults; a replacement is checked (400 with the field), stored, audited and read back', async () => {
   await call('POST', '/shops', { id: 'shop-s', name: 'S' });
   const all = await call('GET', '/shops/shop-s/settings');
-  expect(all.body).toEqual({ 'au-pay': defaultSettings('au-pay'), yahoo: defaultSettings('yahoo'), oplux: defaultSettings('oplux'), 'amazon-pay': defaultSettings('amazon-pay') });
+  expect(all.body).toEqual({ 'au-pay': defaultSettings('au-pay'), yahoo: defaultSettings('yahoo'), oplux: defaultSettings('oplux'), 'amazon-pay': defaultSettings('amazon-pay'), 'shipment-import': defaultSettings('shipment-import') });
   expect(all.body.yahoo).toMatchObject({ deadlineAction: 'operator', cancelReason: '200', requestsPerSecond: 5 });
 
   const put = await call('PUT', '/shops/shop-s/settings/yahoo', { deadlineAction: 'cancel', sweepEveryMinutes: 30 });
