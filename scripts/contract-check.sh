@@ -78,6 +78,9 @@ post cancellations "{\"orderId\":\"$ORDER\",\"source\":\"shop-admin\",\"payment\
 get_json() { curl -fsS "$API/shops/$SHOP_ID/$1" -H "Authorization: Bearer $API_TOKEN" | "$PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
 BULK_ID=$(curl -fsS -X POST "$API/shops/$SHOP_ID/bulk-actions" -H "Authorization: Bearer $API_TOKEN" -H 'content-type: application/json' \
   -d "{\"action\":\"oplux.relink\",\"orderIds\":[\"$ORDER\"]}" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+IMPORT_ID=$(curl -fsS -X POST "$API/shops/$SHOP_ID/shipment-imports" -H "Authorization: Bearer $API_TOKEN" -H 'content-type: application/json' \
+  -d "{\"rows\":[{\"orderId\":\"$ORDER\",\"shipDate\":\"2026-11-30\",\"carrier\":\"yamato\",\"mall\":\"自社\",\"shipDateMode\":\"ship-date-only\"}]}" \
+  | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 DELIVERY_ID=$(get_json order-out/deliveries "(d['deliveries'] or [{'id': '1'}])[0]['id']")
 
 cat >"$DATA_DIR/schemathesis.toml" <<TOML
@@ -89,6 +92,10 @@ cat >"$DATA_DIR/schemathesis.toml" <<TOML
 [[operations]]
 include-path-regex = "/bulk-actions/"
 parameters = { "path.shopId" = "$SHOP_ID", "path.id" = "$BULK_ID" }
+
+[[operations]]
+include-path-regex = "/shipment-imports/"
+parameters = { "path.shopId" = "$SHOP_ID", "path.id" = "$IMPORT_ID" }
 
 [[operations]]
 include-path-regex = "/order-out/deliveries/"

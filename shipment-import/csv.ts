@@ -122,8 +122,13 @@ export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): stri
   return rows.map((r) => r.map(cell).join(',') + '\r\n').join('');
 }
 
+/** JIS characters Unicode has twice: Windows-31J has only the second of each (〜 would become ?). */
+const TO_WINDOWS_31J: Record<string, string> = { '\u301C': '\uFF5E', '\u2014': '\u2015', '\u2212': '\uFF0D', '\u2016': '\u2225', '\u00A2': '\uFFE0', '\u00A3': '\uFFE1', '\u00AC': '\uFFE2' };
+
 /** The text in the encoding of the file it answers (Shift_JIS as Windows-31J, as it was read). */
-export const encodeCsv = (text: string, encoding: CsvEncoding): Buffer => (encoding === 'shift_jis' ? iconv.encode(text, SJIS) : Buffer.from(text, 'utf8'));
+export const encodeCsv = (text: string, encoding: CsvEncoding): Buffer => (encoding === 'shift_jis'
+  ? iconv.encode(text.replace(/[\u301C\u2014\u2212\u2016\u00A2\u00A3\u00AC]/g, (c) => TO_WINDOWS_31J[c]!), SJIS)
+  : Buffer.from(text, 'utf8'));
 
 /** The Content-Type of a CSV in that encoding. */
 export const csvContentType = (encoding: CsvEncoding): string => `text/csv; charset=${encoding === 'shift_jis' ? 'Shift_JIS' : 'UTF-8'}`;

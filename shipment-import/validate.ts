@@ -214,6 +214,6 @@ function resolve(c: CheckedRow, known: KnownOrder | undefined, methods: Map<stri
 export function yahooInvoiceProblem(carrier: CarrierCode, invoice: string): string | undefined {
   if (carrier === 'yamato' && !/^[0-9-]{1,14}$/.test(invoice)) return `Yahoo: ヤマト運輸の伝票番号は数字と - で14文字まで (${shown(invoice)})`;
   const bare = invoice.replace(/-/g, '');
-  if (carrier === 'japan-post' && (bare.length < 11 || bare.length > 13)) return `Yahoo: 日本郵便の伝票番号は - を除いて11〜13文字 (${shown(invoice)})`;
+  if (carrier === 'japan-post' && (bare.length < 11 || bare.length > 13)) return `Yahoo: 日本郵便の伝票番号は - を除いて11～13文字 (${shown(invoice)})`;
   return undefined;
 }

@@ -34,6 +34,8 @@ describe('the file\'s encoding', () => {
     expect(decodeCsv(bytes)).toEqual({ text, encoding: 'shift_jis' });
     expect(csvContentType('shift_jis')).toBe('text/csv; charset=Shift_JIS');
     expect(encodeCsv(text, 'utf-8').toString('utf8')).toBe(text);
+    // the WAVE DASH and its kin, which Windows-31J has only as their full-width twins, are not lost as ?
+    expect(iconv.decode(encodeCsv('11〜13文字 — −1', 'shift_jis'), 'Windows-31J')).toBe('11～13文字 ― －1');
   });
 });
 

@@ -103,7 +103,7 @@ test('channel: Yahoo from its records or the file (OrderId defaults to 受注番
   ].join('\r\n')));
   expect(problems).toEqual([
     { line: 3, column: '配送伝票番号', reason: expect.stringMatching(/^Yahoo: ヤマト運輸の伝票番号は数字と - で14文字まで/) },
-    { line: 4, column: '配送伝票番号', reason: expect.stringMatching(/^Yahoo: 日本郵便の伝票番号は - を除いて11〜13文字/) },
+    { line: 4, column: '配送伝票番号', reason: expect.stringMatching(/^Yahoo: 日本郵便の伝票番号は - を除いて11～13文字/) },
     { line: 6, column: '配送伝票番号', reason: expect.stringMatching(/^Yahoo: ヤマト運輸/) },
   ]);
   expect(valid.map((r) => [r.orderId, r.channel])).toEqual([
