@@ -23,7 +23,7 @@ export type StartOutcome = 'started' | 'finished-before';
 export async function writeThenStart<R>(
   deps: { db: Pool; temporal: Client },
   start: PendingStart,
-  o: { write: () => Promise<R>; proceed?: (row: R) => boolean; replace?: boolean },
+  o: { write: () => Promise<R>; proceed?: (row: R) => boolean; replace?: boolean; startDeadlineMs?: number },
 ): Promise<{ row: R; outcome: StartOutcome | null }> {
   const created = await recordPendingStart(deps.db, start, o.replace ?? false);
   const row = await o.write();
@@ -31,7 +31,10 @@ export async function writeThenStart<R>(
     if (created) await clearPendingStart(deps.db, start.workflowId);
     return { row, outcome: null };
   }
-  const outcome = await startPending(deps.temporal, start);
+  // startDeadlineMs: a long write (100,000 rows of a shipment import) must not spend the request's Temporal deadline
+  const outcome = o.startDeadlineMs === undefined
+    ? await startPending(deps.temporal, start)
+    : await deps.temporal.withDeadline(Date.now() + o.startDeadlineMs, () => startPending(deps.temporal, start));
   await clearPendingStart(deps.db, start.workflowId);
   if (outcome === 'started') await clearProcessFailure(deps.db, start.workflowId); // a new run (or the running one): no failure stands
   return { row, outcome };

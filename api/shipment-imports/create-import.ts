@@ -16,6 +16,8 @@ interface Deps {
   db: Pool;
   temporal: Client;
   taskQueue: string;
+  /** how long the start may wait on Temporal, counted once the rows are stored (8 s when unset) */
+  temporalDeadlineMs?: number;
 }
 
 export interface ImportRequest {
@@ -63,7 +65,7 @@ export async function createShipmentImportRun(deps: Deps, actor: Actor, r: Impor
     conflictPolicy: 'USE_EXISTING', reusePolicy: 'REJECT_DUPLICATE', // a repeat finds the running one, never runs a finished one again
     searchAttributes: attributes([[SHOP_ID, r.shopId]]),
     row: { table: 'shipment-import', orderId: id },
-  }, { write, proceed: (row) => row.requestHash === r.requestHash });
+  }, { write, proceed: (row) => row.requestHash === r.requestHash, startDeadlineMs: deps.temporalDeadlineMs ?? 8_000 });
   const total = r.validation.valid.length + r.validation.invalid.length;
   // a repeat is not a new change: only an import written now is audited as created
   const { row, outcome } = earlier
