@@ -51,6 +51,15 @@ export const workerMetricsShape = {
   TEMPORAL_SDK_METRICS_PORT: port(DEFAULT_PORTS.TEMPORAL_SDK_METRICS_PORT),
 };
 
+/**
+ * Workflows the worker keeps in memory between tasks (each about 1.6 MB here): the SDK's default follows the heap limit
+ * (about 2,300 on a 4 GiB heap), so a 2,000-row import's open order data OUT deliveries took the worker to 4.5 GiB.
+ * An evicted workflow is replayed from its history at its next task: slower, never wrong.
+ */
+export const workerCacheShape = {
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+};
+
 export const apiShape = {
   ...logShape,
   ...temporalShape,
@@ -73,7 +82,7 @@ export const apiShape = {
   ...codecEndpointShape,
 };
 
-export const workerShape = { ...logShape, ...workerMetricsShape, ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
+export const workerShape = { ...logShape, ...workerMetricsShape, ...workerCacheShape, ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -16,6 +16,8 @@ export interface RenkeiWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** The payload codec (PAYLOAD_KEYS): given with a prebuilt bundle too, since codecs run outside the workflow sandbox. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** WORKER_MAX_CACHED_WORKFLOWS (config/index.ts): bounds the worker's memory; the SDK's default when absent */
+  maxCachedWorkflows?: number;
 }
 
 /** The one place a renkei worker is assembled: production, tests and benchmarks all come through here. */
@@ -27,6 +29,7 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     // each shop's external system from the sealed accounts, unless given
     activities: createActivities({ ...o.deps, externalSystem: o.deps.externalSystem ?? externalSystemClients(o.deps.accounts) }),
     dataConverter: o.dataConverter,
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     // a prebuilt bundle carries the workflow interceptors already (bundled with WORKFLOW_INTERCEPTOR_MODULES)
     interceptors: o.workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

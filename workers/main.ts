@@ -55,6 +55,7 @@ runMain(async () => {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     deps: {
       db, mailer, accounts,
       // each shop's settings as stored through the API, re-read within 5 s of a change
