@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createBulkActionActivities } from '../activities/bulk-action-activities';
 import { cancelBulkActionUpdate, type BulkActionInput, type BulkActionResult, type StepOutcome } from './bulk-action-messages';
+import { innermostMessage, runInLanes } from './in-lanes';
 import { localIo } from './retry-policies';
 
 /** Orders acted on at once: the order workflows and the API's database are shared with everyone else. */
@@ -32,30 +33,16 @@ export async function bulkActionWorkflow(input: BulkActionInput): Promise<BulkAc
   }, { validator: () => { if (finished) throw new Error(`the bulk action is already ${finished.status}`); } });
 
   const page = await db.nextBulkOrders({ bulkId: input.bulkId, afterPosition: input.position ?? 0, limit: ORDERS_PER_RUN });
-  const waiting = [...page];
-  const unrecorded: Array<StepOutcome & { position: number }> = [];
-  let lanesRunning = LANES;
-
-  async function lane(): Promise<void> {
-    for (let next = waiting.shift(); next && !canceled; next = waiting.shift()) {
-      const { position, orderId } = next;
+  await runInLanes({
+    items: page, lanes: LANES, recordEvery: RECORD_EVERY, stopped: () => canceled,
+    step: async ({ position, orderId }): Promise<StepOutcome & { position: number }> => {
       const outcome = await actOnBulkOrder({ ...input, orderId }).catch((err: unknown): StepOutcome => ({
         outcome: 'failed', reason: innermostMessage(err), // retries exhausted: told, not hidden
       }));
-      unrecorded.push({ position, ...outcome });
-    }
-    lanesRunning -= 1;
-  }
-
-  async function recorder(): Promise<void> {
-    for (;;) {
-      await condition(() => unrecorded.length >= RECORD_EVERY || lanesRunning === 0);
-      if (unrecorded.length > 0) await db.recordBulkOutcomes({ bulkId: input.bulkId, outcomes: unrecorded.splice(0) });
-      else if (lanesRunning === 0) return;
-    }
-  }
-
-  await Promise.all([...Array.from({ length: LANES }, lane), recorder()]);
+      return { position, ...outcome };
+    },
+    record: (outcomes) => db.recordBulkOutcomes({ bulkId: input.bulkId, outcomes }),
+  });
 
   const position = page.at(-1)?.position ?? input.position ?? 0;
   if (!canceled && page.length === ORDERS_PER_RUN) return continueAsNew<typeof bulkActionWorkflow>({ ...input, position });
@@ -65,11 +52,4 @@ export async function bulkActionWorkflow(input: BulkActionInput): Promise<BulkAc
   finished = { status };
   await condition(allHandlersFinished); // the cancel's answer goes out before the workflow ends
   return finished;
-}
-
-/** The failure's own words: retries exhausted, an activity's error is the innermost cause of the ActivityFailure. */
-export function innermostMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown };
-  while (e.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-  return e.message ?? String(err);
 }

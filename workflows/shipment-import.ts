@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHand
 import type { createShipmentImportActivities } from '../activities/shipment-import-activities';
 import type { RowResult } from '../shipment-import/types';
 import { cancelShipmentImportUpdate, type ShipmentImportInput, type ShipmentImportResult } from './shipment-import-messages';
-import { innermostMessage } from './bulk-action';
+import { innermostMessage, runInLanes } from './in-lanes';
 import { localIo } from './retry-policies';
 
 /** Rows applied at once: the marketplaces, the providers and the order workflows are shared with everyone else. */
@@ -37,29 +37,16 @@ export async function shipmentImportWorkflow(input: ShipmentImportInput): Promis
   }, { validator: () => { if (finished) throw new Error(`the shipment import is already ${finished.status}`); } });
 
   const lines = await db.nextShipmentImportLines({ importId, afterLine: input.afterLine ?? 0, limit: ROWS_PER_RUN });
-  const waiting = [...lines];
-  const unrecorded: Array<{ line: number } & RowResult> = [];
-  let lanesRunning = LANES;
-
-  async function lane(): Promise<void> {
-    for (let line = waiting.shift(); line !== undefined && !canceled; line = waiting.shift()) {
+  await runInLanes({
+    items: lines, lanes: LANES, recordEvery: RECORD_EVERY, stopped: () => canceled,
+    step: async (line): Promise<{ line: number } & RowResult> => {
       const result = await applyShipmentImportRow({ shopId, importId, line }).catch((err: unknown): RowResult => ({
         outcome: 'failed', detail: innermostMessage(err), // retries exhausted: told in the results, not hidden
       }));
-      unrecorded.push({ line, ...result });
-    }
-    lanesRunning -= 1;
-  }
-
-  async function recorder(): Promise<void> {
-    for (;;) {
-      await condition(() => unrecorded.length >= RECORD_EVERY || lanesRunning === 0);
-      if (unrecorded.length > 0) await db.recordShipmentImportOutcomes({ importId, outcomes: unrecorded.splice(0) });
-      else if (lanesRunning === 0) return;
-    }
-  }
-
-  await Promise.all([...Array.from({ length: LANES }, lane), recorder()]);
+      return { line, ...result };
+    },
+    record: (outcomes) => db.recordShipmentImportOutcomes({ importId, outcomes }),
+  });
 
   const afterLine = lines.at(-1) ?? input.afterLine ?? 0;
   if (!canceled && lines.length === ROWS_PER_RUN) return continueAsNew<typeof shipmentImportWorkflow>({ ...input, afterLine });
