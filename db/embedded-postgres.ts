@@ -6,6 +6,8 @@ import { acquirePidLock, type PidLock } from '../common/pid-lock';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** The PGlite itself, for what the wire protocol cannot do (dumping its data folder). */
+  db: PGlite;
   stop(): Promise<void>;
 }
 
@@ -20,14 +22,21 @@ export const dataDirLockFile = (dataDir: string) => `${path.resolve(dataDir)}.lo
  * folder lose acknowledged writes and can leave a database that no longer starts. So the folder is locked (a lock
  * file with the owner's pid, stale when that process is gone) before PGlite opens it, and a second server refuses.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port: number; host?: string; maxConnections?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir?: string;
+  port: number;
+  host?: string;
+  maxConnections?: number;
+  /** A dumped data folder to start from (tests: a migrated template), instead of PGlite's initdb. */
+  loadDataDir?: Blob;
+}): Promise<EmbeddedPostgres> {
   let lock: PidLock | undefined;
   if (options.dataDir) {
     mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     lock = acquirePidLock(dataDirLockFile(options.dataDir), `the PGlite data folder ${options.dataDir}`);
   }
   try {
-    const db = await PGlite.create(options.dataDir);
+    const db = await PGlite.create(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined);
     const host = options.host ?? '127.0.0.1';
     const server = new PGLiteSocketServer({ db, port: options.port, host, maxConnections: options.maxConnections ?? 100 });
     try {
@@ -38,6 +47,7 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port: n
     }
     return {
       url: `postgres://postgres@${host}:${options.port}/postgres`,
+      db,
       async stop() {
         await server.stop();
         await db.close();

@@ -4,6 +4,7 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { freePort } from './free-port';
+import { pgliteTemplate } from './pglite-template';
 
 export interface TestDatabase {
   url: string;
@@ -13,7 +14,8 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file: a new database on the server in DATABASE_URL when it is set (CI's
- * real PostgreSQL), otherwise an in-memory PGlite served over the Postgres protocol (the embedded default).
+ * real PostgreSQL), otherwise an in-memory PGlite served over the Postgres protocol (the embedded default), started from
+ * the run's migrated template (tests/support/pglite-template.ts).
  */
 export async function startTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
@@ -39,7 +41,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const pg = await startEmbeddedPostgres({ port: await freePort() });
+  // from the run's migrated template when there is one: migrate then finds nothing to do
+  const pg = await startEmbeddedPostgres({ port: await freePort(), loadDataDir: pgliteTemplate() });
   const pool = createPool(pg.url);
   await migrate(pool);
   return {

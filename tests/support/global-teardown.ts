@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 
-/** The run's workflow bundle goes with the run. */
+/** The run's workflow bundle and PGlite template go with the run. */
 export default function globalTeardown(): void {
-  const bundle = process.env.RENKEI_TEST_WORKFLOW_BUNDLE;
-  if (bundle) rmSync(bundle, { force: true });
+  for (const file of [process.env.RENKEI_TEST_WORKFLOW_BUNDLE, process.env.RENKEI_TEST_PGLITE_TEMPLATE]) {
+    if (file) rmSync(file, { force: true });
+  }
 }
