@@ -11,7 +11,8 @@ import { registerSearchAttributes } from '../workers/register-search-attributes'
 import { temporalCliPath } from '../common/temporal-binaries';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { devServerArgs } from './dev-server-args';
 import { assertPortFree, startChild, startTsChild, supervise, waitFor, type Child, type Supervised } from './child-processes';
 import { watchParent } from '../common/parent-watch';
 
@@ -79,11 +80,11 @@ async function main() {
   try {
     const temporalAddress = urls.env.TEMPORAL_ADDRESS;
     step(`Temporal dev server on ${temporalAddress} (data: ${path.relative(ROOT, env.DATA_DIR)}/temporal.db)`);
-    const temporal = watch(() => startChild('temporal', temporalCliPath(), [
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT),
-      '--db-filename', path.join(env.DATA_DIR, 'temporal.db'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error',
-      '--ui-disable-news-fetch', '--ui-codec-endpoint', urls.display.codecEndpoint, ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
-    ], process.env));
+    // SQLite in WAL with synchronous=NORMAL (scripts/dev-server-args.ts): a kill of the server loses nothing acknowledged
+    const temporal = watch(() => startChild('temporal', temporalCliPath(), devServerArgs({
+      port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT, dbFile: path.join(env.DATA_DIR, 'temporal.db'),
+      namespace: env.TEMPORAL_NAMESPACE, codecEndpoint: urls.display.codecEndpoint,
+    }), process.env));
     let connection: Connection | undefined;
     await waitFor('the Temporal server', async () => {
       connection = await Connection.connect({ address: temporalAddress, connectTimeout: 1000 });
