@@ -36,6 +36,8 @@ COPY db/migrations ./db/migrations
 COPY db/migrations ./dist/db/migrations
 # Files stay owned by root (read-only for the app); the process runs as the image's unprivileged `node` user.
 USER node
-# The worker bundles dist/workflows/index.js at start (@temporalio/worker's bundler is a runtime dependency).
+# The worker loads the workflow bundle `npm run build` made (dist/workflow-bundle.js): no webpack at start. Unset,
+# it would bundle dist/workflows/index.js at each start (seconds, and webpack's memory).
+ENV WORKER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 # The api service overrides this with: node dist/api/main.js
 CMD ["node", "dist/workers/main.js"]

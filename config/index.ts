@@ -58,6 +58,8 @@ export const workerMetricsShape = {
  */
 export const workerCacheShape = {
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  /** A prebuilt workflow bundle (workers/workflow-bundle.ts; npm start and the image set it): no webpack at start. */
+  WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 };
 
 export const apiShape = {

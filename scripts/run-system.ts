@@ -8,6 +8,7 @@ import { parseEnv } from '../common/env';
 import { localStackEnv, localUrls, portsShape } from '../common/local-urls';
 import { acquirePidLock, LockHeldError } from '../common/pid-lock';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
+import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { temporalCliPath } from '../common/temporal-binaries';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -162,9 +163,14 @@ async function main() {
     await waitFor('the sandbox', async () => (await fetch(`${urls.display.sandbox}/`)).ok, 60_000, sandbox.current());
     sandbox.ready();
 
-    step('worker (bundling workflows)');
+    // bundled here, and again only when a workflow source changed: the worker (and each restart of it) loads the file
+    const bundlePath = path.join(env.DATA_DIR, 'workflow-bundle.js');
+    const bundle = await ensureWorkflowBundle(bundlePath);
+    step(`workflow bundle ${path.relative(ROOT, bundlePath)} (${bundle.rebuilt ? 'rebuilt: a workflow source changed' : 'up to date'})`);
+    step('worker');
     let polling = false;
-    const worker = watch(() => startTsChild('worker', path.join(ROOT, 'workers/main.ts'), shared, (line) => {
+    const workerEnv = { ...shared, WORKER_WORKFLOW_BUNDLE: process.env.WORKER_WORKFLOW_BUNDLE ?? bundlePath };
+    const worker = watch(() => startTsChild('worker', path.join(ROOT, 'workers/main.ts'), workerEnv, (line) => {
       if (line.includes('worker polling')) polling = true;
     }));
     await waitFor('the worker', async () => polling, 120_000, worker.current());

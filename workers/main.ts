@@ -56,6 +56,8 @@ runMain(async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // npm start and the image build the bundle beforehand; without one, webpack bundles workflows/ here (seconds)
+    ...(config.WORKER_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKER_WORKFLOW_BUNDLE } } : {}),
     deps: {
       db, mailer, accounts,
       // each shop's settings as stored through the API, re-read within 5 s of a change
