@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:ipn-open-loop [-- --quick] [--seconds S] [--ramp-seconds R]`: IPN → order data OUT row latency at
+ * steady open-loop rates (5, 10, 20 IPNs/s for S seconds each, default 60, `--quick` 15), against the API's own
+ * GET /health sent by the same client at the same rate, interleaved, in the same run; where the time goes at 10/s
+ * (bench/ipn-breakdown.ts); then a ramp (20, 30, 40, 60, 80/s for R seconds each, default 10, `--quick` 5) to the
+ * rate at which p99 passes 1 s. Arrivals follow the clock, not completions, and each latency counts from when its
+ * IPN was due (bench/open-loop.ts). Machines are noisy: the figures that mean something are the ratios to /health.
+ * Nothing is asserted on time; exit 1 only when an IPN's row never appeared at the steady rates.
+ */
+import os from 'node:os';
+import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
+import { temporalSdkLogger } from '../common/temporal-logger';
+import { parseIntFlags } from './args';
+import { ipnBreakdown, type MeasuredIpn } from './ipn-breakdown';
+import { startIpnRig, type IpnRig, type PreparedOrder } from './ipn-rig';
+import { openLoop } from './open-loop';
+import { holdBackIpnInfoLines } from './quiet-logs';
+import { percentile, runPhase } from './run-phase';
+
+const USAGE = 'usage: npm run bench:ipn-open-loop -- [--quick] [--seconds S] [--ramp-seconds R] [--poll-ms P]   (positive integers; defaults 60, 10, 5; --quick: 15, 5)';
+const STEADY_RATES = [5, 10, 20];
+const RAMP_RATES = [20, 30, 40, 60, 80];
+/** the rate whose IPNs are broken down milestone by milestone */
+const BREAKDOWN_RATE = 10;
+const P99_LIMIT_MS = 1000;
+const PREPARE_CONCURRENCY = 20;
+const WARMUP = 20;
+const OUTBOX_TIMEOUT_MS = 20_000;
+
+interface StepFigures {
+  rate: number;
+  ipns: number;
+  missed: number;
+  seen: number[];
+  written: number[];
+  health: number[];
+  healthErrors: number;
+  /** IPNs completed per second over the step (from the first due to the last row seen) */
+  achieved: number;
+  maxSendLagMs: number;
+  measured: MeasuredIpn[];
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  let args: { seconds: number; 'ramp-seconds': number; 'poll-ms': number };
+  try {
+    args = parseIntFlags(argv.filter((a) => a !== '--quick'), { seconds: quick ? 15 : 60, 'ramp-seconds': quick ? 5 : 10, 'poll-ms': 5 }, USAGE);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  Runtime.install({ logger: temporalSdkLogger('warn') });
+  const heldBack = holdBackIpnInfoLines();
+  console.log(`IPN → order data OUT, open loop: ${STEADY_RATES.join(', ')} IPNs/s for ${args.seconds} s each, then ${RAMP_RATES.join(', ')}/s for ${args['ramp-seconds']} s each`);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
+  console.log('the dev server (in memory), one worker, the API, the sandbox and PGlite in this process; /health in the same run\n');
+
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
+  const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'] });
+  try {
+    const warm = await rig.prepare('W', WARMUP, PREPARE_CONCURRENCY);
+    await runPhase(WARMUP, 1, (i) => resolveAndSee(rig, warm[i]!));
+    await runPhase(WARMUP, 1, () => rig.get(`${rig.apiUrl}/health`));
+
+    const steady: StepFigures[] = [];
+    let breakdown: string[] = [];
+    for (const rate of STEADY_RATES) {
+      const step = await runStep(rig, `S${rate}`, rate, args.seconds);
+      steady.push(step);
+      console.log(stepLine(step));
+      if (rate === BREAKDOWN_RATE) breakdown = await ipnBreakdown(rig.env.client, step.measured, rig.ipnTimings, rig.signalTimings);
+      rig.ipnTimings.clear();
+      rig.signalTimings.clear();
+    }
+    const ramp: StepFigures[] = [];
+    let passedAt: number | undefined;
+    for (const rate of RAMP_RATES) {
+      const step = await runStep(rig, `R${rate}`, rate, args['ramp-seconds']);
+      ramp.push(step);
+      console.log(stepLine(step));
+      rig.ipnTimings.clear();
+      rig.signalTimings.clear();
+      if (step.missed || percentile(step.seen, 99) > P99_LIMIT_MS) {
+        passedAt = rate;
+        break;
+      }
+    }
+
+    console.log(`\nIPN → order data OUT row at steady rates (${args.seconds} s each) and a ramp (${args['ramp-seconds']} s each), open loop`);
+    console.log(table([...steady, ...ramp]));
+    console.log(`\np99 passes ${P99_LIMIT_MS} ms at: ${passedAt === undefined ? `not reached by ${RAMP_RATES.at(-1)}/s` : `${passedAt}/s (the last rate under it: ${ramp.length > 1 ? `${ramp.at(-2)!.rate}/s` : 'none'})`}`);
+    console.log(`\nwhere the time goes at ${BREAKDOWN_RATE}/s:`);
+    console.log(breakdown.join('\n'));
+    console.log('\nseen = the first poll of order_outbox that has the row (one query for the in-flight set, '
+      + `${args['poll-ms']} ms apart); written = the row's created_at; /health = GET /health at the same rate, interleaved; all from when each was due`);
+    console.log(`(${heldBack()} INFO lines of the API's IPN route held back from this output)`);
+    const missed = steady.reduce((s, x) => s + x.missed, 0);
+    if (missed) {
+      console.error(`\nVERIFICATION FAILED: ${missed} IPNs at the steady rates never produced their order data OUT row within ${OUTBOX_TIMEOUT_MS} ms`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await rig.stop();
+  }
+}
+
+async function resolveAndSee(rig: IpnRig, order: PreparedOrder): Promise<{ seenAt: number; writtenAt: number } | undefined> {
+  await rig.sandbox.control('POST', `/amazon-pay/_sandbox/charges/${order.chargeId}/resolve`, { state: 'Authorized' });
+  const seen = await rig.outbox.waitFor(order.orderId, OUTBOX_TIMEOUT_MS);
+  return seen && { seenAt: seen.seenAt, writtenAt: Number(seen.value) };
+}
+
+/** One rate: its orders prepared (untimed), then IPNs and /health calls at that rate, interleaved. */
+async function runStep(rig: IpnRig, tag: string, rate: number, seconds: number): Promise<StepFigures> {
+  const orders = await rig.prepare(tag, Math.round(rate * seconds), PREPARE_CONCURRENCY);
+  const [ipn, health] = await Promise.all([
+    openLoop(rate, seconds, (i) => resolveAndSee(rig, orders[i]!)),
+    openLoop(rate, seconds, () => rig.get(`${rig.apiUrl}/health`), 500 / rate),
+  ]);
+  const measured: MeasuredIpn[] = orders.map((order, i) => ({ order, due: ipn.dueAt[i]!, writtenAt: ipn.results[i]?.writtenAt, seenAt: ipn.results[i]?.seenAt }));
+  const ok = measured.filter((m) => m.seenAt !== undefined);
+  const lastSeen = Math.max(...ok.map((m) => m.seenAt!));
+  return {
+    rate, ipns: orders.length, missed: orders.length - ok.length,
+    seen: ok.map((m) => m.seenAt! - m.due),
+    written: ok.map((m) => m.writtenAt! - (performance.timeOrigin + m.due)),
+    health: health.latencies, healthErrors: health.errors,
+    achieved: ok.length ? ok.length / ((lastSeen - ipn.dueAt[0]!) / 1000) : 0,
+    maxSendLagMs: Math.max(ipn.maxSendLagMs, health.maxSendLagMs),
+    measured,
+  };
+}
+
+const p = (v: number[], q: number) => (v.length ? percentile(v, q).toFixed(1) : 'n/a');
+
+function stepLine(s: StepFigures): string {
+  return `  ${s.rate}/s: ${s.ipns} IPNs, seen p50 ${p(s.seen, 50)} p99 ${p(s.seen, 99)} ms, /health p50 ${p(s.health, 50)} p99 ${p(s.health, 99)} ms${s.missed ? `, ${s.missed} rows missing` : ''}`;
+}
+
+function table(steps: StepFigures[]): string {
+  const head = ['rate/s', 'IPNs', 'seen p50', 'seen p99', 'written p50', 'written p99', '/health p50', '/health p99', 'p50/health', 'p99/health', 'done/s', 'missed', 'send lag'];
+  const rows = steps.map((s) => {
+    const ratio = (q: number) => (s.seen.length && s.health.length ? `${(percentile(s.seen, q) / percentile(s.health, q)).toFixed(1)}x` : 'n/a');
+    return [String(s.rate), String(s.ipns), p(s.seen, 50), p(s.seen, 99), p(s.written, 50), p(s.written, 99), p(s.health, 50), p(s.health, 99),
+      ratio(50), ratio(99), s.achieved.toFixed(1), String(s.missed + s.healthErrors), s.maxSendLagMs.toFixed(0)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+}
+
+void main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,216 @@
+/**
+ * The IPN path on one machine, for the IPN benchmarks: the Temporal dev server, PGlite, the sandbox, the real API
+ * (trusting the sandbox's SNS certificate) and one renkei worker, in this process; an order made to wait for Amazon's
+ * answer (prepare), and pollers that see its rows. The API is wrapped, not changed, to time each IPN on its way
+ * through: received, SNS signature verified, signal returned, answered.
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createSnsVerifier, hostPatternPolicy, parseAmazonPayIpnMessage, type SnsVerifier } from '../amazon-pay/sns/sns-verifier';
+import { createApiApp } from '../api/app';
+import { registerSearchAttributes } from '../workers/register-search-attributes';
+import { temporalCliPath } from '../common/temporal-binaries';
+import { createPool } from '../db/pool';
+import { createRenkeiWorker } from '../workers/create-worker';
+import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
+import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
+import { startTestDatabase } from '../tests/support/database';
+import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
+import { SANDBOX_IPN_ACCOUNT } from '../tests/support/test-api';
+import { runPhase } from './run-phase';
+import { SetPoller } from './set-poller';
+
+const API_TOKEN = 'bench-api-token-0123456789abcdef';
+const TASK_QUEUE = 'bench-amazon-pay';
+const CHARGE_TIMEOUT_MS = 60_000;
+
+/** One IPN through the API, performance.now() at each point; keyed by its SNS MessageId. */
+export interface IpnTiming {
+  received: number;
+  verifyStarted?: number;
+  verified?: number;
+  /** the charge the message names */
+  objectId?: string;
+  answered?: number;
+}
+
+export interface PreparedOrder {
+  orderId: string;
+  chargeId: string;
+}
+
+export interface IpnRig {
+  env: TestWorkflowEnvironment;
+  sandbox: TestSandbox;
+  /** the bench's own pool, of one: it never competes with the API's or the worker's */
+  observerPool: Pool;
+  apiUrl: string;
+  /** GET, the body read; throws on a non-2xx */
+  get(url: string): Promise<void>;
+  /** the order's first order_outbox row: its created_at in epoch ms, as text */
+  outbox: SetPoller<string>;
+  ipnTimings: Map<string, IpnTiming>;
+  /** signal() calls the API made, by workflow id: the last one's start and return */
+  signalTimings: Map<string, { started: number; returned: number }>;
+  /** N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started. */
+  prepare(tag: string, n: number, concurrency: number): Promise<PreparedOrder[]>;
+  stop(): Promise<void>;
+}
+
+export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs: number }): Promise<IpnRig> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const later = (f: () => Promise<unknown>) => cleanups.push(f);
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  };
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+    });
+    later(() => env.teardown());
+    await registerSearchAttributes(env.connection, 'default');
+    const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+    later(() => db.stop());
+    later(() => sandbox.stop());
+    // Like production, the API and the worker each have their own pool.
+    const apiPool = createPool(db.url);
+    const observerPool = createPool(db.url, 1);
+    later(() => Promise.all([apiPool.end(), observerPool.end()]));
+
+    const ipnTimings = new Map<string, IpnTiming>();
+    const signalTimings = new Map<string, { started: number; returned: number }>();
+    const app = createApiApp({
+      temporal: timedSignals(env.client, signalTimings), db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
+      ipnVerifier: timedVerifier(createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }), ipnTimings),
+      amazonPayIpnAccount: async () => SANDBOX_IPN_ACCOUNT,
+    });
+    const outer = express();
+    outer.use((req, res, next) => {
+      const id = req.headers['x-amz-sns-message-id'];
+      if (typeof id === 'string') {
+        const t: IpnTiming = { received: performance.now() };
+        ipnTimings.set(id, t);
+        res.on('finish', () => void (t.answered = performance.now()));
+      }
+      next();
+    });
+    outer.use(app);
+    const apiServer = await listen(outer);
+    later(() => close(apiServer));
+    const apiUrl = urlOf(apiServer);
+    sandbox.amazonPayIpn.configure({ targetUrl: `${apiUrl}/shops/${SHOP_ID}/amazon-pay/ipn` });
+
+    const worker = await createRenkeiWorker({
+      connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
+      deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPayTestClient(sandbox), notifyEmail: NOTIFY_EMAIL } : undefined) },
+    });
+    const running = worker.run();
+    later(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    };
+    const get = async (url: string) => {
+      const res = await fetch(url);
+      await res.text();
+      if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+    };
+    const chargeIds = new SetPoller<string>((keys) => keyed(observerPool,
+      `SELECT order_id AS key, charge_id AS value FROM amazon_pay_orders WHERE shop_id = $1 AND order_id = ANY($2) AND charge_id IS NOT NULL`, keys), 20);
+    const outbox = new SetPoller<string>((keys) => keyed(observerPool,
+      `SELECT order_id AS key, (extract(epoch FROM min(created_at)) * 1000)::text AS value FROM order_outbox
+        WHERE shop_id = $1 AND order_id = ANY($2) GROUP BY order_id`, keys), o.pollMs);
+
+    const prepare = async (tag: string, n: number, concurrency: number): Promise<PreparedOrder[]> => {
+      const orders = new Array<PreparedOrder>(n);
+      await runPhase(n, concurrency, async (i) => {
+        const orderId = `BENCH-${tag}-${i}`;
+        const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
+        await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 86_400_000 });
+        await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId, chargePermissionId, amountJpy: 9800 });
+        const seen = await chargeIds.waitFor(orderId, CHARGE_TIMEOUT_MS);
+        if (!seen) throw new Error(`order ${orderId}: no chargeId within ${CHARGE_TIMEOUT_MS} ms`);
+        orders[i] = { orderId, chargeId: seen.value };
+      });
+      // The charges' creation IPNs (and the reads of the few that woke a workflow) must not overlap the measured part.
+      await sandbox.amazonPayIpn.flush();
+      await new Promise((r) => setTimeout(r, 1000));
+      return orders;
+    };
+    return { env, sandbox, observerPool, apiUrl, get, outbox, ipnTimings, signalTimings, prepare, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The verifier, timed: when verification started and ended, and which charge the message names. */
+function timedVerifier(inner: SnsVerifier, timings: Map<string, IpnTiming>): SnsVerifier {
+  return {
+    async verify(body, expect) {
+      const started = performance.now();
+      const envelope = await inner.verify(body, expect);
+      const t = timings.get(envelope.MessageId);
+      if (t) {
+        t.verifyStarted = started;
+        t.verified = performance.now();
+        try {
+          t.objectId = parseAmazonPayIpnMessage(envelope.Message).objectId;
+        } catch {
+          // not an Amazon Pay message: the route refuses it, nothing to time
+        }
+      }
+      return envelope;
+    },
+  };
+}
+
+/** The client, with each workflow handle's signal() timed (the rest passes through). */
+function timedSignals(client: Client, timings: Map<string, { started: number; returned: number }>): Client {
+  const workflow = new Proxy(client.workflow, {
+    get(target, prop, receiver) {
+      if (prop !== 'getHandle') return Reflect.get(target, prop, receiver) as unknown;
+      return (...args: Parameters<typeof target.getHandle>) => {
+        const handle = target.getHandle(...args);
+        const signal: typeof handle.signal = async (...s) => {
+          const started = performance.now();
+          try {
+            return await handle.signal(...s);
+          } finally {
+            timings.set(args[0], { started, returned: performance.now() });
+          }
+        };
+        return Object.assign(Object.create(handle) as typeof handle, { signal });
+      };
+    },
+  });
+  return new Proxy(client, { get: (target, prop, receiver) => (prop === 'workflow' ? workflow : Reflect.get(target, prop, receiver) as unknown) });
+}
+
+async function keyed(pool: Pool, sql: string, keys: string[]): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ key: string; value: string }>(sql, [SHOP_ID, keys]);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+function listen(app: express.Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+
+function close(s: Server): Promise<void> {
+  s.closeAllConnections();
+  return new Promise((resolve) => s.close(() => resolve()));
+}
