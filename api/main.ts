@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadApiConfig } from '../config';
 import { runMain } from '../common/env';
+import { temporalConnectionOptions } from '../common/temporal-connection';
 import { listen } from '../common/listen';
 import { createLogger } from '../common/logger';
 import { migrate } from '../db/migrate';
@@ -27,7 +28,7 @@ runMain(async () => {
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { names: applied.join(',') });
   // lazy: the API starts and answers /health (and 503s) while Temporal is down; it connects on the first call
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(payloadCodec) });
   const accounts = keyRing ? createAccountStore(db, keyRing) : undefined;
   // the configured shop is a shop like any other: created on the first start, then changed through the API

@@ -13,12 +13,15 @@ import { amazonPayShape } from '../amazon-pay/config';
 import { yahooShape } from '../yahoo/config';
 import { opluxShape } from '../oplux/config';
 import { gmoPgShape } from '../gmo-pg/config';
+import { temporalConnectionShape } from '../common/temporal-connection';
 
 /** Variables every process that talks to Temporal shares. */
 export const temporalShape = {
   TEMPORAL_ADDRESS: nonEmpty().default(DEFAULT_URLS.TEMPORAL_ADDRESS),
   TEMPORAL_NAMESPACE: nonEmpty().default('default'),
   TEMPORAL_TASK_QUEUE: nonEmpty().default('renkei'),
+  /** mTLS or an API key, for a Temporal cluster or Temporal Cloud (README, "Running against a Temporal cluster or Temporal Cloud") */
+  ...temporalConnectionShape,
 };
 
 export const databaseShape = {
@@ -62,6 +65,12 @@ export const workerCacheShape = {
   WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 };
 
+/** The worker's task slots: how many activities and workflow tasks it runs at once; the SDK's defaults (100, 40) when unset. */
+export const workerSlotsShape = {
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).optional(),
+};
+
 export const apiShape = {
   ...logShape,
   ...temporalShape,
@@ -84,7 +93,7 @@ export const apiShape = {
   ...codecEndpointShape,
 };
 
-export const workerShape = { ...logShape, ...workerMetricsShape, ...workerCacheShape, ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
+export const workerShape = { ...logShape, ...workerMetricsShape, ...workerCacheShape, ...workerSlotsShape, ...temporalShape, ...databaseShape, ...shopShape, ...auPayShape, ...amazonPayShape, ...yahooShape, ...opluxShape, ...gmoPgShape, ...mailShape, ...accountsShape, ...payloadShape };
 
 export type ApiConfig = z.infer<z.ZodObject<typeof apiShape>>;
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerShape>>;

@@ -18,6 +18,9 @@ export interface RenkeiWorkerOptions {
   dataConverter?: WorkerOptions['dataConverter'];
   /** WORKER_MAX_CACHED_WORKFLOWS (config/index.ts): bounds the worker's memory; the SDK's default when absent */
   maxCachedWorkflows?: number;
+  /** WORKER_MAX_CONCURRENT_ACTIVITIES / WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: the worker's task slots; the SDK's defaults when absent */
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
 }
 
 /** The one place a renkei worker is assembled: production, tests and benchmarks all come through here. */
@@ -30,6 +33,8 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     activities: createActivities({ ...o.deps, externalSystem: o.deps.externalSystem ?? externalSystemClients(o.deps.accounts) }),
     dataConverter: o.dataConverter,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    ...(o.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions } : {}),
+    ...(o.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions } : {}),
     // a prebuilt bundle carries the workflow interceptors already (bundled with WORKFLOW_INTERCEPTOR_MODULES)
     interceptors: o.workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

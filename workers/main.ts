@@ -8,6 +8,7 @@ import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-conf
 import { createAccountStore } from '../db/provider-accounts';
 import { ensureOrderOutDispatcher } from './order-out-dispatcher';
 import { loadWorkerConfig } from '../config';
+import { temporalConnectionOptions } from '../common/temporal-connection';
 import { runMain } from '../common/env';
 import { createLogger } from '../common/logger';
 import { listen } from '../common/listen';
@@ -33,7 +34,9 @@ runMain(async () => {
   log.info('worker metrics listening', { host: config.WORKER_METRICS_HOST, port: config.WORKER_METRICS_PORT, path: '/metrics' });
   // PAYLOAD_KEYS: what this worker hands Temporal is encrypted, through the worker and its own client alike
   const dataConverter = dataConverterFor(payloadCodecFromConfig(config));
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // TLS / API key from TEMPORAL_TLS_* and TEMPORAL_API_KEY: every connection below is made the same way
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(connectionOptions);
   const db = createPool(config.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const keyRing = keyRingFromConfig(config);
@@ -48,7 +51,7 @@ runMain(async () => {
     oplux: { orderOutControl: config.OPLUX_ORDER_OUT_CONTROL, productKey: config.OPLUX_PRODUCT_KEY, review: config.OPLUX_SETTINGS },
   }).catch((err: unknown) => log.warn('configured shop not seeded (is the database migrated?)', { error: err instanceof Error ? err.message : String(err) }));
   // the dispatcher's signal-with-start and the schedules go through a plain client connection
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createRenkeiWorker({
     connection,
@@ -56,6 +59,8 @@ runMain(async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     // npm start and the image build the bundle beforehand; without one, webpack bundles workflows/ here (seconds)
     ...(config.WORKER_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKER_WORKFLOW_BUNDLE } } : {}),
     deps: {

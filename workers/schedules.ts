@@ -1,6 +1,7 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { WorkerConfig } from '../config';
 import { createLogger } from '../common/logger';
+import { temporalConnectionOptions } from '../common/temporal-connection';
 import { dataConverterFor, payloadCodecFromConfig } from '../common/payload-config';
 import { mailThrottleSummariesWorkflow } from '../workflows/mail-throttle-summaries';
 import { apiKeyRemindersWorkflow } from '../workflows/api-key-reminders';
@@ -43,7 +44,7 @@ export function scheduleDefinitions(config: WorkerConfig): ScheduleOptions[] {
 export async function ensureSchedules(config: WorkerConfig): Promise<void> {
   const schedules = scheduleDefinitions(config);
   if (!schedules.length) return;
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   // a schedule's arguments are payloads too
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(payloadCodecFromConfig(config)) });
   try {
