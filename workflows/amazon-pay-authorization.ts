@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
@@ -15,6 +15,15 @@ import type { createOrderCancelActivities } from '../activities/order-cancel-act
 const amazon = proxyActivities<AmazonPayActivities>(paymentApi);
 const local = proxyActivities<AmazonPayActivities>(localIo);
 const cancelSettings = proxyActivities<ReturnType<typeof createOrderCancelActivities>>(localIo);
+/**
+ * The look after an IPN (readCharge) and the record of its result (recordPayment) as local activities: they run in the
+ * workflow task the signal woke, so the order data OUT row is written without an activity task's dispatch nor a second
+ * workflow task in between (issue 16 §4). Both are short and idempotent (a GET; a keyed statement). Runs started
+ * before this change keep their activities (patched).
+ */
+const LOCAL_LOOK_PATCH = 'amazon-pay-authorization-local-look';
+const amazonHere = proxyLocalActivities<AmazonPayActivities>({ startToCloseTimeout: paymentApi.startToCloseTimeout, retry: paymentApi.retry });
+const localHere = proxyLocalActivities<AmazonPayActivities>({ startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry });
 /** The Web UI's AmazonPayReviewStatus (審査中 is set at start by the API). */
 const SEARCH_ATTRIBUTES_PATCH = 'amazon-pay-review-search-attributes';
 
@@ -86,7 +95,7 @@ export async function amazonPayAuthorizationWorkflow(
     await condition(() => lookAgain, Math.min(msOf(options.checkEvery ?? '1 hour'), giveUpAt - Date.now()));
     lookAgain = false;
     checks += 1;
-    charge = await amazon.readCharge({ shopId: req.shopId, chargeId: charge.chargeId });
+    charge = await (patched(LOCAL_LOOK_PATCH) ? amazonHere : amazon).readCharge({ shopId: req.shopId, chargeId: charge.chargeId });
     // Bounded history: IPNs and hourly looks add events for up to a day; a long wait goes on in a new run.
     const info = workflowInfo();
     if (reviewOutcome(charge.state, charge.reasonCode).kind === 'pending' && Date.now() < giveUpAt
@@ -101,7 +110,7 @@ export async function amazonPayAuthorizationWorkflow(
   switch (outcome.kind) {
     case 'authorized': {
       paymentStatus = PAYMENT_STATUS.reviewed;
-      await local.recordPayment({
+      await (patched(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
         ...order, paymentStatus, creditStatus: charge.state, authorizationDate: charge.changedAt,
         outboxEvent: 'amazon-pay.authorized', review: { outcome: 'OK', message: null }, dedupeKey: step('authorized'),
       });
@@ -118,7 +127,7 @@ export async function amazonPayAuthorizationWorkflow(
     }
     case 'declined': {
       paymentStatus = PAYMENT_STATUS.declined;
-      await local.recordPayment({
+      await (patched(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
         ...order, paymentStatus, creditStatus: charge.state, cancelRequested: req.cancelOnDecline, lastError: charge.reasonCode,
         outboxEvent: 'amazon-pay.declined', review: { outcome: 'OK', message: null }, dedupeKey: step('declined'),
       });

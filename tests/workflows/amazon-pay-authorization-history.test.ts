@@ -56,8 +56,11 @@ async function lastRunResult(workflowId: string) {
   return latest.result();
 }
 
-const events = async (handle: { fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }> }) => (await handle.fetchHistory()).events ?? [];
-const looks = async (handle: Parameters<typeof events>[0]) => (await events(handle)).filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length;
+type Event = { eventType?: unknown; markerRecordedEventAttributes?: { markerName?: string | null } | null };
+const events = async (handle: { fetchHistory(): Promise<{ events?: Event[] | null }> }) => (await handle.fetchHistory()).events ?? [];
+/** Activities, scheduled or run locally (the look after an IPN is a local activity since issue 16: a marker). */
+const looks = async (handle: Parameters<typeof events>[0]) => (await events(handle)).filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+  || (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).length;
 
 // First in the file: after the signal-heavy tests below, a long env.sleep on the time-skipping server was seen to hang
 // (a test-server quirk, not investigated further).
