@@ -37,6 +37,11 @@ export interface IpnTiming {
   answered?: number;
 }
 
+export interface SignalTiming {
+  started: number;
+  returned: number;
+}
+
 export interface PreparedOrder {
   orderId: string;
   chargeId: string;
@@ -53,8 +58,8 @@ export interface IpnRig {
   /** the order's first order_outbox row: its created_at in epoch ms, as text */
   outbox: SetPoller<string>;
   ipnTimings: Map<string, IpnTiming>;
-  /** signal() calls the API made, by workflow id: the last one's start and return */
-  signalTimings: Map<string, { started: number; returned: number }>;
+  /** signal() calls the API made, by workflow id: each one's start and return */
+  signalTimings: Map<string, SignalTiming[]>;
   /** N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started. */
   prepare(tag: string, n: number, concurrency: number): Promise<PreparedOrder[]>;
   stop(): Promise<void>;
@@ -81,7 +86,7 @@ export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs:
     later(() => Promise.all([apiPool.end(), observerPool.end()]));
 
     const ipnTimings = new Map<string, IpnTiming>();
-    const signalTimings = new Map<string, { started: number; returned: number }>();
+    const signalTimings = new Map<string, SignalTiming[]>();
     const app = createApiApp({
       temporal: timedSignals(env.client, signalTimings), db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
       ipnVerifier: timedVerifier(createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }), ipnTimings),
@@ -176,7 +181,7 @@ function timedVerifier(inner: SnsVerifier, timings: Map<string, IpnTiming>): Sns
 }
 
 /** The client, with each workflow handle's signal() timed (the rest passes through). */
-function timedSignals(client: Client, timings: Map<string, { started: number; returned: number }>): Client {
+function timedSignals(client: Client, timings: Map<string, SignalTiming[]>): Client {
   const workflow = new Proxy(client.workflow, {
     get(target, prop, receiver) {
       if (prop !== 'getHandle') return Reflect.get(target, prop, receiver) as unknown;
@@ -187,7 +192,7 @@ function timedSignals(client: Client, timings: Map<string, { started: number; re
           try {
             return await handle.signal(...s);
           } finally {
-            timings.set(args[0], { started, returned: performance.now() });
+            timings.set(args[0], [...(timings.get(args[0]) ?? []), { started, returned: performance.now() }]);
           }
         };
         return Object.assign(Object.create(handle) as typeof handle, { signal });
