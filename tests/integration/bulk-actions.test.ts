@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { runStartReconciler } from '../../api/pending-starts';
 import { freePort } from '../support/free-port';
 import { LINK_STATUS } from '../../workflows/au-pay-link-status';
+import { bulkActionWorkflowId } from '../../workflows/workflow-ids';
 import { callApi, startTestApi, API_TOKEN } from '../support/test-api';
 import { startDevServer } from '../support/dev-server';
 import { startTestDatabase, type TestDatabase } from '../support/database';
@@ -10,6 +11,7 @@ import { AU_API_KEY, AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../s
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { startWorkerProcess } from '../support/worker-process';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 
 /**
  * Bulk actions through the real API, the Temporal dev server, PostgreSQL, the sandbox and the worker's own entry point
@@ -133,6 +135,7 @@ describe('refusals', () => {
     expect(res.status).toBe(202);
     const b = await finished(res.body.id);
     expect(b).toMatchObject({ status: 'completed', total: 6, done: 6, applied: 3, refused: 2, notFound: 1, operator: { id: operator.body.id, name: 'tanaka-bulk' } });
+    await recordHistory(env.client.workflow.getHandle(bulkActionWorkflowId(SHOP_ID, res.body.id)), 'bulk-action-applied-refused-not-found');
     expect(b.orders).toEqual([
       { orderId: 'REF-E1', outcome: 'applied', reason: null },
       { orderId: 'KEY-1', outcome: 'refused', reason: `finished: ${LINK_STATUS.completed}` },
@@ -235,6 +238,7 @@ describe('input', () => {
     expect(again).toEqual({ status: 200, body: first.body });
     expect((await send({ ...body, orderIds: ['NOPE-8'] }, 'retry-1')).status).toBe(409);
     expect(await finished(first.body.id)).toMatchObject({ status: 'completed', notFound: 1 });
+    await recordHistory(env.client.workflow.getHandle(bulkActionWorkflowId(SHOP_ID, first.body.id)), 'bulk-action-not-found');
   });
 
   test('10,000 order ids of 64 characters fit in one request', async () => {

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createRenkeiWorker } from '../../workers/create-worker';
 import { ensureOrderOutDispatcher } from '../../workers/order-out-dispatcher';
+import { ORDER_OUT_DISPATCHER_WORKFLOW_ID } from '../../workflows/workflow-ids';
 import type { AccountStore } from '../../db/provider-accounts';
 import { ORDER_OUT_FAILED_SUBJECT } from '../../mail/order-out-mails';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
@@ -13,6 +14,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { workflowBundle } from '../support/workflow-bundle';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 
 /**
  * Order data OUT end to end on the Temporal dev server: an Amazon Pay authorization writes its outbox row, the
@@ -77,6 +79,8 @@ test('an authorization goes out to the external system, signed, with the values 
   const [got] = sandbox.externalSystem.receiver.list({ orderId: 'OUT-INT-1' });
   expect(got).toMatchObject({ signature: 'valid', duplicate: false, event: 'amazon-pay.authorized' });
   expect((got!.body as { order: Record<string, unknown> }).order).toMatchObject({ paymentStatus: '審査完了' });
+  // open: its polling activity running, as it always is
+  await recordHistory(env.client.workflow.getHandle(ORDER_OUT_DISPATCHER_WORKFLOW_ID), 'order-out-dispatcher-polling');
 });
 
 test('a refused delivery is failed and mailed; one API call redelivers it; a second is refused with the reason', async () => {

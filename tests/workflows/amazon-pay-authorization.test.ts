@@ -10,6 +10,7 @@ import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { getCancelRecord, putPaymentMethodSetting } from '../../db/order-cancel';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import type { TestDatabase } from '../support/database';
@@ -100,6 +101,7 @@ test('an IPN lost: the hourly check finds the result', async () => {
   const handle = await start(req);
   const chargeId = await chargeIdOf(handle);
   await env.sleep('3 hours');
+  await recordHistory(handle, 'amazon-pay-authorization-waiting-for-review'); // open: still checking every hour
   await resolve(chargeId, 'Authorized'); // no IPN follows
   expect((await handle.result()).paymentStatus).toBe('審査完了');
 });
@@ -111,6 +113,7 @@ test('duplicate IPNs: one result, one order data OUT, one review row', async () 
   await resolve(chargeId, 'Authorized');
   for (let i = 0; i < 3; i++) await handle.signal(chargeNotifiedSignal, { chargeId });
   await handle.result();
+  await recordHistory(handle, 'amazon-pay-authorization-approved-duplicate-ipns');
   expect(await listOutbox(db.pool, SHOP_ID, req.orderId)).toHaveLength(1);
   expect(await reviewRows(req.orderId)).toHaveLength(1);
 });
@@ -228,6 +231,7 @@ test('an unexpected Captured (captured in Seller Central meanwhile) goes to the 
   sandbox.sink.clear();
   const report = await env.client.workflow.execute(amazonPayReviewReportWorkflow, { workflowId: `report-${n}`, taskQueue, args: [SHOP_ID] });
   expect(report).toEqual({ ok: 1, errors: 1 });
+  await recordHistory(env.client.workflow.getHandle(`report-${n}`), 'amazon-pay-review-report-ok-and-error');
   const [mail] = sandbox.sink.messages();
   expect(mail!.subject).toBe(AMAZON_PAY_SUBJECTS.reviewReport);
   expect(mail!.text).toContain('OKList: 1件');

@@ -11,6 +11,7 @@ import { mintChargePermission } from '../support/amazon-pay-fixtures';
 import type { TestDatabase } from '../support/database';
 import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { recordHistory } from '../support/record-history';
 import type { AmazonPayClient } from '../../amazon-pay/client-types';
 
 /**
@@ -59,7 +60,9 @@ test('captured in Seller Central after 審査完了: read, recorded, then one or
   const { req, chargeId } = await reviewedOrder();
   await client.captureCharge(chargeId, { captureAmount: { amount: '12800', currencyCode: 'JPY' } }, `sellercentral-${req.orderId}`);
 
-  const result = await (await ipn(req, chargeId)).result();
+  const handle = await ipn(req, chargeId);
+  const result = await handle.result();
+  await recordHistory(handle, 'amazon-pay-charge-state-captured');
 
   expect(result).toMatchObject({ looks: 1, state: 'Captured', recorded: 1 });
   const order = await getAmazonPayOrder(db.pool, SHOP_ID, req.orderId);

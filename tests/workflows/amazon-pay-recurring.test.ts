@@ -12,6 +12,7 @@ import { amazonPayRecurringWorkflowId } from '../../workflows/workflow-ids';
 import { SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { recordHistory } from '../support/record-history';
 
 /** The recurring parent (定期親受注) for years, in seconds, against the Amazon Pay sandbox whose clock follows the server. */
 let rig: TimeSkippingRig;
@@ -80,6 +81,7 @@ test('three years of monthly children in seconds: each charged once, the expiry 
   const description = await handle.describe();
   expect(description.runId).not.toBe(handle.firstExecutionRunId);
   expect((await handle.fetchHistory()).events!.length).toBeLessThan(250);
+  await recordHistory(handle, 'amazon-pay-recurring-after-continue-as-new'); // open: a later run, waiting for its next child
 
   const closed = await handle.executeUpdate(closeParentUpdate, { args: ['会員退会'] });
   expect(closed.status).toBe('closed');
@@ -96,6 +98,7 @@ test('charges stop (PaymentMethodInvalid, never fixed): warned before, expired 1
   await env.sleep('500 days');
   const result = await handle.result();
   expect(result.status).toBe('expired');
+  await recordHistory(handle, 'amazon-pay-recurring-expired-after-continue-as-new');
   const kids = await children(input);
   expect(kids.filter((k) => k.outcome === 'charged')).toHaveLength(2);
   expect(kids.filter((k) => k.outcome === 'paused').length).toBeGreaterThanOrEqual(11);
@@ -110,6 +113,7 @@ test('PaymentMethodInvalid pauses the parent; Chargeable again resumes it', asyn
   await handle.signal(chargePermissionNotifiedSignal);
   await env.sleep('7 days'); // child 2 is due while paused
   expect((await handle.query(recurringStateQuery)).status).toBe('paused');
+  await recordHistory(handle, 'amazon-pay-recurring-paused');
   await setPermission(input.chargePermissionId, 'Chargeable');
   await handle.signal(chargePermissionNotifiedSignal);
   await env.sleep('7 days'); // child 3
@@ -187,6 +191,7 @@ test('the shop skips a child, changes the plan (re-validated), cancels an author
   ]);
   expect((await handle.executeUpdate(closeParentUpdate, { args: ['解約'] })).status).toBe('closed');
   await expect(handle.executeUpdate(skipNextChildUpdate, { args: [BY_TEST] })).rejects.toThrow();
+  await recordHistory(handle, 'amazon-pay-recurring-skipped-changed-closed');
 });
 
 test('authorize now, capture on shipment: the shipped child is captured once; a parent that captures with each charge refuses', async () => {

@@ -7,6 +7,7 @@ import { apiKeyRemindersWorkflow } from '../../workflows/api-key-reminders';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { testAccounts } from '../support/order-out-fixtures';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
+import { recordHistory } from '../support/record-history';
 
 /** The au PAY API key's 90 days (spec part B) on the time-skipping server: one reminder 14 days before, per key. */
 let rig: TimeSkippingRig;
@@ -44,6 +45,7 @@ test('a key issued today: nothing until day 76, one mail then, none the next day
   expect(await remind()).toEqual([]);
   await env.sleep('1 day');
   expect(await remind()).toEqual([SHOP_ID]);
+  await recordHistory(env.client.workflow.getHandle(`key-reminders-${run}`), 'api-key-reminders-one-mailed');
   await env.sleep('1 day');
   expect(await remind()).toEqual([]);
 

@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { auPayShipmentWorkflow } from '../../workflows/au-pay-shipment';
 import { linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from '../../workflows/au-pay-shipment-messages';
 import { LINK_STATUS, type ShipmentReport } from '../../workflows/au-pay-link-status';
+import { recordHistory } from '../support/record-history';
 import { auPayShipmentWorkflowId } from '../../workflows/workflow-ids';
 import { getAuPayOrder, LINK_STATUS_OUT_EVENT, upsertShipmentReport } from '../../db/au-pay-orders';
 import { reportPlan } from '../../api/au-pay/report-plan';
@@ -74,14 +72,10 @@ async function reReport(report: ShipmentReport) {
 }
 
 /**
- * With RECORD_AU_PAY_HISTORIES=1, keeps the chain's history (its latest run) for the replay test: the paths this
- * issue added (a reopened run, a correction in a held chain, 注文情報ステータス取得エラー) must replay after later changes.
+ * With RECORD_HISTORIES=1, keeps the chain's history (its latest run) for the replay test: the paths this issue added
+ * (a reopened run, a correction in a held chain, 注文情報ステータス取得エラー) must replay after later changes.
  */
-async function keep(name: string, r: ShipmentReport): Promise<void> {
-  if (!process.env.RECORD_AU_PAY_HISTORIES) return;
-  const history = await handleOf(r).fetchHistory();
-  writeFileSync(path.resolve(__dirname, 'histories', `au-pay-shipment-${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
-}
+const keep = (name: string, r: ShipmentReport) => recordHistory(handleOf(r), `au-pay-shipment-${name}`);
 
 async function outRows(r: ShipmentReport) {
   const { rows } = await db.pool.query<{ payload: Record<string, unknown>; dedupeKey: string }>(

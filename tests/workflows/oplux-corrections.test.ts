@@ -22,6 +22,7 @@ import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skip
 import { MODE_SHOPS, newReviewOrder, opluxTestShops, resetOpluxSandbox } from '../support/oplux-fixtures';
 import { until } from '../support/until';
 import { cancelGmoPgDeps, lateTemporal, METHODS, setUpCancelShop } from '../support/order-cancel-fixtures';
+import { recordHistory } from '../support/record-history';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
 import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
@@ -130,11 +131,13 @@ test('the black flag and a corrected 目視審査 after the review ended: sent b
   const black = await actAfterEnd(order, { kind: 'black', flag: '1' });
   expect(black).toMatchObject({ accepted: true, reviewEnded: true, status: FRAUD_STATUS.ok });
   expect(await env.client.workflow.getHandle((black as { workflowId: string }).workflowId).result()).toEqual({ sent: true });
+  await recordHistory(env.client.workflow.getHandle((black as { workflowId: string }).workflowId), 'oplux-event-update-black-flag');
   expect(event(eventId!)).toMatchObject({ blacked: true, blackCustomerType: '10' });
   expect(await row(order)).toMatchObject({ blackFlag: '1', processingResult: '更新済', status: FRAUD_STATUS.ok });
 
   const corrected = await actAfterEnd(order, { kind: 'manual', result: '20', memo: '訂正' });
   await env.client.workflow.getHandle((corrected as { workflowId: string }).workflowId).result();
+  await recordHistory(env.client.workflow.getHandle((corrected as { workflowId: string }).workflowId), 'oplux-event-update-manual-corrected');
   expect(event(eventId!)).toMatchObject({ maResult: 'NG', memo: '訂正' });
   expect(await row(order)).toMatchObject({ status: FRAUD_STATUS.ng, manualResult: '20', manualMemo: '訂正' });
 

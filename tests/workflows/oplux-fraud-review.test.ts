@@ -15,6 +15,7 @@ import type { TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { MODE_SHOPS, newReviewOrder, opluxTestShops, resetOpluxSandbox } from '../support/oplux-fixtures';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 
 /**
  * The O-PLUX fraud review on the time-skipping server: its real activities against the O-PLUX sandbox (its clock
@@ -93,7 +94,9 @@ const event = (id: string) => sandbox.oplux.detector.events.get(id)!;
 
 test('OK: registered once with device, IP and items, the twelve fields stored, the order released once', async () => {
   const order = newReviewOrder();
-  const result = await (await start(order)).result();
+  const handle = await start(order);
+  const result = await handle.result();
+  await recordHistory(handle, 'oplux-fraud-review-ok');
 
   expect(result).toMatchObject({ status: FRAUD_STATUS.ok, review: 'OK', processingResult: '審査済', released: true });
   const [entry] = registrations(order.orderId);
@@ -129,6 +132,7 @@ test('HOLD, then the operator’s manual OK with a memo: sent to O-PLUX; a secon
   await waitForStatus(order, FRAUD_STATUS.awaitingManual);
   expect(await row(order)).toMatchObject({ reviewResult: 'HOLD', ruleDescription: 'NEG_ITEM: 注意が必要な商品名です', processingResult: '審査済' });
   expect(await outbox(order)).toHaveLength(1); // 制御する(NG, REVIEW, 目視NG, 目視HOLD): an auto HOLD is not held back
+  await recordHistory(handle, 'oplux-fraud-review-waiting-for-operator'); // open: HOLD, the operator not yet decided
 
   expect(await handle.executeUpdate(submitManualReviewUpdate, { args: [{ result: '10', memo: '本人確認済み' }] })).toEqual({ accepted: true, status: FRAUD_STATUS.awaitingManual });
   await waitForStatus(order, FRAUD_STATUS.ok);
@@ -139,6 +143,7 @@ test('HOLD, then the operator’s manual OK with a memo: sent to O-PLUX; a secon
   // a correction (issue 13 §2): the second result replaces the first; the release already written stays one
   expect(await handle.executeUpdate(submitManualReviewUpdate, { args: [{ result: '20' }] })).toEqual({ accepted: true, status: FRAUD_STATUS.ok });
   expect((await handle.result()).status).toBe(FRAUD_STATUS.ng);
+  await recordHistory(handle, 'oplux-fraud-review-manual-ok-then-corrected-ng');
   expect(event(eventId!)).toMatchObject({ maResult: 'NG' });
   expect(await outbox(order)).toHaveLength(1);
 });

@@ -12,6 +12,7 @@ import type { OrderCancelActivityDeps } from '../../activities/order-cancel-acti
 import type { AccountStore } from '../../db/provider-accounts';
 import { cancelGmoPgDeps, gmoAuthorize, gmoClient, newGmoOrderId, setUpCancelShop } from '../support/order-cancel-fixtures';
 import { testAccounts } from '../support/order-out-fixtures';
+import { recordHistory } from '../support/record-history';
 
 /**
  * 出荷時売上確定 on the time-skipping server: an ordinary Amazon Pay order authorized without capture is captured when
@@ -67,6 +68,7 @@ test('CaptureInitiated for 5 hours is followed until Captured: the order shows i
   await rig.sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'captureCharge', delayMs: 5 * 3600_000, chargePermissionId: req.chargePermissionId });
 
   expect(await capture(req.orderId, chargeId, 11000)).toEqual({ state: 'Captured', phase: 'succeeded', reasonCode: null, error: null });
+  await recordHistory(env.client.workflow.getHandle(orderCaptureWorkflowId(SHOP_ID, req.orderId)), 'order-capture-amazon-pay-captured');
   const charge = await rig.amazonPay.getCharge(chargeId);
   expect(charge).toMatchObject({ statusDetails: { state: 'Captured' }, captureAmount: { amount: '11000' } });
   expect(rig.sandbox.amazonPay.kit.ledger.list({ operation: 'captureCharge' }).filter((e) => e.applied && JSON.stringify(e).includes(chargeId))).toHaveLength(1);
@@ -86,6 +88,7 @@ test('a capture Declined after CaptureInitiated is recorded as Declined with its
     kind: 'pending', operation: 'captureCharge', delayMs: 2 * 3600_000, finalState: 'Declined', reasonCode: 'ProcessingFailure', chargePermissionId: req.chargePermissionId,
   });
   expect(await capture(req.orderId, chargeId)).toEqual({ state: 'Declined', phase: 'failed', reasonCode: 'ProcessingFailure', error: null });
+  await recordHistory(env.client.workflow.getHandle(orderCaptureWorkflowId(SHOP_ID, req.orderId)), 'order-capture-amazon-pay-declined');
   expect(await getAmazonPayOrder(rig.db.pool, SHOP_ID, req.orderId)).toMatchObject({ creditStatus: 'Declined', lastError: 'ProcessingFailure' });
   expect((await stateRows(req.orderId)).map((r) => r.payload.creditStatus)).toEqual(['CaptureInitiated', 'Declined']);
 

@@ -11,6 +11,7 @@ import { connectExternalSystem, testAccounts, writeOutbox } from '../support/ord
 import type { ReceivedDelivery } from '../../external-system/emulator/receiver';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 import { deliveringTo, wakeOrderOutDelivery } from '../../order-out/wake-delivery';
 import { externalSystemClients } from '../../workers/shop-clients';
 
@@ -61,6 +62,7 @@ test('three states of one order arrive in order, signed, through two failures of
   await fault({ kind: 'error', status: 503, times: 2 });
   const handle = await start(orderId);
   expect(await handle.result()).toBe(3);
+  await recordHistory(handle, 'order-out-delivery-three-states');
 
   const got = received(orderId).filter((d) => d.accepted);
   expect(got.map((d) => d.event)).toEqual(['authorized', 'captured', 'canceled']);
@@ -126,6 +128,7 @@ test('retries spent: the row fails, the shop is mailed, the next state waits; a 
   await env.sleep('1 hour'); // the backoff of 8 attempts is about 20 minutes
   await until(async () => (await handle.query(orderOutStateQuery)).heldBy !== null, 15_000, 100);
   expect(await handle.query(orderOutStateQuery)).toEqual({ delivered: 0, heldBy: first });
+  await recordHistory(handle, 'order-out-delivery-held-by-failed-row'); // open: waiting for a redelivery
 
   const rows = (await listDeliveries(rig.db.pool, SHOP_ID, { orderId, limit: 10 })).reverse();
   expect(rows.map((r) => r.status)).toEqual(['failed', 'pending']);
@@ -139,6 +142,7 @@ test('retries spent: the row fails, the shop is mailed, the next state waits; a 
   expect(await reopenFailed(rig.db.pool, SHOP_ID, first!)).toMatchObject({ status: 'pending' });
   await handle.signal(outboxWrittenSignal);
   expect(await handle.result()).toBe(2);
+  await recordHistory(handle, 'order-out-delivery-redelivered');
   expect(received(orderId).filter((d) => d.accepted).map((d) => d.event)).toEqual(['authorized', 'canceled']);
 });
 

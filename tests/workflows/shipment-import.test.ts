@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { jpy } from '../../amazon-pay/schemas';
+import { recordHistory } from '../support/record-history';
 import { applyPaymentUpdate, insertAuthorizationOrder } from '../../db/amazon-pay-orders';
 import { getOrderShipment } from '../../db/order-shipments';
 import { getShipmentImport, listRowResults } from '../../db/shipment-imports';
@@ -138,15 +137,8 @@ async function gmoAuthorized(): Promise<string> {
 
 const base = (orderId: string): JsonShipmentRow => ({ orderId, shipDate: '2026/11/20', carrier: 'yamato', trackingNumber: `1234-${String(++n).padStart(4, '0')}-01` });
 
-/**
- * With RECORD_SHIPMENT_IMPORT_HISTORIES=1, keeps the import's history (its latest run) for the replay test
- * (tests/workflows/shipment-import-replay.test.ts).
- */
-async function keep(name: string, handle: WorkflowHandle): Promise<void> {
-  if (!process.env.RECORD_SHIPMENT_IMPORT_HISTORIES) return;
-  const history = await handle.fetchHistory();
-  writeFileSync(path.resolve(__dirname, 'histories', `shipment-import-${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
-}
+/** With RECORD_HISTORIES=1, keeps the import's history (its latest run) for tests/workflows/recorded-histories-replay.test.ts. */
+const keep = (name: string, handle: WorkflowHandle) => recordHistory(handle, `shipment-import-${name}`);
 
 test('a row of each kind: au PAY, Yahoo, Amazon Pay capture, GMO-PG SALES, own store OUT, ship date only; each effect once, a second import of the same rows changes nothing', async () => {
   const ids = { au: newId('AU'), yahoo: newId('YH'), amazon: newId('AMZ'), gmo: newId('GMO'), own: newId('OWN'), dateOnly: newId('DATE') };

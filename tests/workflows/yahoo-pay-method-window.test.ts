@@ -15,6 +15,7 @@ import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skip
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type YahooTestShop } from '../support/yahoo-fixtures';
 import { until } from '../support/until';
+import { recordHistory } from '../support/record-history';
 
 /**
  * Yahoo!ショッピング's payment-method-change window on the time-skipping test server, with the real activities against
@@ -107,6 +108,7 @@ describe('the deadline from the API, across a year end and a month end (JST)', (
 
     await env.sleep('2 minutes');
     const result = await finished(order.OrderId);
+    await recordHistory(handle, 'yahoo-pay-method-window-expired-canceled');
     expect(result).toMatchObject({ status: WINDOW_STATUS.expiredCanceled, deadline: '2027-01-04T14:59:59.000Z', deadlineSource: 'api' });
     const reached = Date.parse(result.deadlineReachedAt!);
     expect(reached).toBeGreaterThanOrEqual(Date.parse('2027-01-05T00:00:00+09:00')); // 23:59:59 is still the buyer's
@@ -165,14 +167,18 @@ describe('the 8-day window', () => {
     const order = await authErrorOrder(sandbox);
     expect(order.ShipStatus).toBe('0');
     expect(await sweep()).toMatchObject({ started: 1, signalled: 0 });
+    await recordHistory(plain.workflow.getHandle(`yahoo-sweep-test-${sweeps}`), 'yahoo-window-sweep-started');
     await waitForStatus(order.OrderId, WINDOW_STATUS.waiting);
+    await recordHistory(handleOf(order.OrderId), 'yahoo-pay-method-window-waiting'); // open: the buyer has 8 days
     expect(await sweep()).toMatchObject({ started: 0, signalled: 0, skipped: 1 }); // known: no Temporal call at all
 
     await env.sleep('5 days');
     const changedAt = await syncClock();
     await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a19' });
     expect(await sweep()).toMatchObject({ signalled: 1 }); // recipe 2: SettleStatus 3 in the same deadline range
+    await recordHistory(plain.workflow.getHandle(`yahoo-sweep-test-${sweeps}`), 'yahoo-window-sweep-signalled');
     const result = await finished(order.OrderId);
+    await recordHistory(handleOf(order.OrderId), 'yahoo-pay-method-window-changed-released');
 
     expect(result).toMatchObject({ status: WINDOW_STATUS.changedReleased, deadlineReachedAt: null });
     const [release] = ourCalls(order.OrderId, 'orderShipStatusChange');
