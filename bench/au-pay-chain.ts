@@ -12,17 +12,15 @@ import { temporalSdkLogger } from '../common/temporal-logger';
 import { createActivities } from '../activities';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
-import { upsertShipmentReport } from '../db/au-pay-orders';
-import { auPayShipmentWorkflow } from '../workflows';
-import { LINK_STATUS, type ShipmentReport } from '../workflows/au-pay-link-status';
-import { auPayShipmentWorkflowId } from '../workflows/workflow-ids';
-import { activityDeps, SHOP_ID } from '../tests/support/au-pay-fixtures';
-import { startTestDatabase, type TestDatabase } from '../tests/support/database';
-import { AU_SHOP_ID, startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
+import { LINK_STATUS } from '../workflows/au-pay-link-status';
+import { activityDeps } from '../tests/support/au-pay-fixtures';
+import { startTestDatabase } from '../tests/support/database';
+import { startTestSandbox } from '../tests/support/sandbox';
 import { parseArgs, type BenchArgs } from './args';
 import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
 import { historyStats, spread } from './history-stats';
-import { runPhase, type PhaseResult } from './run-phase';
+import { runPhase } from './run-phase';
+import { chainRunner, verifyChain } from './runners/au-pay-chain';
 import { printComparison } from './comparison-table';
 
 const TASK_QUEUE = 'bench';
@@ -75,7 +73,7 @@ async function main(): Promise<number> {
     });
 
     printHeader(args, cli, worker);
-    const chain = chainRunner(env, db, sandbox);
+    const chain = chainRunner(env, db, sandbox, TASK_QUEUE);
     const baseline = (i: number) => runBaseline(env, `bench-baseline:${i}`);
 
     // Warm-up: same code paths, untimed; its ledger entries are cleared so the check below counts the measured orders only.
@@ -90,7 +88,7 @@ async function main(): Promise<number> {
     console.log(`phase A: ${args.orders} au PAY chains, ${args.concurrency} in flight ...`);
     const a = await runPhase(args.orders, args.concurrency, chain.run(reports));
     const rssAfterA = process.memoryUsage().rss;
-    const problems = await verifyChain(a, reports, db, sandbox);
+    const problems = await verifyChain(a.results.map((r) => r.result), reports, db, sandbox);
     if (problems.length) return fail(problems);
     console.log(`phase A verified: ${args.orders}/${args.orders} ${LINK_STATUS.completed}; ledger ${args.orders} applied updateTradeInfoProc + ${args.orders} applied updateTradeStsProc, nothing else`);
 
@@ -115,61 +113,9 @@ async function main(): Promise<number> {
   }
 }
 
-/** Trades at the market and stored shipment reports for `n` orders, and the function that runs one chain. */
-function chainRunner(env: TestWorkflowEnvironment, db: TestDatabase, sandbox: TestSandbox) {
-  return {
-    async prepare(tag: string, n: number): Promise<ShipmentReport[]> {
-      const reports = Array.from({ length: n }, (_, i): ShipmentReport => {
-        // Straight into the emulator rather than over its control API: setup is not what is measured.
-        const { orderId: auPayOrderId } = sandbox.auPay.market.createTrade({ shopId: AU_SHOP_ID });
-        return {
-          shopId: SHOP_ID, orderId: `BENCH-${tag}-${i}`, auPayOrderId, managementClass: '通常',
-          shipDate: '2026-11-20', carrier: '1', trackingNumber: `T-${auPayOrderId}`,
-        };
-      });
-      await runPhase(n, 10, (i) => upsertShipmentReport(db.pool, reports[i]!)); // the pool's size
-      return reports;
-    },
-    run: (reports: ShipmentReport[]) => async (i: number) => {
-      const report = reports[i]!;
-      const handle = await env.client.workflow.start(auPayShipmentWorkflow, {
-        workflowId: auPayShipmentWorkflowId(report.shopId, report.orderId), taskQueue: TASK_QUEUE, args: [report],
-      });
-      return { handle, result: await handle.result() };
-    },
-  };
-}
-
 async function runBaseline(env: TestWorkflowEnvironment, workflowId: string) {
   const handle = await env.client.workflow.start(baselineWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [BASELINE_STEPS] });
   return { handle, result: await handle.result() };
-}
-
-/** Every chain completed, and the market and the database saw each order's two changes exactly once. */
-async function verifyChain(
-  a: PhaseResult<{ result: { status: string; lastError: string | null } }>, reports: ShipmentReport[], db: TestDatabase, sandbox: TestSandbox,
-): Promise<string[]> {
-  const problems: string[] = [];
-  const n = reports.length;
-  const notDone = a.results.map((r, i) => ({ r: r.result, i })).filter(({ r }) => r.status !== LINK_STATUS.completed);
-  if (notDone.length) {
-    problems.push(`${notDone.length}/${n} workflows ended at another status, e.g. ${reports[notDone[0]!.i]!.orderId}: ${JSON.stringify(notDone[0]!.r)}`);
-  }
-  const ledger = sandbox.auPay.kit.ledger.list();
-  const ids = new Set(reports.map((r) => r.auPayOrderId));
-  for (const operation of ['updateTradeInfoProc', 'updateTradeStsProc']) {
-    const applied = ledger.filter((e) => e.operation === operation && e.applied);
-    const orders = new Set(applied.map((e) => e.orderId));
-    if (applied.length !== n || orders.size !== n || [...orders].some((id) => !ids.has(id))) {
-      problems.push(`ledger: ${applied.length} applied ${operation} on ${orders.size} orders, expected exactly ${n} on the ${n} bench orders`);
-    }
-  }
-  if (ledger.length !== 2 * n) problems.push(`ledger: ${ledger.length} entries in all, expected ${2 * n}`);
-  const { rows } = await db.pool.query<{ count: string }>(
-    `SELECT count(*) FROM au_pay_orders WHERE shop_id = $1 AND order_id LIKE 'BENCH-A-%' AND link_status = $2`, [SHOP_ID, LINK_STATUS.completed],
-  );
-  if (Number(rows[0]!.count) !== n) problems.push(`database: ${rows[0]!.count}/${n} orders stored as ${LINK_STATUS.completed}`);
-  return problems;
 }
 
 function fail(problems: string[]): number {

@@ -13,18 +13,17 @@ import { temporalSdkLogger } from '../common/temporal-logger';
 import { createActivities } from '../activities';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { temporalCliPath } from '../common/temporal-binaries';
-import { opluxFraudReviewWorkflow } from '../workflows/oplux-fraud-review';
-import type { FraudReviewOrder, FraudReviewState } from '../workflows/oplux-fraud-review-messages';
+import type { FraudReviewOrder } from '../workflows/oplux-fraud-review-messages';
 import { FRAUD_STATUS } from '../workflows/oplux-review-rules';
-import { opluxFraudReviewWorkflowId } from '../workflows/workflow-ids';
 import { activityDeps } from '../tests/support/au-pay-fixtures';
 import { startTestDatabase } from '../tests/support/database';
 import { startTestSandbox } from '../tests/support/sandbox';
-import { newReviewOrder, opluxTestShops, registerOpluxMerchant } from '../tests/support/oplux-fixtures';
+import { opluxTestShops, registerOpluxMerchant } from '../tests/support/oplux-fixtures';
 import { parseIntFlags } from './args';
 import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
 import { historyStats, spread } from './history-stats';
-import { runPhase, type PhaseResult } from './run-phase';
+import { runPhase } from './run-phase';
+import { reviewOrders, runReview, verifyReviews } from './runners/oplux-review';
 import { printComparison } from './comparison-table';
 
 const TASK_QUEUE = 'bench-oplux';
@@ -73,19 +72,12 @@ async function main(): Promise<number> {
     });
     printHeader(args, cli, worker);
 
-    const review = (orders: FraudReviewOrder[]) => async (i: number) => {
-      const order = orders[i]!;
-      // keepOpenFor 0: the workflow ends when the order is released (production keeps it open 90 days for the black flag)
-      const handle = await env.client.workflow.start(opluxFraudReviewWorkflow, {
-        workflowId: opluxFraudReviewWorkflowId(order.shopId, order.orderId), taskQueue: TASK_QUEUE, args: [order, { keepOpenFor: 0 }],
-      });
-      return { handle, result: await handle.result() };
-    };
+    const review = (orders: FraudReviewOrder[]) => (i: number) => runReview(env, TASK_QUEUE, orders[i]!);
     const baseline = (tag: string) => async (i: number) => {
       const handle = await env.client.workflow.start(baselineWorkflow, { workflowId: `bench-oplux-${tag}:${i}`, taskQueue: TASK_QUEUE, args: [BASELINE_STEPS] });
       return { handle, result: await handle.result() };
     };
-    const orders = (tag: string, n: number) => Array.from({ length: n }, (_, i) => newReviewOrder({ orderId: `BENCH-${tag}-${i}` }));
+    const orders = reviewOrders;
 
     const warm = await runPhase(WARMUP, args.concurrency, review(orders('W', WARMUP)));
     await runPhase(WARMUP, args.concurrency, baseline('warmup'));
@@ -97,7 +89,7 @@ async function main(): Promise<number> {
     console.log(`phase A: ${args.orders} fraud reviews (auto OK), ${args.concurrency} in flight ...`);
     const a = await runPhase(args.orders, args.concurrency, review(measured));
     const rssAfterA = process.memoryUsage().rss;
-    const problems = await verify(a, measured, db.pool, sandbox.oplux.kit.ledger.list());
+    const problems = await verifyReviews(a.results.map((r) => r.result), measured, db.pool, sandbox.oplux.kit.ledger.list());
     if (problems.length) return fail(problems);
     console.log(`phase A verified: ${args.orders}/${args.orders} OK; ledger ${args.orders} registrations on ${args.orders} orders; ${args.orders} order data OUT rows`);
 
@@ -116,22 +108,6 @@ async function main(): Promise<number> {
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
   }
-}
-
-async function verify(
-  a: PhaseResult<{ result: FraudReviewState }>, orders: FraudReviewOrder[], pool: import('pg').Pool,
-  ledger: Array<{ operation: string; orderId: string }>,
-): Promise<string[]> {
-  const problems: string[] = [];
-  const n = orders.length;
-  const notOk = a.results.filter((r) => r.result.status !== FRAUD_STATUS.ok || !r.result.released);
-  if (notOk.length) problems.push(`${notOk.length}/${n} reviews ended otherwise, e.g. ${JSON.stringify(notOk[0]!.result)}`);
-  const registered = ledger.filter((e) => e.operation === 'registerEvent');
-  const byOrder = new Set(registered.map((e) => e.orderId));
-  if (registered.length !== n || byOrder.size !== n) problems.push(`ledger: ${registered.length} registrations on ${byOrder.size} orders, expected exactly ${n}`);
-  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM order_outbox WHERE order_id LIKE 'BENCH-A-%' AND event = 'oplux.released'`);
-  if (Number(rows[0]!.count) !== n) problems.push(`outbox: ${rows[0]!.count} order data OUT rows, expected ${n}`);
-  return problems;
 }
 
 function fail(problems: string[]): number {

@@ -1,0 +1,46 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { runPhase, type PhaseResult } from './run-phase';
+
+/** A process's measured orders and its twin's, each as one phase made of the rounds it ran in. */
+export interface PairedPhases<I, R> {
+  inputs: I[];
+  process: PhaseResult<{ handles: WorkflowHandle[]; result: R }>;
+  twin: PhaseResult<{ handles: WorkflowHandle[]; result: number }>;
+}
+
+/**
+ * Runs `n` orders of a process and `n` of its twin in `rounds` alternating rounds (process first in even rounds, twin
+ * first in odd ones), so a noisy moment of the shared machine falls on both alike; each round's orders are prepared
+ * before it, untimed. Rates are then total orders over the summed wall time of each side's rounds.
+ */
+export async function alternatePhases<I, R>(o: {
+  n: number; rounds: number; concurrency: number;
+  prepare: (tag: string, n: number) => Promise<I[]>;
+  run: (input: I) => Promise<{ handles: WorkflowHandle[]; result: R }>;
+  twin: (round: number, i: number) => Promise<{ handles: WorkflowHandle[]; result: number }>;
+}): Promise<PairedPhases<I, R>> {
+  const inputs: I[] = [];
+  const empty = () => ({ results: [], latencies: [], wallMs: 0 });
+  const process: PairedPhases<I, R>['process'] = empty();
+  const twin: PairedPhases<I, R>['twin'] = empty();
+  const add = <T>(into: PhaseResult<T>, p: PhaseResult<T>) => {
+    into.results.push(...p.results);
+    into.latencies.push(...p.latencies);
+    into.wallMs += p.wallMs;
+  };
+  for (let r = 0; r < o.rounds; r += 1) {
+    const size = Math.floor(o.n / o.rounds) + (r < o.n % o.rounds ? 1 : 0);
+    const batch = await o.prepare(`R${r}`, size);
+    inputs.push(...batch);
+    const runProcess = async () => add(process, await runPhase(size, o.concurrency, (i) => o.run(batch[i]!)));
+    const runTwin = async () => add(twin, await runPhase(size, o.concurrency, (i) => o.twin(r, i)));
+    if (r % 2 === 0) {
+      await runProcess();
+      await runTwin();
+    } else {
+      await runTwin();
+      await runProcess();
+    }
+  }
+  return { inputs, process, twin };
+}

@@ -1,0 +1,41 @@
+import { ACTION_KINDS, type OrderCost } from './order-cost';
+import { percentile, type PhaseResult } from './run-phase';
+
+/** One process's row: its figures against its twin's from the same run. */
+export interface ProcessRow {
+  name: string;
+  twinSteps: number;
+  process: PhaseResult<unknown>;
+  twin: PhaseResult<unknown>;
+  cost: OrderCost;
+  twinCost: OrderCost;
+  why: string;
+}
+
+const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
+const HEAD = ['process', 'orders/s', 'twin/s', 'ratio', 'p50 ms', 'p99 ms', 'twin p50/p99', 'actions (twin)', ...ACTION_KINDS, 'events (twin)', 'bytes (twin)'];
+
+function cells(r: ProcessRow): string[] {
+  const ratio = rate(r.process) / rate(r.twin);
+  const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  return [
+    r.name, rate(r.process).toFixed(1), rate(r.twin).toFixed(1), `${ratio.toFixed(2)}${ratio < 0.85 ? ' *' : ''}`,
+    percentile(r.process.latencies, 50).toFixed(0), percentile(r.process.latencies, 99).toFixed(0),
+    `${percentile(r.twin.latencies, 50).toFixed(0)}/${percentile(r.twin.latencies, 99).toFixed(0)}`,
+    `${f(r.cost.total)} (${f(r.twinCost.total)})`, ...ACTION_KINDS.map((k) => f(r.cost.actions[k])),
+    `${f(r.cost.events)} (${f(r.twinCost.events)})`, `${r.cost.bytes.toFixed(0)} (${r.twinCost.bytes.toFixed(0)})`,
+  ];
+}
+
+/** The table as aligned text, for the terminal. */
+export function textTable(rows: ProcessRow[]): string {
+  const all = [HEAD, ...rows.map(cells)];
+  const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+/** The same table in Markdown, for bench/RESULTS.md. */
+export function markdownTable(rows: ProcessRow[]): string {
+  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+  return [line(HEAD), line(HEAD.map((_, c) => (c === 0 ? '---' : '---:'))), ...rows.map((r) => line(cells(r)))].join('\n');
+}
