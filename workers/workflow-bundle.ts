@@ -21,8 +21,8 @@ export async function buildWorkflowBundle(): Promise<string> {
 /**
  * The bundle at `codePath`, rebuilt only when what it is made of changed: its key (written beside it, `<codePath>.key`)
  * hashes every source file the workflows and interceptors reach through relative imports (type-only ones too: more
- * than webpack takes, never less) and the @temporalio/workflow version. Written to a temporary file and renamed, so a
- * worker never loads a half-written bundle. Returns whether it was rebuilt.
+ * than webpack takes, never less), the @temporalio/workflow version and this file (the bundler's options). Written to
+ * a temporary file and renamed, so a worker never loads a half-written bundle. Returns whether it was rebuilt.
  */
 export async function ensureWorkflowBundle(codePath: string): Promise<{ rebuilt: boolean; key: string }> {
   const key = workflowSourcesKey();
@@ -42,6 +42,8 @@ export function workflowSourcesKey(): string {
   const hash = createHash('sha256');
   hash.update(`@temporalio/workflow ${(JSON.parse(readFileSync(require.resolve('@temporalio/workflow/package.json'), 'utf8')) as { version: string }).version}\n`);
   hash.update(`interceptors ${WORKFLOW_INTERCEPTOR_MODULES.map((m) => path.relative(__dirname, m)).join(',')}\n`);
+  // this file too: a change of the bundler's options rebuilds
+  hash.update(readFileSync(__filename));
   for (const file of reachableSources([WORKFLOWS, ...WORKFLOW_INTERCEPTOR_MODULES])) {
     hash.update(`${path.relative(__dirname, file)}\n`);
     hash.update(readFileSync(file));
