@@ -145,11 +145,11 @@ function stepLine(s: StepFigures): string {
 }
 
 function table(steps: StepFigures[]): string {
-  const head = ['rate/s', 'IPNs', 'seen p50', 'seen p99', 'written p50', 'written p99', '/health p50', '/health p99', 'p50/health', 'p99/health', 'done/s', 'missed', 'send lag'];
+  const head = ['rate/s', 'IPNs', 'seen p50', 'seen p99', 'written p50', 'written p99', '/health p50', '/health p99', 'p50/health', 'p99/health', 'done/s', 'rows missed', '/health errors', 'send lag'];
   const rows = steps.map((s) => {
     const ratio = (q: number) => (s.seen.length && s.health.length ? `${(percentile(s.seen, q) / percentile(s.health, q)).toFixed(1)}x` : 'n/a');
     return [String(s.rate), String(s.ipns), p(s.seen, 50), p(s.seen, 99), p(s.written, 50), p(s.written, 99), p(s.health, 50), p(s.health, 99),
-      ratio(50), ratio(99), s.achieved.toFixed(1), String(s.missed + s.healthErrors), s.maxSendLagMs.toFixed(0)];
+      ratio(50), ratio(99), s.achieved.toFixed(1), String(s.missed), String(s.healthErrors), s.maxSendLagMs.toFixed(0)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
