@@ -40,4 +40,5 @@ USER node
 # it would bundle dist/workflows/index.js at each start (seconds, and webpack's memory).
 ENV WORKER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 # The api service overrides this with: node dist/api/main.js
-CMD ["node", "dist/workers/main.js"]
+# V8's heap capped at 1 GiB: garbage is collected before the RSS climbs (npm run bench:open-workflows, README)
+CMD ["node", "--max-old-space-size=1024", "dist/workers/main.js"]

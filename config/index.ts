@@ -55,12 +55,15 @@ export const workerMetricsShape = {
 };
 
 /**
- * Workflows the worker keeps in memory between tasks (each about 1.6 MB here): the SDK's default follows the heap limit
+ * Workflows the worker keeps in memory between tasks: each about 1.4 MiB (npm run bench:open-workflows: every cached
+ * workflow holds its own copy of every module the workflow bundle evaluates). The SDK's default follows the heap limit
  * (about 2,300 on a 4 GiB heap), so a 2,000-row import's open order data OUT deliveries took the worker to 4.5 GiB.
- * An evicted workflow is replayed from its history at its next task: slower, never wrong.
+ * 250, not 500: 500 cached windows peaked at 1.5 GiB while settling (100: 0.8 GiB, 1.5x the settle time, as evicted
+ * workflows replay); 250 keeps the cache near 350 MiB, and with the worker's heap capped at 1 GiB (npm start, the
+ * image) 1,200 open windows peaked at 888 MiB. An evicted workflow replays from its history: slower, never wrong.
  */
 export const workerCacheShape = {
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   /** A prebuilt workflow bundle (workers/workflow-bundle.ts; npm start and the image set it): no webpack at start. */
   WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 };

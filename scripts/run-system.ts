@@ -169,7 +169,8 @@ async function main() {
     step(`workflow bundle ${path.relative(ROOT, bundlePath)} (${bundle.rebuilt ? 'rebuilt: a workflow source changed' : 'up to date'})`);
     step('worker');
     let polling = false;
-    const workerEnv = { ...shared, WORKER_WORKFLOW_BUNDLE: process.env.WORKER_WORKFLOW_BUNDLE ?? bundlePath };
+    // V8's heap capped at 1 GiB: garbage is collected before the RSS climbs (npm run bench:open-workflows, README)
+    const workerEnv = { ...shared, WORKER_WORKFLOW_BUNDLE: process.env.WORKER_WORKFLOW_BUNDLE ?? bundlePath, NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=1024' };
     const worker = watch(() => startTsChild('worker', path.join(ROOT, 'workers/main.ts'), workerEnv, (line) => {
       if (line.includes('worker polling')) polling = true;
     }));
