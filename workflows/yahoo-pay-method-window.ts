@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep, TimeoutFailure,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, sleep, TimeoutFailure,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
@@ -72,7 +72,7 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
 
   setHandler(orderSeenSignal, (s) => {
     sightings += 1;
-    if (s.deadline && deadlineSource === 'local') adoptDeadline(s.deadline);
+    if (s.deadline && deadlineSource === 'local' && adoptDeadline(s.deadline)) wake = true; // the timer is recomputed
     // an order still in its window is no news; SettleStatus 3 or the flag gone off is: read it
     if (!(s.settleStatus === '10' && s.changePossible)) wake = true;
   });
@@ -93,12 +93,22 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
     },
   );
 
-  function adoptDeadline(apiValue: string) {
-    if (apiValue === deadline && deadlineSource === 'api') return;
+  /**
+   * A sighting that arrives while an activity runs (the opening write, a read) wakes the next wait: it is cleared when
+   * a wait ends, not when one begins. Runs started before kept the old order, where such a sighting waited for the
+   * next check.
+   */
+  function keepsWake(): boolean {
+    return patched('yahoo-window-wake-kept');
+  }
+
+  /** Whether the deadline changed. A read's adoption needs no wake: every wait recomputes its timer from `deadline`. */
+  function adoptDeadline(apiValue: string): boolean {
+    if (apiValue === deadline && deadlineSource === 'api') return false;
     deadline = apiValue;
     deadlineSource = 'api';
-    wake = true; // the timer is recomputed
     show();
+    return true;
   }
 
   /** The Web UI lists windows by status and deadline. */
@@ -125,9 +135,10 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   async function ask(p: PendingDecision): Promise<DecisionInput | 'canceled'> {
     if (!decided) pending = p;
     while (!decided) {
-      wake = false;
+      if (!keepsWake()) wake = false;
       // daily at most: an operator may take weeks, and each check adds to the history
       await condition(() => decided !== undefined || wake, Math.max(checkEveryMs, 86_400_000));
+      wake = false;
       if (decided) break;
       view = (await readQuietly()) ?? view;
       if (view && windowOutcome(view) === 'canceled') {
@@ -232,8 +243,9 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   while (!view || windowOutcome(view) === 'open') {
     const left = closesAt() - Date.now();
     if (left <= 0) break;
-    wake = false;
+    if (!keepsWake()) wake = false;
     await condition(() => wake, Math.max(1, Math.min(nextCheck - Date.now(), left)));
+    wake = false;
     if (Date.now() >= nextCheck) nextCheck = Date.now() + checkEveryMs;
     view = (await readQuietly()) ?? view;
   }

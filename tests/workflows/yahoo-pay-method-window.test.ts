@@ -2,7 +2,7 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { yahooPayMethodWindowWorkflow } from '../../workflows/yahoo-pay-method-window';
 import { yahooWindowSweepWorkflow } from '../../workflows/yahoo-window-sweep';
-import { windowDecisionUpdate, windowStateQuery } from '../../workflows/yahoo-pay-method-window-messages';
+import { orderSeenSignal, windowDecisionUpdate, windowStateQuery } from '../../workflows/yahoo-pay-method-window-messages';
 import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
 import { getWindow } from '../../db/yahoo-orders';
@@ -30,6 +30,8 @@ let shop: YahooTestShop;
 /** A client whose result() does not unlock time skipping: the server's time moves only by env.sleep here. */
 let plain: Client;
 const taskQueue = 'yahoo-window-test';
+/** While set, the next orderInfo answer waits for `release` after Yahoo gave it (a sighting can arrive during the read). */
+let heldAnswer: { answered: () => void; release: Promise<void> } | undefined;
 
 beforeAll(async () => {
   rig = await startTimeSkippingRig(taskQueue, {
@@ -40,6 +42,19 @@ beforeAll(async () => {
   });
   ({ env, db, sandbox } = rig);
   plain = new Client({ connection: env.connection });
+  // the shop's real client, whose orderInfo answer can be held once Yahoo has given it
+  const real = shop.shop.client;
+  shop.shop.client = Object.assign(Object.create(real) as typeof real, {
+    async orderInfo(orderId: string, fields: string[]) {
+      const answer = await real.orderInfo(orderId, fields);
+      const hold = heldAnswer;
+      if (hold) {
+        hold.answered();
+        await hold.release;
+      }
+      return answer;
+    },
+  });
 }, 60_000);
 afterAll(() => rig?.stop());
 
@@ -212,6 +227,28 @@ describe('the 8-day window', () => {
     expect(result.status).toBe(WINDOW_STATUS.changedReleased);
     expect((await handleOf(order.OrderId).query(windowStateQuery)).sightings).toBe(0);
     expect((await handleOf(order.OrderId).query(windowStateQuery)).checks).toBe(before + 1);
+    expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ ShipStatus: '1' });
+  });
+
+  test('a sighting that arrives while the window reads the order wakes the next wait: released at once, not at the next check', async () => {
+    await syncClock();
+    const order = await authErrorOrder(sandbox);
+    let answered!: () => void;
+    const readAnswered = new Promise<void>((resolve) => (answered = resolve));
+    let release!: () => void;
+    heldAnswer = { answered, release: new Promise<void>((resolve) => (release = resolve)) };
+    // started without a sighting: the window reads the order first, and Yahoo's answer (still open) is held
+    await plain.workflow.start(yahooPayMethodWindowWorkflow, { workflowId: workflowId(order.OrderId), taskQueue, args: [{ shopId: SHOP_ID, orderId: order.OrderId }] });
+    await readAnswered;
+    heldAnswer = undefined;
+    await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a1' });
+    await handleOf(order.OrderId).signal(orderSeenSignal, { settleStatus: '3', changePossible: false, deadline: null, recipe: 2 });
+    release(); // the read completes after the sighting: both reach the workflow in one task, the sighting's handler first
+
+    // no clock moves here (the next check is hours away): only the sighting can make the window read again
+    await until(async () => (await handleOf(order.OrderId).query(windowStateQuery)).status === WINDOW_STATUS.changedReleased, 30_000, 100);
+    expect(await handleOf(order.OrderId).query(windowStateQuery)).toMatchObject({ sightings: 1, checks: 2 });
+    await recordHistory(handleOf(order.OrderId), 'yahoo-pay-method-window-woken-during-read');
     expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ ShipStatus: '1' });
   });
 
