@@ -12,7 +12,9 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, onLine?: (line:
   let polling = false;
   // its /metrics and the Temporal SDK's exporter on free ports, unless the test chose them
   const ports = { WORKER_METRICS_PORT: String(await freePort()), TEMPORAL_SDK_METRICS_PORT: String(await freePort()) };
-  const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...ports, ...env }, (line) => {
+  // the run's prebuilt bundle (global-setup) when there is one: no webpack at each worker start
+  const bundle = process.env.RENKEI_TEST_WORKFLOW_BUNDLE ? { WORKER_WORKFLOW_BUNDLE: process.env.RENKEI_TEST_WORKFLOW_BUNDLE } : {};
+  const child = startTsChild('worker', path.resolve(__dirname, '../../workers/main.ts'), { ...process.env, ...bundle, ...ports, ...env }, (line) => {
     if (line.includes('worker polling')) polling = true;
     onLine?.(line);
   });
