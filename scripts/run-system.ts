@@ -166,7 +166,7 @@ async function main() {
     // bundled here, and again only when a workflow source changed: the worker (and each restart of it) loads the file
     const bundlePath = path.join(env.DATA_DIR, 'workflow-bundle.js');
     const bundle = await ensureWorkflowBundle(bundlePath);
-    step(`workflow bundle ${path.relative(ROOT, bundlePath)} (${bundle.rebuilt ? 'rebuilt: a workflow source changed' : 'up to date'})`);
+    step(`workflow bundle ${path.relative(ROOT, bundlePath)} (${bundle.rebuilt ? 'built: new, or a workflow source changed' : 'up to date'})`);
     step('worker');
     let polling = false;
     // V8's heap capped at 1 GiB: garbage is collected before the RSS climbs (npm run bench:open-workflows, README)
