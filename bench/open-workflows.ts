@@ -1,5 +1,5 @@
 /**
- * `npm run bench:open-workflows [-- --workflows N] [-- --caches 100,500,500:heap512] [-- --quick]`: N long-lived
+ * `npm run bench:open-workflows [-- --workflows N] [-- --caches 100,250:heap1024] [-- --quick]`: N long-lived
  * workflows held open by the real worker process (workers/main.ts), once per configuration: a workflow cache size
  * (WORKER_MAX_CACHED_WORKFLOWS) and optionally a V8 old-space limit for the worker (`:heapMB`, --max-old-space-size),
  * on one dev server (in memory), database (PGlite) and sandbox in this process. The workflows are Yahoo
@@ -10,8 +10,9 @@
  *     moment the cache is full, at N open, and 10 s later; the slope after the cache is full (MiB per 1,000 more);
  *  2. settle all N: the buyer cancels each order at Yahoo, a sweep-like signal wakes its window, which reads the order
  *     and closes (one read, one write; an evicted window replays its history first): the time, and the peak RSS (VmHWM).
- * Default N 10,000 and 100, 500, 2000, 500:heap512; --quick: N 1,000 and 100, 500, 500:heap512. Nothing is asserted
- * on time; the run fails (exit 1) when a window did not open or settle.
+ * Default N 10,000 and 100, 250, 500, 250:heap1024 (the last is what npm start and the image run; without `:heap`
+ * V8's default limit); --quick: N 1,000 and 100, 250:heap1024. Nothing is asserted on time; the run fails (exit 1)
+ * when a window did not open or settle.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +36,7 @@ import { runBench, type Cleanups } from './bench-main';
 import { holdBackChildLines } from './hold-child-lines';
 import { runPhase } from './run-phase';
 
-const USAGE = 'usage: npm run bench:open-workflows -- [--workflows N] [--caches A[:heapMB],B,...] [--quick]   (defaults 10000 and 100,500,2000,500:heap512; --quick 1000 and 100,500,500:heap512)';
+const USAGE = 'usage: npm run bench:open-workflows -- [--workflows N] [--caches A[:heapMB],B,...] [--quick]   (defaults 10000 and 100,250,500,250:heap1024; --quick 1000 and 100,250:heap1024)';
 const IN_FLIGHT = 50;
 const MiB = (kb: number) => kb / 1024;
 const f0 = (x: number) => x.toFixed(0);
@@ -67,7 +68,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     const quick = argv.includes('--quick');
     const at = argv.findIndex((a) => a === '--caches' || a.startsWith('--caches='));
     const list = at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
-    configs = (list ? list.split(',') : quick ? ['100', '500', '500:heap512'] : ['100', '500', '2000', '500:heap512']).map((c) => {
+    configs = (list ? list.split(',') : quick ? ['100', '250:heap1024'] : ['100', '250', '500', '250:heap1024']).map((c) => {
       const [cache, heap] = c.split(':heap').map(Number) as [number, number | undefined];
       if (!Number.isInteger(cache) || cache < 1 || (heap !== undefined && !(heap >= 64))) throw new Error(USAGE);
       return { cache, heapMb: heap, label: heap ? `${cache}, heap ${heap} MiB` : String(cache) };
