@@ -4,27 +4,16 @@
  * order's order_outbox row. Timed from the control-plane call to the poll that first sees the row, against a plain
  * HTTP round trip on this machine in this run.
  */
-import type { Server } from 'node:http';
-import express from 'express';
 import type { Pool } from 'pg';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AuthorizationResult } from '../workflows/amazon-pay-authorization';
 import { PAYMENT_STATUS } from '../workflows/amazon-pay-review';
 import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
-import { createSnsVerifier, hostPatternPolicy } from '../amazon-pay/sns/sns-verifier';
-import { createApiApp } from '../api/app';
-import { registerSearchAttributes } from '../workers/register-search-attributes';
-import { temporalCliPath } from '../common/temporal-binaries';
-import { createPool } from '../db/pool';
-import { createRenkeiWorker } from '../workers/create-worker';
-import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
-import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
-import { startTestDatabase } from '../tests/support/database';
-import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
-import { SANDBOX_IPN_ACCOUNT } from '../tests/support/test-api';
+import { SHOP_ID } from '../tests/support/au-pay-fixtures';
+import type { TestSandbox } from '../tests/support/sandbox';
 import { harvestDeliveries, type DeliverySummary } from './ipn-deliveries';
+import { startIpnRig, WARMUP, type PreparedOrder } from './ipn-rig';
 import { percentile, runPhase, type PhaseResult } from './run-phase';
-import { SetPoller } from './set-poller';
 
 export interface IpnLatencyOptions {
   ipns: number;
@@ -32,15 +21,10 @@ export interface IpnLatencyOptions {
   workflowBundle: { code: string };
 }
 
-const API_TOKEN = 'bench-api-token-0123456789abcdef';
-const TASK_QUEUE = 'bench-amazon-pay';
-/** Orders taken through the whole path first, untimed; and as many baseline round trips. */
-const WARMUP = 20;
 /** One query for the whole in-flight set, this often. */
 const POLL_MS = 5;
 /** An order whose row has not appeared by then counts as failed (the workflow's own check is an hour away). */
 const OUTBOX_TIMEOUT_MS = 30_000;
-const CHARGE_TIMEOUT_MS = 60_000;
 
 interface Latency {
   /** t0 → the poll that saw the row */
@@ -49,105 +33,20 @@ interface Latency {
   written: number;
 }
 
-interface Order {
-  orderId: string;
-  chargeId: string;
-}
-
 export async function ipnLatencyBench(o: IpnLatencyOptions): Promise<string[]> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const later = (f: () => Promise<unknown>) => cleanups.push(f);
+  // The API as is (nothing timed around it); a longer quiet wait after each preparation.
+  const rig = await startIpnRig({ workflowBundle: o.workflowBundle, pollMs: POLL_MS, timeApi: false, settleMs: 2000 });
   try {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
+    const { sandbox, outbox, get, apiUrl: api, plainUrl } = rig;
+    const prepare = (tag: string, n: number) => rig.prepare(tag, n, o.concurrency, (done) => {
+      if (n >= 100 && (done % 100 === 0 || done === n)) console.log(`  prepared ${done}/${n}`);
     });
-    later(() => env.teardown());
-    await registerSearchAttributes(env.connection, 'default');
-    const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-    later(() => db.stop());
-    later(() => sandbox.stop());
-    // Like production, the API and the worker each have their own pool; the bench's observer has a third, of one.
-    const apiPool = createPool(db.url);
-    const observerPool = createPool(db.url, 1);
-    later(() => Promise.all([apiPool.end(), observerPool.end()]));
-
-    const amazonPay = amazonPayTestClient(sandbox);
-    const app = createApiApp({
-      temporal: env.client, db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
-      ipnVerifier: createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }),
-      amazonPayIpnAccount: async () => SANDBOX_IPN_ACCOUNT,
-    });
-    const apiServer = await listen(app);
-    later(() => close(apiServer));
-    const api = urlOf(apiServer);
-    sandbox.amazonPayIpn.configure({ targetUrl: `${api}/shops/${SHOP_ID}/amazon-pay/ipn` });
-
-    // The baseline: a trivial route on a fresh server, same process, same loopback, same client.
-    const plain = express();
-    plain.get('/ping', (_req, res) => void res.json({ ok: true }));
-    const plainServer = await listen(plain);
-    later(() => close(plainServer));
-    const plainUrl = `${urlOf(plainServer)}/ping`;
-
-    const worker = await createRenkeiWorker({
-      connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
-      deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPay, notifyEmail: NOTIFY_EMAIL } : undefined) },
-    });
-    const running = worker.run();
-    later(async () => {
-      worker.shutdown();
-      await running;
-    });
-
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${api}${path}`, {
-        method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as unknown;
-    };
-    const get = async (url: string) => {
-      const res = await fetch(url);
-      await res.text();
-      if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-    };
-    const chargeIds = new SetPoller<string>((keys) => keyed(observerPool,
-      `SELECT order_id AS key, charge_id AS value FROM amazon_pay_orders WHERE shop_id = $1 AND order_id = ANY($2) AND charge_id IS NOT NULL`, keys), POLL_MS);
-    // The value: when the row was written (the inserting statement's now(), in epoch ms), for a figure without the polling delay.
-    const outbox = new SetPoller<string>((keys) => keyed(observerPool,
-      `SELECT order_id AS key, (extract(epoch FROM min(created_at)) * 1000)::text AS value FROM order_outbox
-        WHERE shop_id = $1 AND order_id = ANY($2) GROUP BY order_id`, keys), POLL_MS);
-
-    /** N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started. */
-    const prepare = async (tag: string, n: number): Promise<Order[]> => {
-      const orders = new Array<Order>(n);
-      let done = 0;
-      await runPhase(n, o.concurrency, async (i) => {
-        const orderId = `BENCH-${tag}-${i}`;
-        const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
-        await sandbox.control('POST', '/amazon-pay/_sandbox/outcomes', { kind: 'pending', operation: 'createCharge', chargePermissionId, delayMs: 86_400_000 });
-        await call('POST', `/shops/${SHOP_ID}/amazon-pay/authorizations`, { orderId, chargePermissionId, amountJpy: 9800 });
-        const seen = await chargeIds.waitFor(orderId, CHARGE_TIMEOUT_MS);
-        if (!seen) throw new Error(`order ${orderId}: no chargeId within ${CHARGE_TIMEOUT_MS} ms`);
-        orders[i] = { orderId, chargeId: seen.value };
-        done += 1;
-        if (n >= 100 && (done % 100 === 0 || done === n)) console.log(`  prepared ${done}/${n}`);
-      });
-      // The charges' creation IPNs (mostly before the chargeId is stored: acknowledged, ignored) must not overlap
-      // the measured part; nor the reads of the few that did wake a workflow.
-      await sandbox.amazonPayIpn.flush();
-      await new Promise((r) => setTimeout(r, 2000));
-      return orders;
-    };
     /** t0: the control-plane call; t1: the first poll that sees the order's outbox row (and, besides, the row's created_at). */
-    const resolveAll = (orders: Order[]) => runPhase(orders.length, o.concurrency, async (i): Promise<Latency | undefined> => {
-      const { orderId, chargeId } = orders[i]!;
+    const resolveAll = (orders: PreparedOrder[]) => runPhase(orders.length, o.concurrency, async (i): Promise<Latency | undefined> => {
       const t0 = performance.now();
       const t0Wall = Date.now();
-      await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${chargeId}/resolve`, { state: 'Authorized' });
-      const seen = await outbox.waitFor(orderId, OUTBOX_TIMEOUT_MS);
-      return seen && { seen: seen.seenAt - t0, written: Number(seen.value) - t0Wall };
+      const seen = await rig.resolveAndSee(orders[i]!, OUTBOX_TIMEOUT_MS);
+      return seen && { seen: seen.seenAt - t0, written: seen.writtenAt - t0Wall };
     });
 
     console.log(`preparing ${WARMUP} warm-up orders ...`);
@@ -173,20 +72,18 @@ export async function ipnLatencyBench(o: IpnLatencyOptions): Promise<string[]> {
     const base = await runPhase(o.ipns, o.concurrency, () => get(plainUrl));
     const health = await runPhase(o.ipns, o.concurrency, () => get(`${api}/health`));
 
-    const problems = await verify(env, observerPool, orders, ipn, deliveries, o.concurrency);
+    const problems = await verify(rig.env, rig.observerPool, orders, ipn, deliveries, o.concurrency);
     if (problems.length) return problems;
     printIpnResults(o, ipn as PhaseResult<Latency>, base, health, deliveries, polls, sandbox);
     return [];
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-    }
+    await rig.stop();
   }
 }
 
 /** Every row seen in time; every workflow ended 審査完了; each order stored 審査完了 with exactly one outbox row. */
 async function verify(
-  env: TestWorkflowEnvironment, pool: Pool, orders: Order[], ipn: PhaseResult<Latency | undefined>, deliveries: DeliverySummary, concurrency: number,
+  env: TestWorkflowEnvironment, pool: Pool, orders: PreparedOrder[], ipn: PhaseResult<Latency | undefined>, deliveries: DeliverySummary, concurrency: number,
 ): Promise<string[]> {
   const problems: string[] = [];
   const n = orders.length;
@@ -246,22 +143,4 @@ function printIpnResults(
   console.log(`t0 = the control-plane resolve call; seen = the first poll of order_outbox that has the row (one query for the in-flight set, ${POLL_MS} ms apart: `
     + `${polls.count} polls, one every ${polls.meanCycleMs.toFixed(1)} ms on average, the query included); written = the row's created_at`);
   console.log('plain HTTP = GET of a trivial express route on a fresh server in this process; GET /health = the API\'s own route');
-}
-
-async function keyed(pool: Pool, sql: string, keys: string[]): Promise<Map<string, string>> {
-  const { rows } = await pool.query<{ key: string; value: string }>(sql, [SHOP_ID, keys]);
-  return new Map(rows.map((r) => [r.key, r.value]));
-}
-
-function listen(app: express.Express): Promise<Server> {
-  return new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-
-const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as { port: number }).port}`;
-
-function close(s: Server): Promise<void> {
-  s.closeAllConnections();
-  return new Promise((resolve) => s.close(() => resolve()));
 }

@@ -26,6 +26,8 @@ import { SetPoller } from './set-poller';
 const API_TOKEN = 'bench-api-token-0123456789abcdef';
 const TASK_QUEUE = 'bench-amazon-pay';
 const CHARGE_TIMEOUT_MS = 60_000;
+/** Orders taken through the whole path first, untimed, by each IPN bench; and as many baseline calls. */
+export const WARMUP = 20;
 
 /** One IPN through the API, performance.now() at each point; keyed by its SNS MessageId. */
 export interface IpnTiming {
@@ -53,6 +55,8 @@ export interface IpnRig {
   /** the bench's own pool, of one: it never competes with the API's or the worker's */
   observerPool: Pool;
   apiUrl: string;
+  /** GET /ping of a trivial express route on its own server in this process: the plain HTTP baseline */
+  plainUrl: string;
   /** GET, the body read; throws on a non-2xx */
   get(url: string): Promise<void>;
   /** the order's first order_outbox row: its created_at in epoch ms, as text */
@@ -60,12 +64,28 @@ export interface IpnRig {
   ipnTimings: Map<string, IpnTiming>;
   /** signal() calls the API made, by workflow id: each one's start and return */
   signalTimings: Map<string, SignalTiming[]>;
-  /** N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started. */
-  prepare(tag: string, n: number, concurrency: number): Promise<PreparedOrder[]>;
+  /**
+   * N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started.
+   * onPrepared: after each order, with how many are ready.
+   */
+  prepare(tag: string, n: number, concurrency: number, onPrepared?: (done: number) => void): Promise<PreparedOrder[]>;
+  /** The charge resolved at the sandbox (its IPN sent), then the poll that first sees the order's outbox row, if in time. */
+  resolveAndSee(order: PreparedOrder, timeoutMs: number): Promise<{ seenAt: number; writtenAt: number } | undefined>;
   stop(): Promise<void>;
 }
 
-export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs: number }): Promise<IpnRig> {
+export interface IpnRigOptions {
+  workflowBundle: { code: string };
+  /** the outbox poller's period */
+  pollMs: number;
+  /** false: the API as is, nothing timed around it (ipnTimings and signalTimings stay empty); default true */
+  timeApi?: boolean;
+  /** the quiet wait after prepare's orders, for their creation IPNs' work to end; default 1000 */
+  settleMs?: number;
+}
+
+export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
+  const timeApi = o.timeApi ?? true;
   const cleanups: Array<() => Promise<unknown>> = [];
   const later = (f: () => Promise<unknown>) => cleanups.push(f);
   const stop = async () => {
@@ -87,9 +107,10 @@ export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs:
 
     const ipnTimings = new Map<string, IpnTiming>();
     const signalTimings = new Map<string, SignalTiming[]>();
+    const verifier = createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) });
     const app = createApiApp({
-      temporal: timedSignals(env.client, signalTimings), db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
-      ipnVerifier: timedVerifier(createSnsVerifier({ allowCertUrl: hostPatternPolicy(/^127\.0\.0\.1$/, { allowHttp: true }) }), ipnTimings),
+      temporal: timeApi ? timedSignals(env.client, signalTimings) : env.client, db: apiPool, apiToken: API_TOKEN, taskQueue: TASK_QUEUE, isKnownShop: (s) => s === SHOP_ID,
+      ipnVerifier: timeApi ? timedVerifier(verifier, ipnTimings) : verifier,
       amazonPayIpnAccount: async () => SANDBOX_IPN_ACCOUNT,
     });
     const outer = express();
@@ -103,10 +124,17 @@ export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs:
       next();
     });
     outer.use(app);
-    const apiServer = await listen(outer);
+    const apiServer = await listen(timeApi ? outer : app);
     later(() => close(apiServer));
     const apiUrl = urlOf(apiServer);
     sandbox.amazonPayIpn.configure({ targetUrl: `${apiUrl}/shops/${SHOP_ID}/amazon-pay/ipn` });
+
+    // The baseline: a trivial route on a fresh server, same process, same loopback, same client.
+    const plain = express();
+    plain.get('/ping', (_req, res) => void res.json({ ok: true }));
+    const plainServer = await listen(plain);
+    later(() => close(plainServer));
+    const plainUrl = `${urlOf(plainServer)}/ping`;
 
     const worker = await createRenkeiWorker({
       connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
@@ -132,12 +160,14 @@ export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs:
     };
     const chargeIds = new SetPoller<string>((keys) => keyed(observerPool,
       `SELECT order_id AS key, charge_id AS value FROM amazon_pay_orders WHERE shop_id = $1 AND order_id = ANY($2) AND charge_id IS NOT NULL`, keys), 20);
+    // The value: when the row was written (the inserting statement's now(), in epoch ms), for a figure without the polling delay.
     const outbox = new SetPoller<string>((keys) => keyed(observerPool,
       `SELECT order_id AS key, (extract(epoch FROM min(created_at)) * 1000)::text AS value FROM order_outbox
         WHERE shop_id = $1 AND order_id = ANY($2) GROUP BY order_id`, keys), o.pollMs);
 
-    const prepare = async (tag: string, n: number, concurrency: number): Promise<PreparedOrder[]> => {
+    const prepare = async (tag: string, n: number, concurrency: number, onPrepared?: (done: number) => void): Promise<PreparedOrder[]> => {
       const orders = new Array<PreparedOrder>(n);
+      let done = 0;
       await runPhase(n, concurrency, async (i) => {
         const orderId = `BENCH-${tag}-${i}`;
         const chargePermissionId = await mintChargePermission(sandbox, { chargePermissionType: 'OneTime', amount: 30000 });
@@ -146,13 +176,20 @@ export async function startIpnRig(o: { workflowBundle: { code: string }; pollMs:
         const seen = await chargeIds.waitFor(orderId, CHARGE_TIMEOUT_MS);
         if (!seen) throw new Error(`order ${orderId}: no chargeId within ${CHARGE_TIMEOUT_MS} ms`);
         orders[i] = { orderId, chargeId: seen.value };
+        done += 1;
+        onPrepared?.(done);
       });
       // The charges' creation IPNs (and the reads of the few that woke a workflow) must not overlap the measured part.
       await sandbox.amazonPayIpn.flush();
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, o.settleMs ?? 1000));
       return orders;
     };
-    return { env, sandbox, observerPool, apiUrl, get, outbox, ipnTimings, signalTimings, prepare, stop };
+    const resolveAndSee = async (order: PreparedOrder, timeoutMs: number) => {
+      await sandbox.control('POST', `/amazon-pay/_sandbox/charges/${order.chargeId}/resolve`, { state: 'Authorized' });
+      const seen = await outbox.waitFor(order.orderId, timeoutMs);
+      return seen && { seenAt: seen.seenAt, writtenAt: Number(seen.value) };
+    };
+    return { env, sandbox, observerPool, apiUrl, plainUrl, get, outbox, ipnTimings, signalTimings, prepare, resolveAndSee, stop };
   } catch (err) {
     await stop();
     throw err;
