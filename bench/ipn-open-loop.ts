@@ -13,7 +13,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
 import { temporalSdkLogger } from '../common/temporal-logger';
 import { parseIntFlags } from './args';
 import { ipnBreakdown, type MeasuredIpn } from './ipn-breakdown';
-import { startIpnRig, type IpnRig, type PreparedOrder } from './ipn-rig';
+import { startIpnRig, WARMUP, type IpnRig } from './ipn-rig';
 import { openLoop } from './open-loop';
 import { holdBackIpnInfoLines } from './quiet-logs';
 import { percentile, runPhase } from './run-phase';
@@ -25,7 +25,6 @@ const RAMP_RATES = [20, 30, 40, 60, 80];
 const BREAKDOWN_RATE = 10;
 const P99_LIMIT_MS = 1000;
 const PREPARE_CONCURRENCY = 20;
-const WARMUP = 20;
 const OUTBOX_TIMEOUT_MS = 20_000;
 
 interface StepFigures {
@@ -65,7 +64,7 @@ async function main(): Promise<number> {
   const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'] });
   try {
     const warm = await rig.prepare('W', WARMUP, PREPARE_CONCURRENCY);
-    await runPhase(WARMUP, 1, (i) => resolveAndSee(rig, warm[i]!));
+    await runPhase(WARMUP, 1, (i) => rig.resolveAndSee(warm[i]!, OUTBOX_TIMEOUT_MS));
     await runPhase(WARMUP, 1, () => rig.get(`${rig.apiUrl}/health`));
 
     const steady: StepFigures[] = [];
@@ -111,17 +110,11 @@ async function main(): Promise<number> {
   }
 }
 
-async function resolveAndSee(rig: IpnRig, order: PreparedOrder): Promise<{ seenAt: number; writtenAt: number } | undefined> {
-  await rig.sandbox.control('POST', `/amazon-pay/_sandbox/charges/${order.chargeId}/resolve`, { state: 'Authorized' });
-  const seen = await rig.outbox.waitFor(order.orderId, OUTBOX_TIMEOUT_MS);
-  return seen && { seenAt: seen.seenAt, writtenAt: Number(seen.value) };
-}
-
 /** One rate: its orders prepared (untimed), then IPNs and /health calls at that rate, interleaved. */
 async function runStep(rig: IpnRig, tag: string, rate: number, seconds: number): Promise<StepFigures> {
   const orders = await rig.prepare(tag, Math.round(rate * seconds), PREPARE_CONCURRENCY);
   const [ipn, health] = await Promise.all([
-    openLoop(rate, seconds, (i) => resolveAndSee(rig, orders[i]!)),
+    openLoop(rate, seconds, (i) => rig.resolveAndSee(orders[i]!, OUTBOX_TIMEOUT_MS)),
     openLoop(rate, seconds, () => rig.get(`${rig.apiUrl}/health`), 500 / rate),
   ]);
   const measured: MeasuredIpn[] = orders.map((order, i) => ({ order, due: ipn.dueAt[i]!, writtenAt: ipn.results[i]?.writtenAt, seenAt: ipn.results[i]?.seenAt }));
