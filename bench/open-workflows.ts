@@ -33,7 +33,7 @@ import { startWorkerProcess } from '../tests/support/worker-process';
 import { YAHOO_APP, YAHOO_REFRESH_TOKEN, YAHOO_SELLER, yahooTestShop } from '../tests/support/yahoo-fixtures';
 import { parseIntFlags } from './args';
 import { runBench, type Cleanups } from './bench-main';
-import { holdBackChildLines } from './hold-child-lines';
+import { holdBackChildLines } from './quiet-logs';
 import { runPhase } from './run-phase';
 
 const USAGE = 'usage: npm run bench:open-workflows -- [--workflows N] [--caches A[:heapMB],B,...] [--quick]   (defaults 10000 and 100,250,500,250:heap1024; --quick 1000 and 100,250:heap1024)';

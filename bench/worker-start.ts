@@ -11,7 +11,7 @@ import { startDevServer } from '../tests/support/dev-server';
 import { startWorkerProcess } from '../tests/support/worker-process';
 import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { parseIntFlags } from './args';
-import { holdBackChildLines } from './hold-child-lines';
+import { holdBackChildLines } from './quiet-logs';
 import { runBench, type Cleanups } from './bench-main';
 
 const USAGE = 'usage: npm run bench:worker-start -- [--runs N]   (a positive integer; default 3)';
