@@ -16,7 +16,6 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { yahooPayMethodWindowWorkflow } from '../workflows/yahoo-pay-method-window';
@@ -26,15 +25,13 @@ import { yahooPayMethodWindowWorkflowId } from '../workflows/workflow-ids';
 import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID as SHOP_ID_ATTRIBUTE, YAHOO_WINDOW_STATUS } from '../workflows/search-attributes';
 import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
-import { startTestDatabase } from '../tests/support/database';
-import { startDevServer } from '../tests/support/dev-server';
 import { startTestSandbox } from '../tests/support/sandbox';
 import { startWorkerProcess } from '../tests/support/worker-process';
 import { YAHOO_APP, YAHOO_REFRESH_TOKEN, YAHOO_SELLER, yahooTestShop } from '../tests/support/yahoo-fixtures';
 import { parseIntFlags } from './args';
 import { runBench, type Cleanups } from './bench-main';
-import { holdBackChildLines } from './quiet-logs';
 import { runPhase } from './run-phase';
+import { BENCH_BUNDLE_PATH, startWorkerBenchWorld } from './worker-bench-world';
 
 const USAGE = 'usage: npm run bench:open-workflows -- [--workflows N] [--caches A[:heapMB],B,...] [--quick]   (defaults 10000 and 100,250,500,250:heap1024; --quick 1000 and 100,250:heap1024)';
 const IN_FLIGHT = 50;
@@ -79,17 +76,14 @@ async function main(cleanups: Cleanups): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  holdBackChildLines('worker');
-  const { env, address } = await startDevServer();
-  cleanups.push(() => env.teardown());
+  const { env, address, db } = await startWorkerBenchWorld(cleanups);
   const client = env.client as unknown as Client;
-  const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
-  cleanups.push(() => Promise.all([db.stop(), sandbox.stop()]));
+  const sandbox = await startTestSandbox();
+  cleanups.push(() => sandbox.stop());
   yahooTestShop(sandbox);
   // the emulator's 10 calls/s per API would make the settle phase measure Yahoo's limit, not the worker
   sandbox.yahoo.auth.settings.rateLimitPerSecond = 1_000_000;
-  const bundlePath = path.resolve(__dirname, '../.data/bench/workflow-bundle.js');
-  await ensureWorkflowBundle(bundlePath);
+  await ensureWorkflowBundle(BENCH_BUNDLE_PATH);
   const count = async (status: string) =>
     Number((await db.pool.query('SELECT count(*) AS n FROM yahoo_pay_method_windows WHERE shop_id = $1 AND window_status = $2', [SHOP_ID, status])).rows[0].n);
 
@@ -101,7 +95,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     const taskQueue = `bench-open-workflows-${k}`;
     const worker = await startWorkerProcess({
       TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, SMTP_URL: sandbox.smtpUrl,
-      SHOP_ID, SHOP_NOTIFY_EMAIL: NOTIFY_EMAIL, WORKER_MAX_CACHED_WORKFLOWS: String(cache), WORKER_WORKFLOW_BUNDLE: bundlePath,
+      SHOP_ID, SHOP_NOTIFY_EMAIL: NOTIFY_EMAIL, WORKER_MAX_CACHED_WORKFLOWS: String(cache), WORKER_WORKFLOW_BUNDLE: BENCH_BUNDLE_PATH,
       YAHOO_API_BASE_URL: `${sandbox.url}/yahoo/ShoppingWebService/V1`, YAHOO_TOKEN_URL: `${sandbox.url}/yahoo/yconnect/v2`,
       YAHOO_SELLER_ID: YAHOO_SELLER, YAHOO_CLIENT_ID: YAHOO_APP.clientId, YAHOO_CLIENT_SECRET: YAHOO_APP.clientSecret, YAHOO_REFRESH_TOKEN,
       // no sweep of its own during the run: the benchmark plays the sweep

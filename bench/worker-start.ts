@@ -6,13 +6,11 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { startTestDatabase } from '../tests/support/database';
-import { startDevServer } from '../tests/support/dev-server';
 import { startWorkerProcess } from '../tests/support/worker-process';
 import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { parseIntFlags } from './args';
-import { holdBackChildLines } from './quiet-logs';
 import { runBench, type Cleanups } from './bench-main';
+import { BENCH_BUNDLE_PATH, startWorkerBenchWorld } from './worker-bench-world';
 
 const USAGE = 'usage: npm run bench:worker-start -- [--runs N]   (a positive integer; default 3)';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -25,12 +23,8 @@ async function main(cleanups: Cleanups): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  holdBackChildLines('worker');
-  const { env, address } = await startDevServer();
-  cleanups.push(() => env.teardown());
-  const db = await startTestDatabase();
-  cleanups.push(() => db.stop());
-  const bundlePath = path.resolve(__dirname, '../.data/bench/workflow-bundle.js');
+  const { address, db } = await startWorkerBenchWorld(cleanups);
+  const bundlePath = BENCH_BUNDLE_PATH;
   const tBundle = Date.now();
   const built = await ensureWorkflowBundle(bundlePath);
   console.log(`worker start benchmark: ${os.cpus().length} CPUs, Node ${process.version}; machine shared with other runs (ratios, not absolute figures)`);
