@@ -31,4 +31,13 @@ export interface ProcessRunner<I = unknown, R = unknown> {
   verify(inputs: I[], runs: Array<OrderRun<R>>): Promise<string[]>;
   /** why each action beyond the twin's is there, for RESULTS.md */
   why: string;
+  /** the run's sizes for this process, when it cannot take the run's own (e.g. each order takes ≥ 30 s) */
+  sizes?(run: RunSizes): RunSizes & { warmup: number };
+}
+
+/** Orders per process, alternating rounds, orders in flight. */
+export interface RunSizes {
+  orders: number;
+  rounds: number;
+  concurrency: number;
 }

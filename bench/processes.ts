@@ -122,19 +122,22 @@ async function main(cleanups: Cleanups): Promise<number> {
   };
   const rows: ProcessRow[] = [];
   const problems: string[] = [];
+  /** the processes run at their own sizes, said under the table */
+  const notes: string[] = [];
   for (const r of chosen) {
     const started = performance.now();
-    const warm = await r.prepare('W', WARMUP);
+    const sizes = r.sizes?.(args) ?? { orders: args.orders, rounds: args.rounds, concurrency: args.concurrency, warmup: WARMUP };
+    const warm = await r.prepare('W', sizes.warmup);
     const warmRuns = [];
     for (const input of warm) warmRuns.push(await r.run(input));
-    for (let i = 0; i < WARMUP; i += 1) await twinRun(r, 'W')(i);
+    for (let i = 0; i < sizes.warmup; i += 1) await twinRun(r, 'W')(i);
     const warmProblems = await r.verify(warm, warmRuns);
     if (warmProblems.length) {
       problems.push(...warmProblems.map((p) => `${r.name} (warm-up): ${p}`));
       continue;
     }
     const paired = await alternatePhases({
-      n: args.orders, rounds: args.rounds, concurrency: args.concurrency, prepare: (tag, n) => r.prepare(tag, n), run: (input) => r.run(input),
+      n: sizes.orders, rounds: sizes.rounds, concurrency: sizes.concurrency, prepare: (tag, n) => r.prepare(tag, n), run: (input) => r.run(input),
       twin: (round, i) => twinRun(r, `R${round}`)(i),
     });
     const own = await r.verify(paired.inputs, paired.process.results);
@@ -143,24 +146,26 @@ async function main(cleanups: Cleanups): Promise<number> {
     const cost = await meanCost(spread(paired.process.results, HISTORY_SAMPLE).map((x) => x.handles));
     const twinCost = await meanCost(spread(paired.twin.results, HISTORY_SAMPLE).map((x) => x.handles));
     if (args.showHistory) console.log(await historyOutline(paired.process.results[0]!.handles));
+    if (r.sizes) notes.push(`${r.name}: ${sizes.orders} orders, ${sizes.rounds} round(s), ${sizes.concurrency} in flight, ${sizes.warmup} warm-up`);
     rows.push({ name: r.name, twinSteps: r.twinSteps, process: paired.process, twin: paired.twin, cost, twinCost, why: r.why });
     console.log(`${r.name}: ${own.length ? 'VERIFICATION FAILED' : 'verified'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 
   console.log(`\n${textTable(rows)}`);
+  for (const n of notes) console.log(`at its own sizes: ${n}`);
   console.log('\n* below 0.85 of the twin. actions: as Temporal Cloud bills them (bench/order-cost.ts); events and bytes: all the order\'s histories');
   if (problems.length) {
     console.error(`\nVERIFICATION FAILED: RESULTS.md left as it was\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     return 1;
   }
   if (!args.only) {
-    writeResultsSection(RESULTS_FILE, 'processes', resultsSection(rows, { machine, cliVersion, command, args }));
+    writeResultsSection(RESULTS_FILE, 'processes', resultsSection(rows, { machine, cliVersion, command, args, notes }));
     console.log(`\nwritten: ${path.relative(process.cwd(), RESULTS_FILE)} (section bench:processes)`);
   }
   return 0;
 }
 
-function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args }): string {
+function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args; notes: string[] }): string {
   return [
     '## Every process against its twin (`npm run bench`)',
     '',
@@ -175,6 +180,7 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     '',
     markdownTable(rows),
     '',
+    ...(o.notes.length ? [`At their own sizes: ${o.notes.join('; ')}.`, ''] : []),
     'Why each action beyond the twin\'s is there:',
     '',
     ...rows.map((r) => `- **${r.name}** (twin: start + ${r.twinSteps} activities): ${r.why}`),

@@ -2,9 +2,12 @@ import type { ActivityDeps } from '../../activities';
 import { opluxTestShops, registerOpluxMerchant } from '../../tests/support/oplux-fixtures';
 import type { BenchContext, ProcessRunner } from '../process-runner';
 import { amazonPayAuthorizationProcess, withAmazonPay } from './amazon-pay-authorization';
+import { amazonPayRecurringChargeProcess } from './amazon-pay-recurring-charge';
 import { auPayChainProcess } from './au-pay-chain';
 import { opluxReviewProcess } from './oplux-review';
+import { orderCancelProcess } from './order-cancel';
 import { orderOutDeliveryProcess } from './order-out-delivery';
+import { yahooWindowProcess } from './yahoo-window';
 
 export type RunnerDeps = ActivityDeps;
 
@@ -20,7 +23,10 @@ export async function processRunners(c: BenchContext, deps: RunnerDeps): Promise
     auPayChainProcess(c),
     amazonPayAuthorizationProcess(c, 'sync'),
     amazonPayAuthorizationProcess(c, 'async'),
+    amazonPayRecurringChargeProcess(c),
+    await yahooWindowProcess(c, deps),
     opluxReviewProcess(c),
+    await orderCancelProcess(c, deps),
     await orderOutDeliveryProcess(c, deps),
   ];
 }
