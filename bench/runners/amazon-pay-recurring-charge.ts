@@ -67,10 +67,11 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
       if (charged.length !== n) problems.push(`sandbox: ${charged.length} charges applied, expected ${n}`);
       return problems;
     },
-    why: 'the closeParent update (the merchant\'s close; in production the parent lives for years and charges on a timer, here the first '
-      + 'charge is due at start so no timer fires); 1 upsert of RecurringStatus/ExpiresAt/NextChargeAt per pass of the loop (start, after the '
-      + 'charge, closed) and the TemporalChangeVersion upsert of the amazon-pay-recurring-search-attributes patch (see au PAY). The bench\'s '
-      + 'query polls and history reads cost no action. It closes each parent only once its timer is started: a close (or an IPN\'s '
-      + 'chargePermissionNotified) arriving while the charge\'s activities run is lost until the next wake, a month later (found here, not fixed)',
+    why: 'the closeParent update (the merchant\'s close: the parent lives for years in production, so the bench ends it); 1 timer: the wait '
+      + 'for the next child (a month), which the close ends (the first charge is due at start, so no timer before it); 4 upserts: '
+      + 'RecurringStatus/ExpiresAt/NextChargeAt at each pass of the loop where they changed (first pass, after the charge, closed) and the '
+      + 'TemporalChangeVersion of the amazon-pay-recurring-search-attributes patch (see au PAY). The bench\'s query polls and history reads '
+      + 'cost no action. It closes each parent only once that timer is started: a close (or an IPN\'s chargePermissionNotified) arriving '
+      + 'while the charge\'s activities run is not seen until the next wake, a month later (the loop takes its wake count after them; found here, not fixed)',
   };
 }
