@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { AmazonPayRecurringActivities } from '../activities/amazon-pay-recurring-activities';
 import {
@@ -134,16 +134,23 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     return view();
   }, { validator: (_reason: string, _by?: ActedBy) => refuseIfEnded() });
 
+  // A close or a permission IPN that arrives while a pass runs (a charge's activities) wakes the next wait, and a run
+  // does not continue as new with one unheard (the close's update would wait on a run that has gone). Runs started
+  // before took the poke count at the wait, so such a poke waited for the next timer: a month.
+  const keepsPokes = patched('recurring-pokes-kept');
+  let heard = 0;
   while (!ended(s.status)) {
     show(); // the last pass's changes (a child charged, the permission followed) are stored by now
-    if (s.cycle - runStartCycle >= (input.cyclesPerRun ?? 12) || workflowInfo().continueAsNewSuggested) {
+    const unheard = keepsPokes && pokes > heard;
+    if (!unheard && (s.cycle - runStartCycle >= (input.cyclesPerRun ?? 12) || workflowInfo().continueAsNewSuggested)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof amazonPayRecurringWorkflow>({ ...input, state: s });
     }
     const warnAt = s.warnedFor === s.expiresAt ? Infinity : Date.parse(expiryWarningAt(s.expiresAt, input.expiryWarningDays));
     const wakeAt = Math.min(Date.parse(s.nextChargeAt), Date.parse(s.expiresAt), warnAt);
-    const seen = pokes;
+    const seen = keepsPokes ? heard : pokes;
     if (wakeAt > Date.now()) await condition(() => pokes > seen, wakeAt - Date.now());
+    heard = pokes;
 
     if (closeReason !== null) {
       await amazon.closeChargePermission({ shopId: input.shopId, chargePermissionId: input.chargePermissionId, reason: closeReason });

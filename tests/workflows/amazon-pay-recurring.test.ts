@@ -1,5 +1,5 @@
 import { BY_TEST } from '../support/acted-by';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
 import { RECURRING_MAIL_SUBJECTS } from '../../mail/amazon-pay-recurring-mails';
@@ -13,6 +13,7 @@ import { SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { recordHistory } from '../support/record-history';
+import { until } from '../support/until';
 
 /** The recurring parent (定期親受注) for years, in seconds, against the Amazon Pay sandbox whose clock follows the server. */
 let rig: TimeSkippingRig;
@@ -192,6 +193,37 @@ test('the shop skips a child, changes the plan (re-validated), cancels an author
   expect((await handle.executeUpdate(closeParentUpdate, { args: ['解約'] })).status).toBe('closed');
   await expect(handle.executeUpdate(skipNextChildUpdate, { args: [BY_TEST] })).rejects.toThrow();
   await recordHistory(handle, 'amazon-pay-recurring-skipped-changed-closed');
+});
+
+test('a close that arrives while a child is being charged ends the parent at once, not at the next child a month later', async () => {
+  const input = await newParent(5000, { unit: 'Month', value: 1 }, { firstChargeAt: new Date(await env.currentTimeMs()).toISOString() });
+  const client = rig.amazonPay;
+  const createCharge = client.createCharge.bind(client);
+  let answered!: () => void;
+  const chargeAnswered = new Promise<void>((resolve) => (answered = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  // the child's charge is made at Amazon, and its answer held until the close is in
+  client.createCharge = async (...args: Parameters<typeof createCharge>) => {
+    const answer = await createCharge(...args);
+    answered();
+    await released;
+    return answer;
+  };
+  try {
+    const handle = await start(input);
+    await chargeAnswered;
+    const close = await handle.startUpdate(closeParentUpdate, { args: ['解約'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    release();
+    // no clock moves here: only the close can end the wait that follows the charge
+    await until(async () => (await handle.query(recurringStateQuery)).status === 'closed', 30_000, 100);
+    expect((await close.result()).status).toBe('closed');
+    expect((await children(input)).map((k) => [k.cycle, k.outcome])).toEqual([[1, 'charged']]);
+    await recordHistory(handle, 'amazon-pay-recurring-closed-during-charge');
+  } finally {
+    client.createCharge = createCharge;
+    release();
+  }
 });
 
 test('authorize now, capture on shipment: the shipped child is captured once; a parent that captures with each charge refuses', async () => {
