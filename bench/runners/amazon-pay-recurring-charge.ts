@@ -71,7 +71,7 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
       + 'for the next child (a month), which the close ends (the first charge is due at start, so no timer before it); 4 upserts: '
       + 'RecurringStatus/ExpiresAt/NextChargeAt at each pass of the loop where they changed (first pass, after the charge, closed) and the '
       + 'TemporalChangeVersion of the amazon-pay-recurring-search-attributes patch (see au PAY). The bench\'s query polls and history reads '
-      + 'cost no action. It closes each parent only once that timer is started: a close (or an IPN\'s chargePermissionNotified) arriving '
-      + 'while the charge\'s activities run is not seen until the next wake, a month later (the loop takes its wake count after them; found here, not fixed)',
+      + 'cost no action. A close (or an IPN\'s chargePermissionNotified) that arrived while the charge\'s activities ran waited for the '
+      + 'next wake, a month later: found here, fixed behind patched(\'recurring-pokes-kept\') (one more TemporalChangeVersion upsert per run)',
   };
 }
