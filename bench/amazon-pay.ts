@@ -10,8 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { temporalSdkLogger } from '../common/temporal-logger';
 import { temporalCliPath, temporalTestServerPath } from '../common/temporal-binaries';
 import { parseIntFlags } from './args';
@@ -36,10 +36,7 @@ async function main(): Promise<number> {
   printHeader(args);
 
   // One bundle of today's workflows/ for both workers (not the tests' prebuilt one, which may be stale).
-  const noop = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
-  });
+  const code = await buildWorkflowBundle();
   const workflowBundle = { code };
 
   const latencyProblems = await ipnLatencyBench({ ipns: args.ipns, concurrency: args.concurrency, workflowBundle });

@@ -8,8 +8,8 @@
  * Nothing is asserted on time; exit 1 only when an IPN's row never appeared at the steady rates.
  */
 import os from 'node:os';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
+import { Runtime } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { temporalSdkLogger } from '../common/temporal-logger';
 import { parseIntFlags } from './args';
 import { ipnBreakdown, type MeasuredIpn } from './ipn-breakdown';
@@ -57,10 +57,7 @@ async function main(): Promise<number> {
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
   console.log('the dev server (in memory), one worker, the API, the sandbox and PGlite in this process; /health in the same run\n');
 
-  const noop = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
-  });
+  const code = await buildWorkflowBundle();
   const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'] });
   try {
     const warm = await rig.prepare('W', WARMUP, PREPARE_CONCURRENCY);

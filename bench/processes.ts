@@ -10,17 +10,14 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
+import { startBenchWorld } from './bench-world';
+import { Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { temporalSdkLogger } from '../common/temporal-logger';
 import { temporalCliPath } from '../common/temporal-binaries';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
-import { registerSearchAttributes } from '../workers/register-search-attributes';
 import { externalSystemClients } from '../workers/shop-clients';
 import { activityDeps } from '../tests/support/au-pay-fixtures';
-import { startTestDatabase } from '../tests/support/database';
-import { startTestSandbox } from '../tests/support/sandbox';
 import { testAccounts } from '../tests/support/order-out-fixtures';
 import { parseIntFlags } from './args';
 import { alternatePhases } from './alternate-phases';
@@ -71,15 +68,7 @@ async function main(cleanups: Cleanups): Promise<number> {
   // Retried activities are logged at WARN by the SDK; only errors are worth seeing in a benchmark's output.
   Runtime.install({ logger: temporalSdkLogger(process.env.BENCH_SDK_LOG === 'warn' ? 'warn' : 'error') });
   const cli = temporalCliPath();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-  });
-  cleanups.push(() => env.teardown());
-  await registerSearchAttributes(env.connection, 'default');
-  const db = await startTestDatabase();
-  cleanups.push(() => db.stop());
-  const sandbox = await startTestSandbox();
-  cleanups.push(() => sandbox.stop());
+  const { env, db, sandbox } = await startBenchWorld(cleanups);
 
   const ctx: BenchContext = { env, db, sandbox, taskQueue: TASK_QUEUE };
   const accounts = testAccounts(db.pool);
@@ -92,11 +81,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     return 2;
   }
 
-  const silent = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./process-workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: { trace: silent, debug: silent, info: silent, warn: silent, error: console.error, log: silent },
-  });
+  const code = await buildWorkflowBundle(require.resolve('./process-workflows'));
   const noop: BaselineActivities['noop'] = async () => undefined;
   // As workers/create-worker.ts assembles the production worker (its activities, its interceptors), plus the twin's no-op.
   const worker = await Worker.create({

@@ -9,20 +9,16 @@
  * Nothing is asserted on time; the run fails (exit 1) only when the system did not do what it should.
  */
 import os from 'node:os';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/create-worker';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { startBenchWorld } from './bench-world';
+import { Runtime } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { temporalSdkLogger } from '../common/temporal-logger';
-import { registerSearchAttributes } from '../workers/register-search-attributes';
-import { temporalCliPath } from '../common/temporal-binaries';
 import { formatCompactDateTime } from '../yahoo/dates';
 import { YahooApiError } from '../yahoo/errors';
 import { CHANGE_DONE_SETTLE_STATUSES } from '../yahoo/pay-method-change';
 import { createRenkeiWorker } from '../workers/create-worker';
 import { yahooWindowSweepWorkflow } from '../workflows/yahoo-window-sweep';
 import { activityDeps, SHOP_ID } from '../tests/support/au-pay-fixtures';
-import { startTestDatabase } from '../tests/support/database';
-import { startTestSandbox } from '../tests/support/sandbox';
 import { YAHOO_SELLER, yahooDeps, yahooTestShop } from '../tests/support/yahoo-fixtures';
 import { parseIntFlags } from './args';
 import { runBench, type Cleanups } from './bench-main';
@@ -42,23 +38,12 @@ async function main(cleanups: Cleanups): Promise<number> {
   // the SDK logs each retried activity (a 403 from the rate limit) at WARN: only errors are worth seeing here
   Runtime.install({ logger: temporalSdkLogger('error') }); // the SDK's lines as renkei's, error and above
   const problems: string[] = [];
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-  });
-  cleanups.push(() => env.teardown());
-  await registerSearchAttributes(env.connection, 'default');
-  const db = await startTestDatabase();
-  cleanups.push(() => db.stop());
-  const sandbox = await startTestSandbox();
-  cleanups.push(() => sandbox.stop());
+  const { env, db, sandbox } = await startBenchWorld(cleanups);
   const shop = yahooTestShop(sandbox);
   Object.assign(shop.sweep, { pageSize: args.page, requestsPerSecond: args.rps, parallel: 50 });
   const limit = sandbox.yahoo.auth.settings.rateLimitPerSecond;
 
-  const noop = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
-  });
+  const code = await buildWorkflowBundle();
   const taskQueue = 'yahoo-sweep-bench';
   const worker = await createRenkeiWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: { code },

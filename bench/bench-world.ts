@@ -1,0 +1,18 @@
+/**
+ * What an in-process benchmark starts on: a dev server with renkei's search attributes, a database and the sandbox,
+ * each stopped by the bench's cleanups.
+ */
+import { startTestDatabase } from '../tests/support/database';
+import { startDevServer } from '../tests/support/dev-server';
+import { startTestSandbox } from '../tests/support/sandbox';
+import type { Cleanups } from './bench-main';
+
+export async function startBenchWorld(cleanups: Cleanups) {
+  const { env, address } = await startDevServer();
+  cleanups.push(() => env.teardown());
+  const db = await startTestDatabase();
+  cleanups.push(() => db.stop());
+  const sandbox = await startTestSandbox();
+  cleanups.push(() => sandbox.stop());
+  return { env, address, db, sandbox };
+}
