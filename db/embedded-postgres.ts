@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { acquirePidLock, type PidLock } from '../common/pid-lock';
+import { keepExtendedQueriesWhole } from './pglite-whole-queries';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -39,6 +40,7 @@ export async function startEmbeddedPostgres(options: {
     const db = await PGlite.create(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined);
     const host = options.host ?? '127.0.0.1';
     const server = new PGLiteSocketServer({ db, port: options.port, host, maxConnections: options.maxConnections ?? 100 });
+    keepExtendedQueriesWhole(server);
     try {
       await server.start();
     } catch (err) {
