@@ -11,7 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { parseKeyRing } from '../common/account-crypto';
@@ -34,6 +33,7 @@ import { baselineWorkflow } from './baseline-workflow';
 import { runBench, type Cleanups } from './bench-main';
 import { historyBytes } from './history-stats';
 import { runPhase } from './run-phase';
+import { cheapRow, pad6 as pad, shiftJisFile } from './shipment-file';
 
 const USAGE = 'usage: npm run bench:shipment-import -- [--rows N] [--quick]   (N a positive integer, at least 1000, at most 100000; default 10000, --quick 2000)';
 const TASK_QUEUE = 'bench-shipment-import';
@@ -42,7 +42,6 @@ const BASELINE_QUEUE = 'bench-shipment-baseline';
 const LANES = 10;
 /** Rows of each costly kind; the rest are own-store and ship-date-only. */
 const EACH_KIND = { auPay: 50, yahoo: 50, gmoPg: 50, amazonPay: 10 };
-const HEADER = '受注番号,出荷日,配送会社,配送伝票番号,モール,モール注文番号,決済方法,配送日自動設定,オーソリ確定処理';
 const EventType = proto.api.enums.v1.EventType;
 
 /** A process's peak resident set (VmHWM) and current one (VmRSS), in MiB. */
@@ -91,8 +90,7 @@ async function main(cleanups: Cleanups): Promise<number> {
   cleanups.push(() => worker.stop());
 
   // the file: setup (trades, orders, authorizations) is not measured
-  const lines: string[] = [HEADER];
-  const pad = (i: number) => String(i).padStart(6, '0');
+  const lines: string[] = [];
   for (let i = 0; i < EACH_KIND.auPay; i += 1) {
     const { orderId } = sandbox.auPay.market.createTrade({ shopId: AU_SHOP_ID });
     lines.push(`AU-${pad(i)},2026/11/20,佐川急便,3${pad(i)},au-pay,${orderId},,,`);
@@ -116,11 +114,9 @@ async function main(cleanups: Cleanups): Promise<number> {
   for (let i = 0; i < EACH_KIND.amazonPay; i += 1) {
     await until(async () => (await shop<{ creditStatus: string }>('GET', `/amazon-pay/orders/AP-${pad(i)}`)).body.creditStatus === 'Authorized', 120_000, 500);
   }
-  const costly = lines.length - 1;
-  for (let i = 0; lines.length <= rows; i += 1) {
-    lines.push(i % 2 ? `SD-${pad(i)},2026/11/21,福山通運,7${pad(i)},自社,,,配送日のみ,` : `OWN-${pad(i)},2026/11/21,seino,7${pad(i)},自社,,,,`);
-  }
-  const file = iconv.encode(`${lines.join('\r\n')}\r\n`, 'Shift_JIS');
+  const costly = lines.length;
+  for (let i = 0; lines.length < rows; i += 1) lines.push(cheapRow(i));
+  const file = shiftJisFile(lines);
   console.log(`shipment import benchmark: ${rows} rows (${EACH_KIND.auPay} au PAY, ${EACH_KIND.yahoo} Yahoo, ${EACH_KIND.gmoPg} GMO-PG SALES, `
     + `${EACH_KIND.amazonPay} Amazon Pay capture, ${rows - costly} own-store / ship-date-only), Shift_JIS, ${(file.length / 1024).toFixed(0)} KiB`);
   console.log(`against ${rows} baseline workflows of 1 no-op activity, ${LANES} in flight; both measured in this run, each worker its own process\n`);
