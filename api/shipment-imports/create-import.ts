@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createShipmentImport, getShipmentImportRequest } from '../../db/shipment-imports';
+import type { PendingStart } from '../../db/workflow-starts';
 import { auditedAs } from '../../operators/audit';
 import type { Actor } from '../../operators/roles';
 import type { Validation } from '../../shipment-import/validate';
@@ -40,6 +41,18 @@ export const requestHashOf = (...parts: Array<string | Buffer>): string => {
   return h.digest('hex');
 };
 
+/** The start of a stored import's workflow (made by startPending, or by the start reconciler when it is owed). */
+export function shipmentImportStart(shopId: string, importId: string, taskQueue: string): PendingStart {
+  const input: ShipmentImportInput = { shopId, importId };
+  return {
+    workflowId: shipmentImportWorkflowId(shopId, importId), shopId, workflowType: SHIPMENT_IMPORT_WORKFLOW, taskQueue,
+    args: [input],
+    conflictPolicy: 'USE_EXISTING', reusePolicy: 'REJECT_DUPLICATE', // a repeat finds the running one, never runs a finished one again
+    searchAttributes: attributes([[SHOP_ID, shopId]]),
+    row: { table: 'shipment-import', orderId: importId },
+  };
+}
+
 /**
  * Stores the import with every row and starts its workflow, the way every start is made (writeThenStart: the start
  * is owed before the rows, so the start reconciler makes it if the API dies in between). A repeat with the same
@@ -58,14 +71,9 @@ export async function createShipmentImportRun(deps: Deps, actor: Actor, r: Impor
     });
     return (await getShipmentImportRequest(deps.db, r.shopId, id))!;
   };
-  const input: ShipmentImportInput = { shopId: r.shopId, importId: id };
-  const start = () => writeThenStart(deps, {
-    workflowId: shipmentImportWorkflowId(r.shopId, id), shopId: r.shopId, workflowType: SHIPMENT_IMPORT_WORKFLOW, taskQueue: deps.taskQueue,
-    args: [input],
-    conflictPolicy: 'USE_EXISTING', reusePolicy: 'REJECT_DUPLICATE', // a repeat finds the running one, never runs a finished one again
-    searchAttributes: attributes([[SHOP_ID, r.shopId]]),
-    row: { table: 'shipment-import', orderId: id },
-  }, { write, proceed: (row) => row.requestHash === r.requestHash, startDeadlineMs: deps.temporalDeadlineMs ?? 8_000 });
+  const start = () => writeThenStart(deps, shipmentImportStart(r.shopId, id, deps.taskQueue), {
+    write, proceed: (row) => row.requestHash === r.requestHash, startDeadlineMs: deps.temporalDeadlineMs ?? 8_000,
+  });
   const total = r.validation.valid.length + r.validation.invalid.length;
   // a repeat is not a new change: only an import written now is audited as created
   const { row, outcome } = earlier
