@@ -31,6 +31,8 @@ export interface ProcessRunner<I = unknown, R = unknown> {
   verify(inputs: I[], runs: Array<OrderRun<R>>): Promise<string[]>;
   /** why each action beyond the twin's is there, for RESULTS.md */
   why: string;
+  /** when one order is many units (an import of rows): the why line gets the measured actions and events per unit */
+  perUnit?: { name: string; count: number };
   /** the run's sizes for this process, when it cannot take the run's own (e.g. each order takes ≥ 30 s) */
   sizes?(run: RunSizes): RunSizes & { warmup: number };
 }

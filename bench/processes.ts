@@ -24,7 +24,7 @@ import { alternatePhases } from './alternate-phases';
 import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
 import { runBench, type Cleanups } from './bench-main';
 import { spread } from './history-stats';
-import { historyOutline, meanCost } from './order-cost';
+import { historyOutline, meanCost, type OrderCost } from './order-cost';
 import { markdownTable, textTable, type ProcessRow } from './process-table';
 import type { BenchContext, ProcessRunner } from './process-runner';
 import { writeResultsSection } from './results-section';
@@ -132,7 +132,7 @@ async function main(cleanups: Cleanups): Promise<number> {
     const twinCost = await meanCost(spread(paired.twin.results, HISTORY_SAMPLE).map((x) => x.handles));
     if (args.showHistory) console.log(await historyOutline(paired.process.results[0]!.handles));
     if (r.sizes) notes.push(`${r.name}: ${sizes.orders} orders, ${sizes.rounds} round(s), ${sizes.concurrency} in flight, ${sizes.warmup} warm-up`);
-    rows.push({ name: r.name, twinSteps: r.twinSteps, process: paired.process, twin: paired.twin, cost, twinCost, why: r.why });
+    rows.push({ name: r.name, twinSteps: r.twinSteps, process: paired.process, twin: paired.twin, cost, twinCost, why: whyWithUnits(r, cost, twinCost) });
     console.log(`${r.name}: ${own.length ? 'VERIFICATION FAILED' : 'verified'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 
@@ -170,6 +170,15 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     '',
     ...rows.map((r) => `- **${r.name}** (twin: start + ${r.twinSteps} activities): ${r.why}`),
   ].join('\n');
+}
+
+/** The runner's why, with its cost per unit first when one order is many units (the table's figures are per order). */
+function whyWithUnits(r: ProcessRunner, cost: OrderCost, twin: OrderCost): string {
+  if (!r.perUnit) return r.why;
+  const { name, count } = r.perUnit;
+  const per = (x: number) => (x / count).toFixed(2);
+  return `per ${name}: ${per(cost.total)} actions (twin ${per(twin.total)}), ${per(cost.events)} history events (twin ${per(twin.events)}), `
+    + `${(cost.bytes / count).toFixed(0)} bytes; ${r.why}`;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
