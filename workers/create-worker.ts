@@ -25,6 +25,10 @@ export interface RenkeiWorkerOptions {
 
 /** The one place a renkei worker is assembled: production, tests and benchmarks all come through here. */
 export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
+  // The failure converter that encrypts failures' messages (PAYLOAD_KEYS) runs inside the workflow code, so it must be
+  // bundled with it: the prebuilt bundles are made without it, and would let those messages out in clear. With one,
+  // the workflows are bundled here, with it.
+  const workflowBundle = o.dataConverter?.failureConverterPath ? undefined : o.workflowBundle;
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
@@ -36,7 +40,7 @@ export function createRenkeiWorker(o: RenkeiWorkerOptions): Promise<Worker> {
     ...(o.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions } : {}),
     ...(o.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions } : {}),
     // a prebuilt bundle carries the workflow interceptors already (bundled with WORKFLOW_INTERCEPTOR_MODULES)
-    interceptors: o.workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    interceptors: workflowBundle ? o.interceptors : { ...o.interceptors, workflowModules: [...(o.interceptors?.workflowModules ?? []), ...WORKFLOW_INTERCEPTOR_MODULES] },
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }
