@@ -7,6 +7,7 @@ import { auPayChainProcess } from './au-pay-chain';
 import { opluxReviewProcess } from './oplux-review';
 import { orderCancelProcess } from './order-cancel';
 import { orderOutDeliveryProcess } from './order-out-delivery';
+import { shipmentImportProcess } from './shipment-import';
 import { yahooWindowProcess } from './yahoo-window';
 
 export type RunnerDeps = ActivityDeps;
@@ -28,5 +29,6 @@ export async function processRunners(c: BenchContext, deps: RunnerDeps): Promise
     opluxReviewProcess(c),
     await orderCancelProcess(c, deps),
     await orderOutDeliveryProcess(c, deps),
+    shipmentImportProcess(c, deps),
   ];
 }
