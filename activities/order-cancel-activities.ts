@@ -144,8 +144,13 @@ export function createOrderCancelActivities(deps: OrderCancelActivityDeps) {
       statusChanged('cancel', i, 'left');
     },
 
-    /** Step 4: キャンセル and the order data OUT row in one statement; then the order's delivery is woken (if it can be). */
-    async cancelCompleteOrder(i: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string }): Promise<{ outboxId: string }> {
+    /**
+     * Step 4: キャンセル and the order data OUT row in one statement, the row watched by the saga (`watchedBy`: told its
+     * outcome); then the order's delivery is woken (if it can be).
+     */
+    async cancelCompleteOrder(
+      i: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string; watchedBy?: string },
+    ): Promise<{ outboxId: string }> {
       const outboxId = await cancelOrderWithOutbox(deps.db, i);
       statusChanged('cancel', i, 'canceled', { decision: i.decision ?? undefined });
       await tellOpluxOfCancel(deps, i.shopId, i.orderId); // its O-PLUX review ends, O-PLUX told

@@ -8,6 +8,7 @@ import type { Mailer } from '../mail/mailer';
 import { pickFields, type OrderOutMessage } from '../order-out/payload';
 import { deliveryVerdict, sendOrderOut, type ExternalSystemEndpoint } from '../order-out/sender';
 import { providerShop, type ShopLookup } from './provider-shop';
+import { tellOutboxWatcher } from '../order-out/tell-watcher';
 import { wakeOrderOutDelivery } from '../order-out/wake-delivery';
 import { orderOutDelivery } from '../metrics/business-events';
 
@@ -55,7 +56,10 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
     async deliverOrderOut(i: { outboxId: string }): Promise<{ httpStatus: number }> {
       const row = await getOutboxDelivery(deps.db, i.outboxId);
       if (!row) throw ApplicationFailure.nonRetryable(`order OUT ${i.outboxId} does not exist`, 'NotFound');
-      if (row.status === 'delivered') return { httpStatus: 200 }; // a retry after the answer was recorded
+      if (row.status === 'delivered') { // a retry after the answer was recorded (its watcher may not have heard)
+        await tellOutboxWatcher(deps.temporal, row, { status: 'delivered', lastError: null });
+        return { httpStatus: 200 };
+      }
       const shop = await externalSystem(row.shopId);
       const now = attemptTime();
       const message: OrderOutMessage = {
@@ -68,6 +72,7 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       if (verdict === 'delivered') {
         await recordDelivered(deps.db, { outboxId: row.id, at: now, ...outcome });
         orderOutDelivery('delivered', event);
+        await tellOutboxWatcher(deps.temporal, row, { status: 'delivered', lastError: null });
         return { httpStatus: outcome.httpStatus! };
       }
       await recordAttempt(deps.db, { outboxId: row.id, at: now, ...outcome });
@@ -83,6 +88,7 @@ export function createOrderOutActivities(deps: OrderOutActivityDeps) {
       const row = await getOutboxRow(deps.db, i.outboxId);
       if (!row || row.status === 'delivered') return;
       await markFailed(deps.db, row.id, i.error);
+      await tellOutboxWatcher(deps.temporal, row, { status: 'failed', lastError: i.error });
       orderOutDelivery('failed', { shopId: row.shopId, orderId: row.orderId, outboxId: row.id, event: row.event, error: i.error.slice(0, 200) });
       // addressed by the shop's record; the configured shop's address when it keeps none
       const to = deps.notifyEmail(row.shopId);

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { PaymentProviderId } from '../payments/registry';
 import type {
-  CancelDecision, CancelSource, CancelStatus, OrderStatus, PaymentRef, ProviderOutcome,
+  CancelDecision, CancelSource, CancelStatus, OrderStatus, OutboxProgress, PaymentRef, ProviderOutcome,
 } from '../workflows/order-cancel-messages';
 
 /** 決済方法 settings of one shop's payment method (#98 #187 #296 #847). */
@@ -158,7 +158,7 @@ export async function leaveOrder(pool: Pool, shopId: string, orderId: string): P
  */
 export async function cancelOrderWithOutbox(
   pool: Pool,
-  c: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string },
+  c: { shopId: string; orderId: string; decision: CancelDecision | null; dedupeKey: string; watchedBy?: string },
 ): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     `WITH updated AS (
@@ -170,8 +170,8 @@ export async function cancelOrderWithOutbox(
        WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed', 'manual-cancel-needed')
        RETURNING *),
      outbox AS (
-       INSERT INTO order_outbox (shop_id, order_id, event, dedupe_key, payload)
-       SELECT shop_id, order_id, 'canceled', $4, jsonb_build_object(
+       INSERT INTO order_outbox (shop_id, order_id, event, dedupe_key, watched_by, payload)
+       SELECT shop_id, order_id, 'canceled', $4, $5, jsonb_build_object(
          'orderId', order_id, 'orderStatus', order_status, 'paymentMethod', payment_method,
          'providerCancel', provider_outcome, 'providerCancelDetail', provider_detail, 'providerNeedsManualCancel', provider_flagged,
          'canceledAt', updated_at, 'requestedBy', sources)
@@ -179,7 +179,7 @@ export async function cancelOrderWithOutbox(
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id::text AS id)
      SELECT id FROM outbox UNION ALL SELECT id::text FROM order_outbox WHERE dedupe_key = $4 LIMIT 1`,
-    [c.shopId, c.orderId, c.decision, c.dedupeKey],
+    [c.shopId, c.orderId, c.decision, c.dedupeKey, c.watchedBy ?? null],
   );
   const id = rows[0]?.id;
   if (!id) throw new Error(`order ${c.shopId}/${c.orderId} has no open cancel to complete`);
@@ -187,8 +187,8 @@ export async function cancelOrderWithOutbox(
   return id;
 }
 
-/** Where the cancel's order data OUT row stands; `heldBy` names an earlier failed row of the order that holds it back. */
-export async function outboxProgress(pool: Pool, outboxId: string): Promise<{ status: 'pending' | 'delivered' | 'failed'; lastError: string | null; heldBy: string | null }> {
+/** Where the cancel's order data OUT row stands. */
+export async function outboxProgress(pool: Pool, outboxId: string): Promise<OutboxProgress> {
   const { rows } = await pool.query(
     `SELECT CASE o.status WHEN 'held' THEN 'pending' ELSE o.status END AS status, o.last_error AS "lastError", -- held by O-PLUX: still to go
        (SELECT e.id::text FROM order_outbox e WHERE e.shop_id = o.shop_id AND e.order_id = o.order_id AND e.id < o.id AND e.status = 'failed'
@@ -197,7 +197,7 @@ export async function outboxProgress(pool: Pool, outboxId: string): Promise<{ st
     [outboxId],
   );
   if (!rows[0]) throw new Error(`order OUT row ${outboxId} does not exist`);
-  return rows[0] as { status: 'pending' | 'delivered' | 'failed'; lastError: string | null; heldBy: string | null };
+  return rows[0] as OutboxProgress;
 }
 
 /** The external system's outcome, shown on the order (#966 b: the order stays canceled, the error is shown). */

@@ -10,12 +10,14 @@ export interface OutboxRow {
   status: 'pending' | 'delivered' | 'failed' | 'held' | 'withheld';
   attempts: number;
   createdAt: string;
+  /** the workflow told when the row is delivered or failed (the cancellation saga of its own row) */
+  watchedBy: string | null;
 }
 
 const row = (r: Record<string, unknown>): OutboxRow => ({
   id: String(r.id), shopId: r.shop_id as string, orderId: r.order_id as string, event: r.event as string,
   payload: r.payload as Record<string, unknown>, status: r.status as OutboxRow['status'], attempts: r.attempts as number,
-  createdAt: new Date(r.created_at as string).toISOString(),
+  createdAt: new Date(r.created_at as string).toISOString(), watchedBy: (r.watched_by as string | null) ?? null,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActedBy } from './acted-by';
 
 /**
@@ -82,3 +82,16 @@ export const orderCancelStateQuery = defineQuery<OrderCancelState>('orderCancelS
  * a reason when none is awaited.
  */
 export const decideProviderFailureUpdate = defineUpdate<OrderCancelState, [CancelDecision, ActedBy?]>('decideProviderFailure');
+
+/** Where the cancel's order data OUT row stands; `heldBy` names an earlier failed row of the order that holds it back. */
+export interface OutboxProgress {
+  status: 'pending' | 'delivered' | 'failed';
+  lastError: string | null;
+  heldBy: string | null;
+}
+
+/**
+ * From the order's delivery (order-out/tell-watcher.ts): the row the saga watches was delivered or has failed, so the
+ * saga records the outcome now rather than at its next poll.
+ */
+export const outboxSettledSignal = defineSignal<[OutboxProgress & { outboxId: string }]>('outboxSettled');

@@ -5,8 +5,8 @@ import {
 import type { OrderCancelActivities, ProviderPlan, ProviderResult } from '../activities/order-cancel-activities';
 import type { PaymentActivities } from '../activities/payment-activities';
 import {
-  AWAITING_DECISION, CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, type CancelDecision, type CancelStatus,
-  type OrderCancelInput, type OrderCancelState,
+  AWAITING_DECISION, CANCEL_DECISIONS, decideProviderFailureUpdate, orderCancelStateQuery, outboxSettledSignal, type CancelDecision,
+  type CancelStatus, type OrderCancelInput, type OrderCancelState, type OutboxProgress,
 } from './order-cancel-messages';
 import { actedBy, type ActedBy } from './acted-by';
 import { orderAttributes } from './order-status-attributes';
@@ -44,6 +44,8 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   const show = (status: CancelStatus) => showAttributes([{ key: ORDER_CANCEL_STATUS, value: status }]);
 
   setHandler(orderCancelStateQuery, () => ({ ...state }));
+  const told = new Map<string, OutboxProgress>(); // order data OUT rows' outcomes, as their delivery told them
+  setHandler(outboxSettledSignal, ({ outboxId, ...progress }) => void told.set(outboxId, progress));
   setHandler(
     decideProviderFailureUpdate,
     async (choice, by?: ActedBy) => {
@@ -120,23 +122,30 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   }
 
   // 4. キャンセル, with its order data OUT row in the same statement; then watch the delivery
-  const { outboxId } = await local.cancelCompleteOrder({ ...order, decision: decision ?? null, dedupeKey: stepKey(workflowId, 'order-out', begun.cycle) });
+  const { outboxId } = await local.cancelCompleteOrder({
+    ...order, decision: decision ?? null, dedupeKey: stepKey(workflowId, 'order-out', begun.cycle), watchedBy: workflowId,
+  });
   Object.assign(state, { status: 'canceled', orderStatus: 'キャンセル', external: 'pending' });
   show(state.status);
-  await watchDelivery(outboxId, state, order);
+  await watchDelivery(outboxId, state, order, () => told.get(outboxId));
   await condition(allHandlersFinished);
   return { ...state };
 }
 
 /**
- * Polls the cancel's order data OUT row (a local activity, a durable timer between polls) until it is delivered or
- * failed, and records the outcome on the cancel; a row held behind an earlier failed one is shown as such meanwhile.
+ * Watches the cancel's order data OUT row until it is delivered or failed, and records the outcome on the cancel; a
+ * row held behind an earlier failed one is shown as such meanwhile. The delivery tells the outcome (a signal), so the
+ * cancel ends as soon as the row does; the polls (a local activity, a durable timer between them) are for the rest:
+ * the held display, and a cancel whose delivery ran where it could not tell (before watched rows existed).
  */
-async function watchDelivery(outboxId: string, state: OrderCancelState, order: { shopId: string; orderId: string }): Promise<void> {
+async function watchDelivery(
+  outboxId: string, state: OrderCancelState, order: { shopId: string; orderId: string }, told: () => OutboxProgress | undefined,
+): Promise<void> {
+  const listens = patched('cancel-delivery-told'); // before it, the watch only polled, every 30 s
   const started = Date.now();
   let shown: string | null = null;
   for (;;) {
-    const p = await peek.cancelOutboxProgress({ outboxId });
+    const p = (listens ? told() : undefined) ?? await peek.cancelOutboxProgress({ outboxId });
     if (p.status !== 'pending') {
       Object.assign(state, { external: p.status, externalError: p.status === 'failed' ? `外部連携エラー: ${p.lastError ?? 'unknown'}` : null });
       break;
@@ -149,7 +158,9 @@ async function watchDelivery(outboxId: string, state: OrderCancelState, order: {
     }
     const elapsed = Date.now() - started;
     if (elapsed >= WATCH_DELIVERY_MS) return; // still pending: the order OUT screens show it from here
-    await sleep(elapsed < 30 * 60 * 1000 ? '30 seconds' : '5 minutes');
+    const poll = elapsed < 30 * 60 * 1000 ? '30 seconds' : '5 minutes';
+    if (listens) await condition(() => told() !== undefined, poll);
+    else await sleep(poll);
   }
   await local.cancelRecordExternal({ ...order, status: state.external as 'delivered' | 'failed', error: state.externalError });
 }

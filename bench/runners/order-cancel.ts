@@ -1,11 +1,7 @@
 /**
  * Cancellation (workflows/order-cancel.ts) as a bench process: a GMO-PG trade authorized the same JST day, canceled
  * (VOID at the GMO-PG emulator), the order キャンセル with its order data OUT row, delivered by the real delivery
- * workflow to the shop's external system, and the outcome recorded on the cancel.
- *
- * The saga watches its OUT row by polling it with a 30 s durable sleep between polls (watchDelivery), and has no input
- * to shorten it: the row is still pending at the first poll (its delivery runs in another workflow), so every cancel
- * takes ≥ 30 s. It runs with few orders, all in flight at once, in one round and no warm-up (`sizes`).
+ * workflow to the shop's external system, which tells the cancel the row's outcome (a signal), recorded on the cancel.
  */
 import { getCancelRecord } from '../../db/order-cancel';
 import type { ActivityDeps } from '../../activities';
@@ -29,10 +25,8 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
   deps.orderOutTimeoutMs ??= 10_000;
   return {
     name: 'cancellation',
-    // cancelBeginOrder, paymentCancel, cancelRecordProvider, cancelCompleteOrder, cancelOutboxProgress ×2, cancelRecordExternal
-    twinSteps: 7,
-    // ≥ 30 s per order whatever the load: a handful, all at once, one round
-    sizes: ({ orders }) => ({ orders: Math.max(5, Math.min(60, Math.round(orders / 5))), rounds: 1, concurrency: Math.max(5, Math.min(60, Math.round(orders / 5))), warmup: 0 }),
+    // cancelBeginOrder, paymentCancel, cancelRecordProvider, cancelCompleteOrder, cancelOutboxProgress, cancelRecordExternal
+    twinSteps: 6,
     async prepare(tag, n) {
       const inputs = new Array<OrderCancelInput>(n);
       const today = new Date();
@@ -69,11 +63,10 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
       if (Number(rows[0]!.count) !== n) problems.push(`outbox: ${rows[0]!.count}/${n} rows delivered`);
       return problems;
     },
-    why: 'the cancel\'s own 7 activities are the twin\'s (the order\'s delivery runs in its own workflow, not counted); 1 timer: the 30 s durable '
-      + 'sleep between the two polls of its order data OUT row (watchDelivery: the row is still pending at the first poll, and the saga '
-      + 'records the delivery\'s outcome on the cancel for the Web UI); it has no input to shorten that sleep, so each cancel takes ≥ 30 s of wall '
-      + 'time whatever the load and its orders/s and ratio say only that (run with few orders, all in flight, one round, no warm-up); '
-      + 'OrderCancelStatus upserts (canceled) and the TemporalChangeVersion upserts of its patches (order-cancel-search-attributes, '
-      + 'payment-provider-interface). A signal from the delivery to the cancel instead of the poll would remove the timer and the 30 s',
+    why: 'the cancel\'s own 6 activities are the twin\'s (the order\'s delivery runs in its own workflow, not counted); 1 signal: the '
+      + 'delivery tells the cancel its OUT row\'s outcome (outboxSettled), which the saga records on the cancel for the Web UI; 1 timer: '
+      + 'the fallback poll of that row (30 s, a condition the signal ends: the held-back display, and a cancel whose delivery could not '
+      + 'tell it); OrderCancelStatus upserts (canceled) and the TemporalChangeVersion upserts of its patches (order-cancel-search-attributes, '
+      + 'payment-provider-interface, cancel-delivery-told). Before the signal the saga slept 30 s between two polls: every cancel took ≥ 30 s',
   };
 }

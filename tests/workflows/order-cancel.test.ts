@@ -15,6 +15,7 @@ import {
   appliedCancels, GMO_SHOP, gmoAuthorize, gmoClient, gmoStatus, METHODS, newGmoOrderId, startCancelRig,
 } from '../support/order-cancel-fixtures';
 import type { TimeSkippingRig } from '../support/time-skipping-rig';
+import { recordHistory } from '../support/record-history';
 import { until } from '../support/until';
 
 /**
@@ -63,8 +64,14 @@ test('GMO-PG: VOID the same day before capture, RETURN after a capture on a late
   const voidTrade = newGmoOrderId('V');
   await gmoAuthorize(rig.sandbox, voidTrade, T0);
   rig.sandbox.gmoPg.kit.clock.set(new Date(T0.getTime() + 2 * 3600_000));
-  const voided = await (await start(voidOrder, { method: METHODS.gmo, gmoPgOrderId: voidTrade })).result();
+  const voidHandle = await start(voidOrder, { method: METHODS.gmo, gmoPgOrderId: voidTrade });
+  const voided = await voidHandle.result();
   expect(voided).toMatchObject({ status: 'canceled', orderStatus: 'キャンセル', providerOutcome: 'canceled', providerDetail: 'VOID', external: 'delivered', externalError: null });
+  // the delivery told the cancel its row's outcome: no poll's timer fired in between
+  const events = (await voidHandle.fetchHistory()).events ?? [];
+  expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'outboxSettled')).toHaveLength(1);
+  expect(events.filter((e) => e.timerFiredEventAttributes)).toHaveLength(0);
+  await recordHistory(voidHandle, 'order-cancel-told-by-delivery');
   expect(await gmoStatus(rig.sandbox, voidTrade)).toBe('VOID');
 
   // captured (SALES) the next day, canceled the day after: RETURN (same JST month)
