@@ -73,14 +73,14 @@ export function auPayChainProcess(c: BenchContext): ProcessRunner<ShipmentReport
   const chain = chainRunner(c.env, c.db, c.sandbox, c.taskQueue);
   return {
     name: 'au PAY chain',
-    twinSteps: 2, // pushShippingInfo, pushCompletion
+    twinSteps: 5, // checkTradeStatus, auPayShopSettings, pushShippingInfo, auPayShopSettings, pushCompletion
     prepare: (tag, n) => chain.prepare(`AU-${tag}`, n),
     run: async (report) => {
       const { handle, result } = await runChain(c.env, c.taskQueue, report);
       return { handles: [handle], result };
     },
     verify: (reports, runs) => verifyChain(runs.map((r) => r.result), reports, c.db, c.sandbox),
-    why: '3 activities: checkTradeStatus (自動注文情報ステータス取得: a trade canceled at the market stops before the push) and '
+    why: 'its 5 activities are the twin\'s (until this run the twin had only the 2 pushes): checkTradeStatus (自動注文情報ステータス取得: a trade canceled at the market stops before the push) and '
       + 'auPayShopSettings before each push (seed 004 §4: the shop\'s 開始/停止 applies to the very next push; one read for both would miss a change '
       + 'between them); 2 AuPayLinkStatus upserts (出荷情報反映済み, 完了: the Web UI lists orders by it; 空欄 is set free at start); '
       + '3 TemporalChangeVersion upserts the SDK adds at the first call of each patched() id (au-pay-shop-settings, au-pay-wake-during-read, '

@@ -52,6 +52,22 @@ const start = (orderId: string) =>
     signal: outboxWrittenSignal, signalArgs: [],
   });
 
+test('the looks for the next row run in the workflow task; with idleFor 0 the workflow ends once its row is out, with no timer', async () => {
+  const orderId = newOrderId();
+  await writeOutbox(rig.db.pool, SHOP_ID, orderId, [{ event: 'authorized', payload: { orderId, paymentStatus: '審査完了' } }]);
+  const handle = await env.client.workflow.signalWithStart(orderOutDeliveryWorkflow, {
+    workflowId: orderOutDeliveryWorkflowId(SHOP_ID, orderId), taskQueue, args: [{ shopId: SHOP_ID, orderId }, { idleFor: 0 }],
+    signal: outboxWrittenSignal, signalArgs: [],
+  });
+  expect(await handle.result()).toBe(1);
+  expect(received(orderId).filter((d) => d.accepted)).toHaveLength(1);
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  expect(scheduled).toEqual(['deliverOrderOut']);
+  expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
+  expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(0);
+});
+
 test('three states of one order arrive in order, signed, through two failures of the first', async () => {
   const orderId = newOrderId();
   const ids = await writeOutbox(rig.db.pool, SHOP_ID, orderId, [
