@@ -17,7 +17,8 @@ import { stepKey } from './workflow-ids';
 const provider = proxyActivities<OrderCancelActivities>(paymentApi);
 const payments = proxyActivities<PaymentActivities>(paymentApi);
 const local = proxyActivities<OrderCancelActivities>(localIo);
-const peek = proxyLocalActivities<OrderCancelActivities>({ startToCloseTimeout: '10s', retry: localIo.retry });
+/** The saga's own database steps, in the workflow task itself: no round trip through the server for each. */
+const here = proxyLocalActivities<OrderCancelActivities>({ startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry });
 
 /** How long the saga watches its order data OUT row before it leaves the outcome to the order OUT screens. */
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,8 +64,12 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
     },
   );
 
+  // the database steps (begin, record the provider's answer, complete, record the delivery) run as local activities;
+  // runs started before ran them as activities
+  const db = patched('cancel-local-steps') ? here : local;
+
   // 1. キャンセル中, and what the provider step must do (from the payment method's settings)
-  const begun = await local.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
+  const begun = await db.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
   if (begun.alreadyCanceled) { // a repeated request: nothing happens again
     show(begun.current.status);
     return begun.current;
@@ -94,13 +99,13 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   }
 
   if (result) {
-    await local.cancelRecordProvider({ ...order, failed: false, result });
+    await db.cancelRecordProvider({ ...order, failed: false, result });
     Object.assign(state, { providerOutcome: result.outcome, providerDetail: result.detail, providerFlagged: result.flagged });
   } else {
     // 3. failed, or no settings to cancel with: nothing else happens; the order is 受注 again and the operator decides
     const manual = awaiting === 'manual-cancel-needed';
     const outcome = manual ? 'manual-cancel-needed' : 'failed';
-    await local.cancelRecordProvider({ ...order, failed: true, ...(manual ? { awaiting } : {}), result: { outcome, detail: failure, flagged: manual } });
+    await db.cancelRecordProvider({ ...order, failed: true, ...(manual ? { awaiting } : {}), result: { outcome, detail: failure, flagged: manual } });
     Object.assign(state, { status: awaiting, orderStatus: '受注', providerOutcome: outcome, providerDetail: failure, providerFlagged: manual });
     show(state.status);
     const mail = { ...order, paymentMethod: input.payment.method, reason: failure };
@@ -122,12 +127,12 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   }
 
   // 4. キャンセル, with its order data OUT row in the same statement; then watch the delivery
-  const { outboxId } = await local.cancelCompleteOrder({
+  const { outboxId } = await db.cancelCompleteOrder({
     ...order, decision: decision ?? null, dedupeKey: stepKey(workflowId, 'order-out', begun.cycle), watchedBy: workflowId,
   });
   Object.assign(state, { status: 'canceled', orderStatus: 'キャンセル', external: 'pending' });
   show(state.status);
-  await watchDelivery(outboxId, state, order, () => told.get(outboxId));
+  await watchDelivery(outboxId, state, order, () => told.get(outboxId), db);
   await condition(allHandlersFinished);
   return { ...state };
 }
@@ -140,12 +145,13 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
  */
 async function watchDelivery(
   outboxId: string, state: OrderCancelState, order: { shopId: string; orderId: string }, told: () => OutboxProgress | undefined,
+  db: typeof local,
 ): Promise<void> {
   const listens = patched('cancel-delivery-told'); // before it, the watch only polled, every 30 s
   const started = Date.now();
   let shown: string | null = null;
   for (;;) {
-    const p = (listens ? told() : undefined) ?? await peek.cancelOutboxProgress({ outboxId });
+    const p = (listens ? told() : undefined) ?? await here.cancelOutboxProgress({ outboxId });
     if (p.status !== 'pending') {
       Object.assign(state, { external: p.status, externalError: p.status === 'failed' ? `外部連携エラー: ${p.lastError ?? 'unknown'}` : null });
       break;
@@ -154,7 +160,7 @@ async function watchDelivery(
     if (held !== shown) {
       shown = held;
       state.externalError = held;
-      await local.cancelRecordExternal({ ...order, status: 'pending', error: held });
+      await db.cancelRecordExternal({ ...order, status: 'pending', error: held });
     }
     const elapsed = Date.now() - started;
     if (elapsed >= WATCH_DELIVERY_MS) return; // still pending: the order OUT screens show it from here
@@ -162,7 +168,7 @@ async function watchDelivery(
     if (listens) await condition(() => told() !== undefined, poll);
     else await sleep(poll);
   }
-  await local.cancelRecordExternal({ ...order, status: state.external as 'delivered' | 'failed', error: state.externalError });
+  await db.cancelRecordExternal({ ...order, status: state.external as 'delivered' | 'failed', error: state.externalError });
 }
 
 /**

@@ -27,6 +27,11 @@ export class Ledger {
     );
   }
 
+  /** The entries after `seq` (a reader's cursor): what came since, without copying the rest. */
+  since(seq: number): LedgerEntry[] {
+    return this.entries.slice(seq);
+  }
+
   reset(): void {
     this.entries = [];
   }

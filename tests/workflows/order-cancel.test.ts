@@ -71,7 +71,9 @@ test('GMO-PG: VOID the same day before capture, RETURN after a capture on a late
   const events = (await voidHandle.fetchHistory()).events ?? [];
   expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'outboxSettled')).toHaveLength(1);
   expect(events.filter((e) => e.timerFiredEventAttributes)).toHaveLength(0);
-  await recordHistory(voidHandle, 'order-cancel-told-by-delivery');
+  // its own database steps ran in its workflow tasks: only the provider's cancel went through the server as an activity
+  expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['paymentCancel']);
+  await recordHistory(voidHandle, 'order-cancel-local-steps-told-by-delivery');
   expect(await gmoStatus(rig.sandbox, voidTrade)).toBe('VOID');
 
   // captured (SALES) the next day, canceled the day after: RETURN (same JST month)
