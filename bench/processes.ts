@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--orders N --concurrency C --rounds R] [--only NAME]`: every order process against the
+ * `npm run bench [-- --quick] [--orders N --concurrency C --rounds R] [--only NAME[,NAME]]`: every order process against the
  * engine's ceiling. On one Temporal dev server and one worker, for each process: N orders through the real workflow
  * and its real activities against the sandbox and PostgreSQL, and N runs of its twin (a workflow with as many
  * activities, doing nothing), in alternating rounds at the same concurrency. One table: orders/s, the ratio to the
@@ -25,12 +25,13 @@ import { baselineWorkflow, type BaselineActivities } from './baseline-workflow';
 import { runBench, type Cleanups } from './bench-main';
 import { spread } from './history-stats';
 import { historyOutline, meanCost, type OrderCost } from './order-cost';
+import { unreplayable } from './replay-check';
 import { markdownTable, textTable, type ProcessRow } from './process-table';
 import type { BenchContext, ProcessRunner } from './process-runner';
 import { writeResultsSection } from './results-section';
 import { processRunners, type RunnerDeps } from './runners';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--orders N] [--concurrency C] [--rounds R] [--only NAME] [--show-history]   (defaults 300, 20, 3; --quick: 40, 10, 2)';
+const USAGE = 'usage: npm run bench -- [--quick] [--orders N] [--concurrency C] [--rounds R] [--only NAME[,NAME]] [--show-history]   (defaults 300, 20, 3; --quick: 40, 10, 2)';
 const TASK_QUEUE = 'bench-processes';
 /** Orders per process (and twin runs) taken through untimed first: JIT, connections, the first cache fills. */
 const WARMUP = 5;
@@ -75,7 +76,8 @@ async function main(cleanups: Cleanups): Promise<number> {
   // the production client timeouts (AUPAY_TIMEOUT_MS 10 s): a loaded moment is latency, not a retry
   const deps: RunnerDeps = { ...activityDeps(db.pool, sandbox, 10_000), accounts };
   const runners = await processRunners(ctx, deps);
-  const chosen = runners.filter((r) => !args.only || r.name.toLowerCase().includes(args.only.toLowerCase()));
+  const wanted = args.only?.toLowerCase().split(',').map((w) => w.trim()).filter(Boolean);
+  const chosen = runners.filter((r) => !wanted || wanted.some((w) => r.name.toLowerCase().includes(w)));
   if (!chosen.length) {
     console.error(`no process matches --only ${args.only}: ${runners.map((r) => r.name).join(', ')}`);
     return 2;
@@ -126,6 +128,8 @@ async function main(cleanups: Cleanups): Promise<number> {
       twin: (round, i) => twinRun(r, `R${round}`)(i),
     });
     const own = await r.verify(paired.inputs, paired.process.results);
+    const replays = await unreplayable(code, paired.process.results.flatMap((x) => x.handles));
+    if (replays.length) own.push(`${replays.length} histories do not replay against the bundle they ran on, e.g. ${replays[0]}`);
     problems.push(...own.map((p) => `${r.name}: ${p}`));
     if (paired.twin.results.some((t) => t.result !== r.twinSteps)) problems.push(`${r.name}: a twin returned something other than ${r.twinSteps}`);
     const cost = await meanCost(spread(paired.process.results, HISTORY_SAMPLE).map((x) => x.handles));

@@ -5,7 +5,7 @@ import { msToNumber as msOf } from '@temporalio/common/lib/time';
 import type { AmazonPayActivities, ChargeView } from '../activities/amazon-pay-activities';
 import { PAYMENT_STATUS, reviewOutcome, UNEXPECTED_STATE_MESSAGE, type AuthorizationRequest, type PaymentStatus } from './amazon-pay-review';
 import { authorizationStateQuery, chargeNotifiedSignal } from './amazon-pay-authorization-messages';
-import { localIo, paymentApi } from './retry-policies';
+import { localIo, localStep, paymentApi } from './retry-policies';
 import { orderCancelWorkflowId, stepKey } from './workflow-ids';
 import { orderCancelWorkflow } from './order-cancel';
 import { orderAttributes } from './order-status-attributes';
@@ -23,7 +23,7 @@ const cancelSettings = proxyActivities<ReturnType<typeof createOrderCancelActivi
  */
 const LOCAL_LOOK_PATCH = 'amazon-pay-authorization-local-look';
 const amazonHere = proxyLocalActivities<AmazonPayActivities>({ startToCloseTimeout: paymentApi.startToCloseTimeout, retry: paymentApi.retry });
-const localHere = proxyLocalActivities<AmazonPayActivities>({ startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry });
+const localHere = proxyLocalActivities<AmazonPayActivities>(localStep);
 /** The Web UI's AmazonPayReviewStatus (審査中 is set at start by the API). */
 const SEARCH_ATTRIBUTES_PATCH = 'amazon-pay-review-search-attributes';
 

@@ -10,7 +10,7 @@ import {
 } from './order-cancel-messages';
 import { actedBy, type ActedBy } from './acted-by';
 import { orderAttributes } from './order-status-attributes';
-import { localIo, paymentApi } from './retry-policies';
+import { localIo, localStep, paymentApi } from './retry-policies';
 import { ORDER_CANCEL_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
@@ -18,7 +18,7 @@ const provider = proxyActivities<OrderCancelActivities>(paymentApi);
 const payments = proxyActivities<PaymentActivities>(paymentApi);
 const local = proxyActivities<OrderCancelActivities>(localIo);
 /** The saga's own database steps, in the workflow task itself: no round trip through the server for each. */
-const here = proxyLocalActivities<OrderCancelActivities>({ startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry });
+const here = proxyLocalActivities<OrderCancelActivities>(localStep);
 
 /** How long the saga watches its order data OUT row before it leaves the outcome to the order OUT screens. */
 const DAY_MS = 24 * 60 * 60 * 1000;

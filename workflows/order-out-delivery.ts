@@ -3,14 +3,14 @@ import { msToNumber as msOf, type Duration } from '@temporalio/common/lib/time';
 import type { createOrderOutActivities } from '../activities/order-out-activities';
 import { orderOutStateQuery, outboxWrittenSignal } from './order-out-messages';
 import { orderAttributes } from './order-status-attributes';
-import { externalSystem, localIo } from './retry-policies';
+import { externalSystem, localIo, localStep } from './retry-policies';
 import { ORDER_OUT_STATUS } from './search-attributes';
 
 type OrderOutActivities = ReturnType<typeof createOrderOutActivities>;
 const external = proxyActivities<OrderOutActivities>(externalSystem);
 const local = proxyActivities<OrderOutActivities>(localIo);
 /** The look for the next row, in the workflow task itself: one database read, no round trip through the server. */
-const here = proxyLocalActivities<OrderOutActivities>({ startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry });
+const here = proxyLocalActivities<OrderOutActivities>(localStep);
 
 /**
  * Order data OUT for one order (#1319, #966 b): its outbox rows go to the shop's external system one at a time, oldest

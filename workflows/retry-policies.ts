@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * Activity options, named once per kind of call. Errors that retrying cannot fix are thrown by the activities as
@@ -16,6 +16,13 @@ export const localIo: ActivityOptions = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
 };
+
+/**
+ * A short database step run as a local activity, in the workflow task itself: no round trip through the server
+ * (schedule, poll, complete, a new workflow task) for a read or write of a few milliseconds. Same timeout and retries
+ * as localIo.
+ */
+export const localStep: LocalActivityOptions = { startToCloseTimeout: localIo.startToCloseTimeout, retry: localIo.retry };
 
 /** A payment provider: transport errors retry a few times; declines and validation errors come back non-retryable. */
 export const paymentApi: ActivityOptions = {
