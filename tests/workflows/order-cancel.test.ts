@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { getCancelRecord } from '../../db/order-cancel';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
 import { listDeliveries } from '../../db/order-out';
@@ -17,6 +18,7 @@ import {
 import type { TimeSkippingRig } from '../support/time-skipping-rig';
 import { recordHistory } from '../support/record-history';
 import { until } from '../support/until';
+import { workflowBundle } from '../support/workflow-bundle';
 
 /**
  * The cancellation saga on the time-skipping server with its real activities: the GMO-PG and Amazon Pay emulators,
@@ -95,6 +97,20 @@ test('GMO-PG: VOID the same day before capture, RETURN after a capture on a late
     expect(rows[0]!.payload).toMatchObject({ orderId: order, orderStatus: 'キャンセル', providerCancel: 'canceled', providerCancelDetail: jobCd });
     expect(await record(order)).toMatchObject({ orderStatus: 'キャンセル', status: 'canceled', externalStatus: 'delivered', externalError: null });
   }
+});
+
+test('a cancel waiting for its delivery replays as it stands (its local steps, the patches, the wait): a query after a cache eviction, a deploy', async () => {
+  await rig.sandbox.control('POST', '/external-system/_sandbox/faults', { operation: 'receive', kind: 'error', status: 500, times: 3 });
+  const orderId = newOrderId();
+  const trade = newGmoOrderId('W');
+  await gmoAuthorize(rig.sandbox, trade, T0);
+  const handle = await start(orderId, { method: METHODS.gmo, gmoPgOrderId: trade });
+  const open = await until(async () => {
+    const history = await handle.fetchHistory();
+    return history.events?.some((e) => e.timerStartedEventAttributes) && history; // waiting for its row's outcome
+  }, 15_000, 20);
+  await Worker.runReplayHistory({ workflowBundle }, open); // throws on a nondeterminism
+  expect(await handle.result()).toMatchObject({ status: 'canceled', external: 'delivered' });
 });
 
 test('the provider cancel succeeds, then the external system fails after its retries: the order stays canceled and shows the error (#966 b)', async () => {
