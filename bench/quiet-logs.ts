@@ -5,7 +5,7 @@
 
 /** The API's IPN route logs one INFO line per IPN: thousands of lines in a benchmark's output. */
 export function holdBackIpnInfoLines(): () => number {
-  const INFO_IPN = /^\S+ INFO \[ipn\] /;
+  const INFO_IPN = /"level":"info".*"component":"(ipn|business)"/; // one IPN routed and one order status changed per IPN
   return holdBackLines((line) => INFO_IPN.test(line));
 }
 

@@ -51,7 +51,9 @@ export function opluxReviewProcess(c: BenchContext): ProcessRunner<FraudReviewOr
       return { handles: [handle], result };
     },
     verify: (orders, runs) => verifyReviews(runs.map((r) => r.result), orders, c.db.pool, c.sandbox.oplux.kit.ledger.list()),
-    why: '1 FraudReviewStatus upsert (OK, for the Web UI; 審査中 is set free at start); nothing else beyond the twin: where its ratio is low, '
-      + 'the time is in the activities\' own work (O-PLUX\'s signed HTTP call, the name normalizer, the database writes with the OUT row), not in Temporal',
+    why: 'its 3 activities are the twin\'s, the last (recordOpluxReview: the twelve fields and the OUT row) a local activity '
+      + '(oplux-local-record: in the workflow task, no round trip through the server); 1 FraudReviewStatus upsert (OK, for the Web UI; '
+      + '審査中 is set free at start) and the TemporalChangeVersion upsert of that patch (see au PAY); the rest of its time is the '
+      + 'activities\' own work (O-PLUX\'s signed HTTP call, the name normalizer, the database writes)',
   };
 }

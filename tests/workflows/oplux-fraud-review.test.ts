@@ -97,6 +97,9 @@ test('OK: registered once with device, IP and items, the twelve fields stored, t
   const handle = await start(order);
   const result = await handle.result();
   await recordHistory(handle, 'oplux-fraud-review-ok');
+  // recording it ran in its workflow task: only opening it and O-PLUX's call went through the server as activities
+  const events = (await handle.fetchHistory()).events ?? [];
+  expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['openOpluxReview', 'registerOpluxEvent']);
 
   expect(result).toMatchObject({ status: FRAUD_STATUS.ok, review: 'OK', processingResult: '審査済', released: true });
   const [entry] = registrations(order.orderId);
