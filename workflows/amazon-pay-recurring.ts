@@ -1,5 +1,6 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { AmazonPayRecurringActivities } from '../activities/amazon-pay-recurring-activities';
 import {
@@ -11,12 +12,13 @@ import {
   skipNextChildUpdate, type RecurringStatus, type RecurringView,
 } from './amazon-pay-recurring-messages';
 import { orderAttributes } from './order-status-attributes';
-import { localIo, paymentApi } from './retry-policies';
+import { localIo, localStep, paymentApi } from './retry-policies';
 import { RECURRING_EXPIRES_AT, RECURRING_NEXT_CHARGE_AT, RECURRING_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const amazon = proxyActivities<AmazonPayRecurringActivities>(paymentApi);
 const local = proxyActivities<AmazonPayRecurringActivities>(localIo);
+const here = proxyLocalActivities<AmazonPayRecurringActivities>(localStep);
 
 export interface RecurringParentInput {
   shopId: string;
@@ -66,6 +68,9 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     expiresAt: expiryAfter(nowIso()), warnedFor: null, status: 'active', skipNext: false, recentCharges: [],
   };
   const runStartCycle = s.cycle;
+  // the parent's and its children's rows are saved by local activities (in the workflow task: no round trip through the
+  // server each); runs started before saved them with activities
+  const db = patched('recurring-local-save') ? here : local;
   const ref = { shopId: input.shopId, parentOrderId: input.parentOrderId, chargePermissionId: input.chargePermissionId };
   let pokes = 0;
   let permissionChanged = false;
@@ -103,7 +108,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     actedBy(`cancel child ${cycle}`, by);
     const child = s.recentCharges.find((c) => c.cycle === cycle)!;
     const chargeState = await amazon.cancelChildCharge({ shopId: input.shopId, chargeId: child.chargeId, reason: `canceled by the shop (child ${cycle})` });
-    await local.recordRecurringChild({
+    await db.recordRecurringChild({
       shopId: input.shopId, parentOrderId: input.parentOrderId,
       child: { cycle, scheduledAt: nowIso(), outcome: 'canceled', amountJpy: s.plan.amountJpy, chargeId: child.chargeId, chargeState, reason: 'MerchantCanceled' },
     });
@@ -173,7 +178,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     }
     if (Date.now() >= Date.parse(s.nextChargeAt)) await chargeDueChild();
   }
-  await local.saveRecurringParent(parentRow());
+  await db.saveRecurringParent(parentRow());
   show();
   await condition(allHandlersFinished);
   return view();
@@ -189,7 +194,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     } else if (cp.state === 'Chargeable' && s.status === 'paused') {
       s.status = 'active';
     }
-    await local.saveRecurringParent(parentRow());
+    await db.saveRecurringParent(parentRow());
   }
 
   /** One child: skipped, held while paused, refused by the monthly cap, or charged. Then the schedule moves on. */
@@ -199,7 +204,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     const month = jstMonthKey(nowIso()); // the cap counts the charge's own JST month
     const amountJpy = s.plan.amountJpy;
     const record = (outcome: string, reason: string | null) =>
-      local.recordRecurringChild({ shopId: input.shopId, parentOrderId: input.parentOrderId, child: { cycle, scheduledAt, outcome, amountJpy, chargeId: null, chargeState: null, reason } });
+      db.recordRecurringChild({ shopId: input.shopId, parentOrderId: input.parentOrderId, child: { cycle, scheduledAt, outcome, amountJpy, chargeId: null, chargeState: null, reason } });
 
     if (s.skipNext) {
       s.skipNext = false;
@@ -225,7 +230,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     }
     s.cycle += 1;
     s.nextChargeAt = nextChargeAt(scheduledAt, s.plan.interval, s.anchorAt);
-    await local.saveRecurringParent(parentRow());
+    await db.saveRecurringParent(parentRow());
   }
 
   function parentRow() {

@@ -31,7 +31,8 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
   };
   return {
     name: 'Amazon Pay recurring charge',
-    twinSteps: 4, // chargeRecurringChild, saveRecurringParent; on close: closeChargePermission, saveRecurringParent
+    // chargeRecurringChild, saveRecurringParent; on close: closeChargePermission, saveRecurringParent (the saves local)
+    twinSteps: 4,
     async prepare(tag, n) {
       const inputs = new Array<RecurringParentInput>(n);
       await runPhase(n, 10, async (i) => {
@@ -75,11 +76,12 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
       if (charged.length !== n) problems.push(`sandbox: ${charged.length} charges applied, expected ${n}`);
       return problems;
     },
-    why: 'the closeParent update (the merchant\'s close: the parent lives for years in production, so the bench ends it, as soon as Amazon '
+    why: 'its 4 activities are the twin\'s, the two saves of the parent\'s row local activities (recurring-local-save: in the workflow '
+      + 'task, no round trip through the server); the closeParent update (the merchant\'s close: the parent lives for years in production, so the bench ends it, as soon as Amazon '
       + 'Pay took the charge); up to 1 timer: the wait for the next child (a month), which the close ends; none when the close came while the '
       + 'charge\'s activities ran (the first charge is due at start, so no timer before it); 4 upserts: RecurringStatus/ExpiresAt/NextChargeAt '
       + 'at each pass of the loop where they changed (first pass, after the charge, closed) and the TemporalChangeVersion upserts of the '
-      + 'amazon-pay-recurring-search-attributes and recurring-pokes-kept patches (see au PAY). Until this run the bench polled the parent\'s '
+      + 'amazon-pay-recurring-search-attributes, recurring-pokes-kept and recurring-local-save patches (see au PAY). Until this run the bench polled the parent\'s '
       + 'query and history every 20 ms to close it only once it waited (a close during the charge was lost until recurring-pokes-kept): '
       + 'that load on the server was in its figures (0.55)',
   };

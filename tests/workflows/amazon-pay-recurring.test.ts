@@ -220,6 +220,9 @@ test('a close that arrives while a child is being charged ends the parent at onc
     expect((await close.result()).status).toBe('closed');
     expect((await children(input)).map((k) => [k.cycle, k.outcome])).toEqual([[1, 'charged']]);
     await recordHistory(handle, 'amazon-pay-recurring-closed-during-charge');
+    // its rows were saved in its workflow tasks: only Amazon Pay's calls went through the server as activities
+    const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(['chargeRecurringChild', 'closeChargePermission']);
   } finally {
     client.createCharge = createCharge;
     release();
