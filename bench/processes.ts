@@ -5,7 +5,8 @@
  * activities, doing nothing), in alternating rounds at the same concurrency. One table: orders/s, the ratio to the
  * twin (goal ≥ 0.85), p50/p99 latency, Temporal Cloud actions per order, history events and bytes per order; written
  * into bench/RESULTS.md between its markers. Machines are noisy: the ratios are what mean something. Nothing is
- * asserted on time; the run fails (exit 1) when an order did not end as it should at the sandbox or in the database.
+ * asserted on time; the run fails (exit 1) when an order did not end as it should at the sandbox or in the database,
+ * or when one of the run's process histories does not replay against the bundle it ran on.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
