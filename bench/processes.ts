@@ -161,7 +161,8 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${o.command}\` · ${o.args.orders} orders per process and as many twin runs, `
       + `${o.args.rounds} alternating rounds, ${o.args.concurrency} in flight · ${o.machine} · Node ${process.version} · ${o.cliVersion} `
-      + '(dev server, in-memory) · one worker with the SDK defaults, PGlite and the sandbox in the bench process · the machine was shared with other work: read the ratios.',
+      + '(dev server, in-memory) · one worker with the SDK defaults, PGlite and the sandbox in the bench process · load average at the end '
+      + `${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (the run's own load included): machines are noisy, read the ratios.`,
     '',
     'The twin of a process is a workflow with as many activities that do nothing (bench/baseline-workflow.ts), run in the same rounds. '
       + 'ratio = orders/s ÷ twin/s (goal ≥ 0.85; * marks a row below). Actions per order as Temporal Cloud bills them (bench/order-cost.ts): '
