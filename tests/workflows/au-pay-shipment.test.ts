@@ -254,12 +254,22 @@ async function waitForMail(n: number): Promise<void> {
 
 describe('the shop\'s settings (seed 004 section 4), read at each decision', () => {
   const handleOf = (report: ShipmentReport) => env.client.workflow.getHandle(auPayShipmentWorkflowId(report.shopId, report.orderId));
-  /** Waits (in real time) until the chain holds at `status` for the reason `waiting`. */
-  const waitForHold = (report: ShipmentReport, status: string, waiting: string) =>
-    until(async () => {
+  /**
+   * Waits (in real time) until the chain holds at `status` for the reason `waiting`, and the workflow task that got it
+   * there has completed: the query answers from the worker's state before that completion lands, and a time skip
+   * racing with it broke the test server ("invalid history builder state for action", then every later test hung).
+   */
+  const waitForHold = async (report: ShipmentReport, status: string, waiting: string) => {
+    await until(async () => {
       const state = await handleOf(report).query(linkStateQuery);
       return state.status === status && state.waiting === waiting;
     }, 20_000, 100);
+    await until(async () => {
+      const events = (await handleOf(report).fetchHistory()).events ?? [];
+      const last = events[events.length - 1];
+      return last !== undefined && !last.workflowTaskScheduledEventAttributes && !last.workflowTaskStartedEventAttributes;
+    }, 20_000, 20);
+  };
 
   test('自動受注完了ステータス反映 停止: ship info pushed, 完了 not, for hours; back to 開始: completed at the next re-check', async () => {
     auPay.change({ autoCompletion: '停止' });
