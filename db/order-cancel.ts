@@ -132,8 +132,12 @@ export async function recordProviderOutcome(
      WHERE shop_id = $1 AND order_id = $2 AND status IN ('canceling', 'provider-failed', 'manual-cancel-needed') RETURNING ${COLUMNS}`,
     [r.shopId, r.orderId, r.status, r.outcome, r.detail, r.flagged],
   );
-  if (!rows[0]) throw new Error(`no open cancel for order ${r.shopId}/${r.orderId}`);
-  return rows[0];
+  if (rows[0]) return rows[0];
+  // This step run again after the saga's next one took effect (a local activity runs again when its worker died before
+  // the workflow task completed): the outcome already stands.
+  const current = await getCancelRecord(pool, r.shopId, r.orderId);
+  if (current?.status === 'canceled') return current;
+  throw new Error(`no open cancel for order ${r.shopId}/${r.orderId}`);
 }
 
 /** A reminder went out (or is going out): counted, so the operator sees how long the decision has waited. */

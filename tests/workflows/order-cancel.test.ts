@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { getCancelRecord } from '../../db/order-cancel';
+import { getCancelRecord, recordProviderOutcome } from '../../db/order-cancel';
 import { insertRecurringParent, listRecurringChildren } from '../../db/amazon-pay-recurring';
 import { listDeliveries } from '../../db/order-out';
 import { PROVIDER_CANCEL_FAILED_SUBJECT, PROVIDER_CANCEL_REMINDER_SUBJECT } from '../../mail/order-cancel-mails';
@@ -97,6 +97,10 @@ test('GMO-PG: VOID the same day before capture, RETURN after a capture on a late
     expect(rows[0]!.payload).toMatchObject({ orderId: order, orderStatus: 'キャンセル', providerCancel: 'canceled', providerCancelDetail: jobCd });
     expect(await record(order)).toMatchObject({ orderStatus: 'キャンセル', status: 'canceled', externalStatus: 'delivered', externalError: null });
   }
+  // the provider step run again after the cancel completed (its local activity reruns when a worker dies before the
+  // workflow task completes) changes nothing and does not fail the saga
+  const rerun = { shopId: SHOP_ID, orderId: voidOrder, status: 'canceling' as const, outcome: 'canceled' as const, detail: 'VOID', flagged: false };
+  await expect(recordProviderOutcome(rig.db.pool, rerun)).resolves.toMatchObject({ status: 'canceled', orderStatus: 'キャンセル' });
 });
 
 test('a cancel waiting for its delivery replays as it stands (its local steps, the patches, the wait): a query after a cache eviction, a deploy', async () => {
