@@ -10,6 +10,7 @@ import { orderCancelStateQuery } from '../../workflows/order-cancel-messages';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import { getCancelRecord, putPaymentMethodSetting } from '../../db/order-cancel';
 import { until } from '../support/until';
+import { sleepClearOfTimers } from '../support/time-skip';
 import { recordHistory } from '../support/record-history';
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../support/amazon-pay-fixtures';
@@ -78,7 +79,7 @@ test('approved after 20 hours, told by an IPN: 審査完了 and the authorizatio
   const chargeId = await chargeIdOf(handle);
   expect((await getAmazonPayOrder(db.pool, SHOP_ID, req.orderId))?.paymentStatus).toBe('審査中');
 
-  await env.sleep('20 hours');
+  await sleepClearOfTimers(env, handle, '20 hours'); // an IPN is sent next
   await resolve(chargeId, 'Authorized');
   await handle.signal(chargeNotifiedSignal, { chargeId });
   const result = await handle.result();

@@ -10,6 +10,7 @@ import { AU_API_KEY, AU_SHOP_ID, type TestSandbox } from '../support/sandbox';
 import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skipping-rig';
 import { history, ledger, newShipment, NOTIFY_EMAIL, orderRow, auPaySettingsStandIn } from '../support/au-pay-fixtures';
 import { until } from '../support/until';
+import { settled, sleepClearOfTimers } from '../support/time-skip';
 
 /**
  * The au PAY ship-then-complete chain on the time-skipping test server, with its real activities against the au PAY
@@ -254,21 +255,13 @@ async function waitForMail(n: number): Promise<void> {
 
 describe('the shop\'s settings (seed 004 section 4), read at each decision', () => {
   const handleOf = (report: ShipmentReport) => env.client.workflow.getHandle(auPayShipmentWorkflowId(report.shopId, report.orderId));
-  /**
-   * Waits (in real time) until the chain holds at `status` for the reason `waiting`, and the workflow task that got it
-   * there has completed: the query answers from the worker's state before that completion lands, and a time skip
-   * racing with it broke the test server ("invalid history builder state for action", then every later test hung).
-   */
+  /** Waits (in real time) until the chain holds at `status` for the reason `waiting`, with nothing in flight. */
   const waitForHold = async (report: ShipmentReport, status: string, waiting: string) => {
     await until(async () => {
       const state = await handleOf(report).query(linkStateQuery);
       return state.status === status && state.waiting === waiting;
     }, 20_000, 100);
-    await until(async () => {
-      const events = (await handleOf(report).fetchHistory()).events ?? [];
-      const last = events[events.length - 1];
-      return last !== undefined && !last.workflowTaskScheduledEventAttributes && !last.workflowTaskStartedEventAttributes;
-    }, 20_000, 20);
+    await until(() => settled(handleOf(report)), 20_000, 20);
   };
 
   test('自動受注完了ステータス反映 停止: ship info pushed, 完了 not, for hours; back to 開始: completed at the next re-check', async () => {
@@ -294,7 +287,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     const report = await newShipment(db.pool, sandbox, { shipDate: null });
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.blank, '自動出荷情報反映が停止中です');
-    await env.sleep('1 hour');
+    await sleepClearOfTimers(env, handle, '1 hour'); // a report is sent next
     expect((await handle.query(linkStateQuery)).status).toBe(LINK_STATUS.blank);
     expect(await orderRow(db.pool, report)).toMatchObject({ linkStatus: LINK_STATUS.blank, lastError: null });
     expect(await ledger(sandbox, report.auPayOrderId)).toEqual([]);
@@ -316,7 +309,7 @@ describe('the shop\'s settings (seed 004 section 4), read at each decision', () 
     const report = await newShipment(db.pool, sandbox);
     const handle = await start(report);
     await waitForHold(report, LINK_STATUS.shipped, 'OMSからの受注完了の報告を待っています');
-    await env.sleep('1 hour');
+    await sleepClearOfTimers(env, handle, '1 hour'); // the OMS's report is sent next
     expect(applied(await ledger(sandbox, report.auPayOrderId), 'updateTradeStsProc')).toBe(0);
 
     await handle.signal(completionReportedSignal);
