@@ -63,7 +63,7 @@ function printHeader(args: { ipns: number; concurrency: number; years: number })
   console.log(`Amazon Pay benchmark: ${args.ipns} IPNs, ${args.concurrency} in flight; a monthly recurring parent for ${args.years} simulated years`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${MiB(os.totalmem())} RAM, Node ${process.version}, ${os.platform()} ${os.arch()}`);
   console.log(`temporal: ${version(temporalCliPath, ['--version'])} (dev server, in-memory) for 1; time-skipping test server (${path.relative(process.cwd(), temporalTestServerPath())}) for 2`);
-  console.log('one worker, the API, the sandbox and PGlite in this process; baseline measured in the same run\n');
+  console.log('PGlite (or DATABASE_URL) in its own process, as npm start runs it; one worker, the API and the sandbox in this process; baseline measured in the same run\n');
 }
 
 void main().then(

@@ -9,7 +9,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import type { Client } from '@temporalio/client';
 import { amazonPayAuthorizationWorkflowId } from '../workflows/workflow-ids';
 import { SHOP_ID } from '../tests/support/au-pay-fixtures';
-import type { IpnTiming, PreparedOrder, SignalTiming } from './ipn-rig';
+import type { ActivityTiming, IpnTiming, PreparedOrder, SignalTiming } from './ipn-rig';
 import { percentile } from './run-phase';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -29,6 +29,7 @@ type Milestones = Array<[string, number]>;
 
 export async function ipnBreakdown(
   client: Client, ipns: MeasuredIpn[], ipnTimings: Map<string, IpnTiming>, signalTimings: Map<string, SignalTiming[]>,
+  activityTimings: Map<string, ActivityTiming[]>,
 ): Promise<string[]> {
   // Each charge's deliveries (a retry of a slow one is another POST, same charge): the first after its IPN was due counts.
   const byCharge = new Map<string, IpnTiming[]>();
@@ -48,6 +49,10 @@ export async function ipnBreakdown(
     rel(sig?.started, 'API: signal sent');
     rel(sig?.returned, 'API: signal returned');
     rel(api?.answered, 'API: 200 answered');
+    for (const a of (activityTimings.get(workflowId) ?? []).filter((x) => x.started >= m.due)) {
+      rel(a.started, `worker: ${a.type} started`);
+      rel(a.ended, `worker: ${a.type} ended`);
+    }
 
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const events = history.events ?? [];

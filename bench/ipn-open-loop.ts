@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   const heldBack = holdBackIpnInfoLines();
   console.log(`IPN → order data OUT, open loop: ${STEADY_RATES.join(', ')} IPNs/s for ${args.seconds} s each, then ${RAMP_RATES.join(', ')}/s for ${args['ramp-seconds']} s each`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
-  console.log('the dev server (in memory), one worker, the API, the sandbox and PGlite in this process; /health in the same run\n');
+  console.log('the dev server (in memory) and PGlite (or DATABASE_URL) each in their own process, as npm start runs them; one worker, the API and the sandbox in this process; /health in the same run\n');
 
   const code = await buildWorkflowBundle();
   const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'] });
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       const step = await runStep(rig, `S${rate}`, rate, args.seconds);
       steady.push(step);
       console.log(stepLine(step));
-      if (rate === BREAKDOWN_RATE) breakdown = await ipnBreakdown(rig.env.client, step.measured, rig.ipnTimings, rig.signalTimings);
+      if (rate === BREAKDOWN_RATE) breakdown = await ipnBreakdown(rig.env.client, step.measured, rig.ipnTimings, rig.signalTimings, rig.activityTimings);
       rig.ipnTimings.clear();
       rig.signalTimings.clear();
     }

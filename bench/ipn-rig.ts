@@ -1,7 +1,7 @@
 /**
- * The IPN path on one machine, for the IPN benchmarks: the Temporal dev server, PGlite, the sandbox, the real API
- * (trusting the sandbox's SNS certificate) and one renkei worker, in this process; an order made to wait for Amazon's
- * answer (prepare), and pollers that see its rows. The API is wrapped, not changed, to time each IPN on its way
+ * The IPN path on one machine, for the IPN benchmarks: the Temporal dev server and PGlite in their own processes (as
+ * npm start runs them; bench-database.ts), and in this process the sandbox, the real API (trusting the sandbox's SNS
+ * certificate) and one renkei worker; an order made to wait for Amazon's answer (prepare), and pollers that see its rows. The API is wrapped, not changed, to time each IPN on its way
  * through: received, SNS signature verified, signal returned, answered.
  */
 import type { Server } from 'node:http';
@@ -9,6 +9,8 @@ import express from 'express';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
+import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import { createSnsVerifier, hostPatternPolicy, parseAmazonPayIpnMessage, type SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import { createApiApp } from '../api/app';
 import { registerSearchAttributes } from '../workers/register-search-attributes';
@@ -17,7 +19,7 @@ import { createPool } from '../db/pool';
 import { createRenkeiWorker } from '../workers/create-worker';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
 import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
-import { startTestDatabase } from '../tests/support/database';
+import { startBenchDatabase } from './bench-database';
 import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
 import { SANDBOX_IPN_ACCOUNT } from '../tests/support/test-api';
 import { runPhase } from './run-phase';
@@ -44,6 +46,13 @@ export interface SignalTiming {
   returned: number;
 }
 
+/** One activity run by the worker (a local one too): its type and when it started and ended, performance.now(). */
+export interface ActivityTiming {
+  type: string;
+  started: number;
+  ended: number;
+}
+
 export interface PreparedOrder {
   orderId: string;
   chargeId: string;
@@ -64,6 +73,8 @@ export interface IpnRig {
   ipnTimings: Map<string, IpnTiming>;
   /** signal() calls the API made, by workflow id: each one's start and return */
   signalTimings: Map<string, SignalTiming[]>;
+  /** activities the worker ran, by workflow id (timed with the API) */
+  activityTimings: Map<string, ActivityTiming[]>;
   /**
    * N orders waiting for Amazon's answer: a OneTime permission, a pending createCharge, the authorization started.
    * onPrepared: after each order, with how many are ready.
@@ -97,7 +108,7 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
     });
     later(() => env.teardown());
     await registerSearchAttributes(env.connection, 'default');
-    const [db, sandbox] = await Promise.all([startTestDatabase(), startTestSandbox()]);
+    const [db, sandbox] = await Promise.all([startBenchDatabase(), startTestSandbox()]);
     later(() => db.stop());
     later(() => sandbox.stop());
     // Like production, the API and the worker each have their own pool.
@@ -136,9 +147,11 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
     later(() => close(plainServer));
     const plainUrl = `${urlOf(plainServer)}/ping`;
 
+    const activityTimings = new Map<string, ActivityTiming[]>();
     const worker = await createRenkeiWorker({
       connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
       deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPayTestClient(sandbox), notifyEmail: NOTIFY_EMAIL } : undefined) },
+      interceptors: timeApi ? { activity: [() => ({ inbound: timedActivities(activityTimings) })] } : undefined,
     });
     const running = worker.run();
     later(async () => {
@@ -189,11 +202,27 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
       const seen = await outbox.waitFor(order.orderId, timeoutMs);
       return seen && { seenAt: seen.seenAt, writtenAt: Number(seen.value) };
     };
-    return { env, sandbox, observerPool, apiUrl, plainUrl, get, outbox, ipnTimings, signalTimings, prepare, resolveAndSee, stop };
+    return { env, sandbox, observerPool, apiUrl, plainUrl, get, outbox, ipnTimings, signalTimings, activityTimings, prepare, resolveAndSee, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Each activity's run, timed around the activity's own function. */
+function timedActivities(timings: Map<string, ActivityTiming[]>): ActivityInboundCallsInterceptor {
+  return {
+    async execute(input, next) {
+      const { info } = Context.current();
+      const started = performance.now();
+      try {
+        return await next(input);
+      } finally {
+        const id = info.workflowExecution?.workflowId ?? '';
+        timings.set(id, [...(timings.get(id) ?? []), { type: info.activityType, started, ended: performance.now() }]);
+      }
+    },
+  };
 }
 
 /** The verifier, timed: when verification started and ended, and which charge the message names. */

@@ -102,7 +102,7 @@ async function main(cleanups: Cleanups): Promise<number> {
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}`;
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}`;
   console.log(`every process against its twin: ${args.orders} orders each in ${args.rounds} alternating rounds, ${args.concurrency} in flight, ${WARMUP} warm-up of each`);
-  console.log(`machine: ${machine}; Node ${process.version}; ${cliVersion} (dev server, in-memory); one worker (SDK defaults), PGlite and the sandbox in this process\n`);
+  console.log(`machine: ${machine}; Node ${process.version}; ${cliVersion} (dev server, in-memory); one worker (SDK defaults) and the sandbox in this process, PGlite in its own (as npm start runs it)\n`);
 
   const twinRun = (r: ProcessRunner, tag: string) => async (i: number) => {
     const handle = await env.client.workflow.start(baselineWorkflow, { workflowId: `bench-twin:${slug(r.name)}:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [r.twinSteps] });
@@ -161,7 +161,7 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${o.command}\` · ${o.args.orders} orders per process and as many twin runs, `
       + `${o.args.rounds} alternating rounds, ${o.args.concurrency} in flight · ${o.machine} · Node ${process.version} · ${o.cliVersion} `
-      + '(dev server, in-memory) · one worker with the SDK defaults, PGlite and the sandbox in the bench process · load average at the end '
+      + '(dev server, in-memory) · one worker with the SDK defaults and the sandbox in the bench process, PGlite in its own (as npm start runs it) · load average at the end '
       + `${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (the run's own load included): machines are noisy, read the ratios.`,
     '',
     'The twin of a process is a workflow with as many activities that do nothing (bench/baseline-workflow.ts), run in the same rounds. '
