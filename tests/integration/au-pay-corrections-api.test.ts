@@ -90,6 +90,8 @@ test('a correction at 出荷情報反映済み (completion held): the running ch
   expect(await report({ ...t.base('CORR-C'), carrier: '2' })).toMatchObject({ status: 202, body: { push: true, linkStatus: LINK_STATUS.shipped } });
   await until(() => world.sandbox.auPay.market.trade(AU_SHOP_ID, t.auPayOrderId)?.shippingCarrier === '2', 30_000);
   expect(await pushes(t.auPayOrderId)).toEqual([2, 0]);
+  // held again: the re-push is at the market before the chain re-reads the settings (a reset before that is a 409)
+  await until(async () => (await handleOf('CORR-C').query(linkStateQuery)).waiting === '自動受注完了ステータス反映が停止中です', 30_000);
   // marked done by hand, as the seed allows for a held order
   expect((await call('POST', `/shops/${SHOP_ID}/au-pay/orders/CORR-C/link-status`, { status: LINK_STATUS.completed })).status).toBe(200);
   await statusIs('CORR-C', LINK_STATUS.completed);
