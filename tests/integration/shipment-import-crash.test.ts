@@ -213,7 +213,7 @@ const appliedLedgers = () => ({
   amazonPay: sandbox.amazonPay.kit.ledger.list().filter((e) => e.applied).length,
 });
 const outboxRows = async () => (await db.pool.query<{ order_id: string; n: string }>(
-  `SELECT order_id, count(*) AS n FROM order_outbox WHERE shop_id = $1 AND event = 'shipment' GROUP BY order_id`, [SHOP_ID])).rows;
+  `SELECT order_id, count(*) AS n FROM order_outbox WHERE shop_id = $1 AND event = 'shipment' GROUP BY order_id ORDER BY order_id`, [SHOP_ID])).rows;
 
 test('2,000 rows of every kind, Shift_JIS, the worker killed in the middle: each effect once, results.csv row by row; imported again: all unchanged', async () => {
   const t0 = Date.now();
