@@ -5,6 +5,8 @@
  * (bench/ipn-breakdown.ts); then a ramp (20, 30, 40, 60, 80/s for R seconds each, default 10, `--quick` 5) to the
  * rate at which p99 passes 1 s. Arrivals follow the clock, not completions, and each latency counts from when its
  * IPN was due (bench/open-loop.ts). Machines are noisy: the figures that mean something are the ratios to /health.
+ * The worker runs in its own process as npm start runs it; `--worker-in-process` puts it beside the API and the sandbox,
+ * where the breakdown also times its activities.
  * Nothing is asserted on time; exit 1 only when an IPN's row never appeared at the steady rates.
  */
 import os from 'node:os';
@@ -18,7 +20,7 @@ import { openLoop } from './open-loop';
 import { holdBackIpnInfoLines } from './quiet-logs';
 import { percentile, runPhase } from './run-phase';
 
-const USAGE = 'usage: npm run bench:ipn-open-loop -- [--quick] [--seconds S] [--ramp-seconds R] [--poll-ms P]   (positive integers; defaults 60, 10, 5; --quick: 15, 5)';
+const USAGE = 'usage: npm run bench:ipn-open-loop -- [--quick] [--worker-in-process] [--seconds S] [--ramp-seconds R] [--poll-ms P]   (positive integers; defaults 60, 10, 5; --quick: 15, 5)';
 const STEADY_RATES = [5, 10, 20];
 const RAMP_RATES = [20, 30, 40, 60, 80];
 /** the rate whose IPNs are broken down milestone by milestone */
@@ -44,9 +46,10 @@ interface StepFigures {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
+  const worker = argv.includes('--worker-in-process') ? 'in-process' : 'process';
   let args: { seconds: number; 'ramp-seconds': number; 'poll-ms': number };
   try {
-    args = parseIntFlags(argv.filter((a) => a !== '--quick'), { seconds: quick ? 15 : 60, 'ramp-seconds': quick ? 5 : 10, 'poll-ms': 5 }, USAGE);
+    args = parseIntFlags(argv.filter((a) => a !== '--quick' && a !== '--worker-in-process'), { seconds: quick ? 15 : 60, 'ramp-seconds': quick ? 5 : 10, 'poll-ms': 5 }, USAGE);
   } catch (err) {
     console.error((err as Error).message);
     return 2;
@@ -55,10 +58,12 @@ async function main(): Promise<number> {
   const heldBack = holdBackIpnInfoLines();
   console.log(`IPN → order data OUT, open loop: ${STEADY_RATES.join(', ')} IPNs/s for ${args.seconds} s each, then ${RAMP_RATES.join(', ')}/s for ${args['ramp-seconds']} s each`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
-  console.log('the dev server (in memory) and PGlite (or DATABASE_URL) each in their own process, as npm start runs them; one worker, the API and the sandbox in this process; /health in the same run\n');
+  console.log(worker === 'process'
+    ? 'the dev server (in memory), PGlite (or DATABASE_URL) and the worker (workers/main.ts) each in their own process, as npm start runs them; the API and the sandbox in this process; /health in the same run\n'
+    : 'the dev server (in memory) and PGlite (or DATABASE_URL) each in their own process; one worker (its activities timed), the API and the sandbox in this process; /health in the same run\n');
 
   const code = await buildWorkflowBundle();
-  const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'] });
+  const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'], worker });
   try {
     const warm = await rig.prepare('W', WARMUP, PREPARE_CONCURRENCY);
     await runPhase(WARMUP, 1, (i) => rig.resolveAndSee(warm[i]!, OUTBOX_TIMEOUT_MS));

@@ -8,22 +8,24 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import { createSnsVerifier, hostPatternPolicy, parseAmazonPayIpnMessage, type SnsVerifier } from '../amazon-pay/sns/sns-verifier';
 import { createApiApp } from '../api/app';
-import { registerSearchAttributes } from '../workers/register-search-attributes';
-import { temporalCliPath } from '../common/temporal-binaries';
 import { createPool } from '../db/pool';
 import { createRenkeiWorker } from '../workers/create-worker';
+import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { activityDeps, NOTIFY_EMAIL, SHOP_ID } from '../tests/support/au-pay-fixtures';
-import { amazonPayTestClient, mintChargePermission } from '../tests/support/amazon-pay-fixtures';
+import { AMAZON_KEY_ID, amazonPayTestClient, mintChargePermission, registerTestKey, writeTestKeyFile } from '../tests/support/amazon-pay-fixtures';
+import { startDevServer } from '../tests/support/dev-server';
+import { startWorkerProcess } from '../tests/support/worker-process';
 import { startBenchDatabase } from './bench-database';
 import { startTestSandbox, type TestSandbox } from '../tests/support/sandbox';
 import { SANDBOX_IPN_ACCOUNT } from '../tests/support/test-api';
 import { runPhase } from './run-phase';
 import { SetPoller } from './set-poller';
+import { BENCH_BUNDLE_PATH } from './worker-bench-world';
 
 const API_TOKEN = 'bench-api-token-0123456789abcdef';
 const TASK_QUEUE = 'bench-amazon-pay';
@@ -86,7 +88,14 @@ export interface IpnRig {
 }
 
 export interface IpnRigOptions {
+  /** the in-process worker's bundle */
   workflowBundle: { code: string };
+  /**
+   * 'process' (the default): the worker is workers/main.ts in its own process, as npm start runs it (its bundle:
+   * BENCH_BUNDLE_PATH); its activities are not timed. 'in-process': a worker in this process, beside the API and the
+   * sandbox, sharing their event loop, its activities timed (activityTimings).
+   */
+  worker?: 'process' | 'in-process';
   /** the outbox poller's period */
   pollMs: number;
   /** false: the API as is, nothing timed around it (ipnTimings and signalTimings stay empty); default true */
@@ -103,11 +112,8 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
   };
   try {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalCliPath() }, ui: false, extraArgs: ['--ui-disable-news-fetch'] },
-    });
+    const { env, address } = await startDevServer();
     later(() => env.teardown());
-    await registerSearchAttributes(env.connection, 'default');
     const [db, sandbox] = await Promise.all([startBenchDatabase(), startTestSandbox()]);
     later(() => db.stop());
     later(() => sandbox.stop());
@@ -148,16 +154,27 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
     const plainUrl = `${urlOf(plainServer)}/ping`;
 
     const activityTimings = new Map<string, ActivityTiming[]>();
-    const worker = await createRenkeiWorker({
-      connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
-      deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPayTestClient(sandbox), notifyEmail: NOTIFY_EMAIL } : undefined) },
-      interceptors: timeApi ? { activity: [() => ({ inbound: timedActivities(activityTimings) })] } : undefined,
-    });
-    const running = worker.run();
-    later(async () => {
-      worker.shutdown();
-      await running;
-    });
+    if ((o.worker ?? 'process') === 'process') {
+      registerTestKey(sandbox);
+      await ensureWorkflowBundle(BENCH_BUNDLE_PATH);
+      const worker = await startWorkerProcess({
+        TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, DATABASE_URL: db.url, SHOP_ID, SHOP_NOTIFY_EMAIL: NOTIFY_EMAIL,
+        SMTP_URL: sandbox.smtpUrl, AUPAY_BASE_URL: sandbox.auPayBaseUrl, WORKER_WORKFLOW_BUNDLE: BENCH_BUNDLE_PATH,
+        AMAZONPAY_BASE_URL: sandbox.amazonPayBaseUrl, AMAZONPAY_PUBLIC_KEY_ID: AMAZON_KEY_ID, AMAZONPAY_PRIVATE_KEY_FILE: writeTestKeyFile(),
+      });
+      later(() => worker.stop());
+    } else {
+      const worker = await createRenkeiWorker({
+        connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
+        deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPayTestClient(sandbox), notifyEmail: NOTIFY_EMAIL } : undefined) },
+        interceptors: timeApi ? { activity: [() => ({ inbound: timedActivities(activityTimings) })] } : undefined,
+      });
+      const running = worker.run();
+      later(async () => {
+        worker.shutdown();
+        await running;
+      });
+    }
 
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${apiUrl}${path}`, {

@@ -15,6 +15,7 @@ import { startTimeSkippingRig, type TimeSkippingRig } from '../support/time-skip
 import { NOTIFY_EMAIL, SHOP_ID } from '../support/au-pay-fixtures';
 import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type YahooTestShop } from '../support/yahoo-fixtures';
 import { until } from '../support/until';
+import { sleepClearOfTimers } from '../support/time-skip';
 import { recordHistory } from '../support/record-history';
 
 /**
@@ -187,7 +188,7 @@ describe('the 8-day window', () => {
     await recordHistory(handleOf(order.OrderId), 'yahoo-pay-method-window-waiting'); // open: the buyer has 8 days
     expect(await sweep()).toMatchObject({ started: 0, signalled: 0, skipped: 1 }); // known: no Temporal call at all
 
-    await env.sleep('5 days');
+    await sleepClearOfTimers(env, handleOf(order.OrderId), '5 days'); // the sweep's signal follows: clear of the 6-hourly check
     const changedAt = await syncClock();
     await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a19' });
     expect(await sweep()).toMatchObject({ signalled: 1 }); // recipe 2: SettleStatus 3 in the same deadline range
@@ -256,7 +257,7 @@ describe('the 8-day window', () => {
     await syncClock();
     const order = await authErrorOrder(sandbox);
     await sweep();
-    await env.sleep('1 day');
+    await sleepClearOfTimers(env, handleOf(order.OrderId), '1 day');
     await syncClock();
     await sandbox.control('POST', `/yahoo/_sandbox/orders/${order.OrderId}/pay-method-change`, { payMethod: 'payment_a7' });
     expect(await yahooOrder(sandbox, order.OrderId)).toMatchObject({ SettleStatus: '2' }); // the sandbox's start state for コンビニ
