@@ -16,7 +16,7 @@ import { temporalSdkLogger } from '../common/temporal-logger';
 import { temporalCliPath, temporalTestServerPath } from '../common/temporal-binaries';
 import { parseIntFlags } from './args';
 import { ipnLatencyBench } from './ipn-latency';
-import { holdBackIpnInfoLines } from './quiet-logs';
+import { holdBackChildLines, holdBackIpnInfoLines } from './quiet-logs';
 import { recurringHistoryBench } from './recurring-history';
 
 const USAGE = 'usage: npm run bench:amazon-pay -- [--ipns N] [--concurrency C] [--years Y]   (positive integers; defaults 1000, 20 and 5)';
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
   // The SDK logs every worker state change at INFO; only trouble is worth seeing in a benchmark's output.
   Runtime.install({ logger: temporalSdkLogger('warn') }); // the SDK's lines as renkei's, warn and above
   const heldBack = holdBackIpnInfoLines();
+  holdBackChildLines('worker'); // the IPN latency's worker process (bench/ipn-rig.ts), below warn
   printHeader(args);
 
   // One bundle of today's workflows/ for both workers (not the tests' prebuilt one, which may be stale).

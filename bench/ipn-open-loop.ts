@@ -16,8 +16,9 @@ import { temporalSdkLogger } from '../common/temporal-logger';
 import { parseIntFlags } from './args';
 import { ipnBreakdown, type MeasuredIpn } from './ipn-breakdown';
 import { startIpnRig, WARMUP, type IpnRig } from './ipn-rig';
-import { openLoop } from './open-loop';
-import { holdBackIpnInfoLines } from './quiet-logs';
+import { startIpnTwin } from './ipn-twin';
+import { openLoop, type OpenLoopResult } from './open-loop';
+import { holdBackChildLines, holdBackIpnInfoLines } from './quiet-logs';
 import { percentile, runPhase } from './run-phase';
 
 const USAGE = 'usage: npm run bench:ipn-open-loop -- [--quick] [--worker-in-process] [--seconds S] [--ramp-seconds R] [--poll-ms P]   (positive integers; defaults 60, 10, 5; --quick: 15, 5)';
@@ -56,6 +57,9 @@ async function main(): Promise<number> {
   }
   Runtime.install({ logger: temporalSdkLogger('warn') });
   const heldBack = holdBackIpnInfoLines();
+  // the worker processes' lines below warn (one per order status change), as bench/worker-bench-world.ts holds them
+  holdBackChildLines('worker');
+  holdBackChildLines('twin-worker');
   console.log(`IPN → order data OUT, open loop: ${STEADY_RATES.join(', ')} IPNs/s for ${args.seconds} s each, then ${RAMP_RATES.join(', ')}/s for ${args['ramp-seconds']} s each`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
   console.log(worker === 'process'
@@ -93,9 +97,31 @@ async function main(): Promise<number> {
       }
     }
 
+    // The engine's ceiling for the same shape, on the same dev server: its twin at 10/s and up the same ramp.
+    console.log('\nthe twin (a signal, one workflow task with 2 no-op local activities, the completion; no API, no sandbox, no database):');
+    const twin = await startIpnTwin(rig.env.client, rig.address);
+    const twinSteps: TwinFigures[] = [];
+    let twinPassedAt: number | undefined;
+    try {
+      for (const [i, rate] of [BREAKDOWN_RATE, ...RAMP_RATES].entries()) {
+        const step = twinFigures(rate, await twin.step(`T${rate}`, rate, i === 0 ? args.seconds : args['ramp-seconds']));
+        twinSteps.push(step);
+        console.log(`  ${rate}/s: ${step.runs} runs, p50 ${p(step.latencies, 50)} p99 ${p(step.latencies, 99)} ms${step.errors ? `, ${step.errors} failed` : ''}`);
+        if (i > 0 && (step.errors || percentile(step.latencies, 99) > P99_LIMIT_MS)) {
+          twinPassedAt = rate;
+          break;
+        }
+      }
+    } finally {
+      await twin.stop();
+    }
+
     console.log(`\nIPN → order data OUT row at steady rates (${args.seconds} s each) and a ramp (${args['ramp-seconds']} s each), open loop`);
     console.log(table([...steady, ...ramp]));
     console.log(`\np99 passes ${P99_LIMIT_MS} ms at: ${passedAt === undefined ? `not reached by ${RAMP_RATES.at(-1)}/s` : `${passedAt}/s (the last rate under it: ${ramp.length > 1 ? `${ramp.at(-2)!.rate}/s` : 'none'})`}`);
+    console.log(`\nthe twin, signal due → workflow completed (${args.seconds} s at ${BREAKDOWN_RATE}/s, then the ramp's ${args['ramp-seconds']} s steps); ratio = IPN row written ÷ twin at the same rate and step`);
+    console.log(twinTable(twinSteps, [...steady, ...ramp]));
+    console.log(`the twin's p99 passes ${P99_LIMIT_MS} ms at: ${twinPassedAt === undefined ? `not reached by ${RAMP_RATES.at(-1)}/s` : `${twinPassedAt}/s`}`);
     console.log(`\nwhere the time goes at ${BREAKDOWN_RATE}/s:`);
     console.log(breakdown.join('\n'));
     console.log('\nseen = the first poll of order_outbox that has the row (one query for the in-flight set, '
@@ -131,6 +157,35 @@ async function runStep(rig: IpnRig, tag: string, rate: number, seconds: number):
     maxSendLagMs: Math.max(ipn.maxSendLagMs, health.maxSendLagMs),
     measured,
   };
+}
+
+interface TwinFigures {
+  rate: number;
+  runs: number;
+  errors: number;
+  latencies: number[];
+  achieved: number;
+}
+
+function twinFigures(rate: number, r: OpenLoopResult<number>): TwinFigures {
+  const done = r.dueAt.map((due, i) => due + r.latencies[i]!);
+  return {
+    rate, runs: r.latencies.length, errors: r.errors, latencies: r.latencies.filter((_, i) => r.results[i] !== undefined),
+    achieved: r.latencies.length / ((Math.max(...done) - r.dueAt[0]!) / 1000),
+  };
+}
+
+/** Each twin step beside the IPN step of the same rate (the steady one for the steady rate, the ramp's for the ramp). */
+function twinTable(twin: TwinFigures[], ipn: StepFigures[]): string {
+  const head = ['rate/s', 'runs', 'twin p50', 'twin p99', 'done/s', 'IPN written p50', 'IPN written p99', 'p50 ratio', 'p99 ratio'];
+  const rows = twin.map((t, i) => {
+    const same = i === 0 ? ipn.find((s) => s.rate === t.rate) : ipn.filter((s) => s.rate === t.rate).at(-1);
+    const ratio = (q: number) => (same?.written.length && t.latencies.length ? `${(percentile(same.written, q) / percentile(t.latencies, q)).toFixed(2)}x` : 'n/a');
+    return [String(t.rate), String(t.runs), p(t.latencies, 50), p(t.latencies, 99), t.achieved.toFixed(1),
+      same ? p(same.written, 50) : 'n/a', same ? p(same.written, 99) : 'n/a', ratio(50), ratio(99)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
 }
 
 const p = (v: number[], q: number) => (v.length ? percentile(v, q).toFixed(1) : 'n/a');

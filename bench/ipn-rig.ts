@@ -62,6 +62,8 @@ export interface PreparedOrder {
 
 export interface IpnRig {
   env: TestWorkflowEnvironment;
+  /** the dev server's host:port */
+  address: string;
   sandbox: TestSandbox;
   /** the bench's own pool, of one: it never competes with the API's or the worker's */
   observerPool: Pool;
@@ -219,7 +221,7 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
       const seen = await outbox.waitFor(order.orderId, timeoutMs);
       return seen && { seenAt: seen.seenAt, writtenAt: Number(seen.value) };
     };
-    return { env, sandbox, observerPool, apiUrl, plainUrl, get, outbox, ipnTimings, signalTimings, activityTimings, prepare, resolveAndSee, stop };
+    return { env, address, sandbox, observerPool, apiUrl, plainUrl, get, outbox, ipnTimings, signalTimings, activityTimings, prepare, resolveAndSee, stop };
   } catch (err) {
     await stop();
     throw err;

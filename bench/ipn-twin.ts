@@ -1,0 +1,52 @@
+/**
+ * The IPN path's twin, for bench:ipn-open-loop: the engine's own cost of what an IPN makes Temporal do (a signal to an
+ * open workflow, one workflow task with two local activities, its completion), with nothing of renkei's around it (no
+ * API, no SNS signature, no sandbox, no database). Its workflows (bench/signal-twin-workflow.ts) run on a worker in
+ * its own process (bench/twin-worker-main.ts), as renkei's does; the bench signals them straight from this process at
+ * the same open-loop rates, and a run's latency is from when its signal was due to the workflow's completion.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { startTsChild, stopChild, waitFor } from '../scripts/child-processes';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
+import { openLoop, type OpenLoopResult } from './open-loop';
+import { runPhase } from './run-phase';
+import { signalTwinWorkflow, wakeSignal } from './signal-twin-workflow';
+
+const TASK_QUEUE = 'bench-ipn-twin';
+/** the authorization's local activities after an IPN: readCharge, recordPayment */
+const LOCAL_STEPS = 2;
+
+export interface IpnTwin {
+  /** `rate × seconds` twins started and left waiting (untimed), then each signalled at its due time */
+  step(tag: string, rate: number, seconds: number): Promise<OpenLoopResult<number>>;
+  stop(): Promise<void>;
+}
+
+export async function startIpnTwin(client: Client, temporalAddress: string): Promise<IpnTwin> {
+  const bundle = path.join(mkdtempSync(path.join(os.tmpdir(), 'renkei-ipn-twin-')), 'workflow-bundle.js');
+  writeFileSync(bundle, await buildWorkflowBundle(require.resolve('./signal-twin-workflow')));
+  let polling = false;
+  const worker = startTsChild('twin-worker', path.resolve(__dirname, 'twin-worker-main.ts'),
+    { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, TWIN_WORKFLOW_BUNDLE: bundle }, (line) => {
+      if (line.includes('worker polling')) polling = true;
+    });
+  await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
+  return {
+    async step(tag, rate, seconds) {
+      const n = Math.round(rate * seconds);
+      const started = await runPhase(n, 20, (i) => client.workflow.start(signalTwinWorkflow, {
+        workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
+      }));
+      await new Promise((r) => setTimeout(r, 1000)); // their first workflow tasks done: only the signals are measured
+      return openLoop(rate, seconds, async (i) => {
+        const handle = started.results[i]!;
+        await handle.signal(wakeSignal);
+        return handle.result();
+      });
+    },
+    stop: () => stopChild(worker),
+  };
+}
