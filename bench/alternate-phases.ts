@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { cpuSince, readCpu, type CpuReading } from './cpu-meter';
 import { runPhase, type PhaseResult } from './run-phase';
 
 /** A process's measured orders and its twin's, each as one phase made of the rounds it ran in. */
@@ -6,6 +7,8 @@ export interface PairedPhases<I, R> {
   inputs: I[];
   process: PhaseResult<{ handles: WorkflowHandle[]; result: R }>;
   twin: PhaseResult<{ handles: WorkflowHandle[]; result: number }>;
+  /** CPU used while each side's rounds ran, by process (bench/cpu-meter.ts) */
+  cpu: { process: CpuReading; twin: CpuReading };
 }
 
 /**
@@ -23,17 +26,24 @@ export async function alternatePhases<I, R>(o: {
   const empty = () => ({ results: [], latencies: [], wallMs: 0 });
   const process: PairedPhases<I, R>['process'] = empty();
   const twin: PairedPhases<I, R>['twin'] = empty();
+  const cpu = { process: new Map() as CpuReading, twin: new Map() as CpuReading };
   const add = <T>(into: PhaseResult<T>, p: PhaseResult<T>) => {
     into.results.push(...p.results);
     into.latencies.push(...p.latencies);
     into.wallMs += p.wallMs;
   };
+  const metered = async <T>(side: CpuReading, phase: () => Promise<T>): Promise<T> => {
+    const before = readCpu();
+    const out = await phase();
+    for (const [k, v] of cpuSince(before)) side.set(k, (side.get(k) ?? 0) + v);
+    return out;
+  };
   for (let r = 0; r < o.rounds; r += 1) {
     const size = Math.floor(o.n / o.rounds) + (r < o.n % o.rounds ? 1 : 0);
     const batch = await o.prepare(`R${r}`, size);
     inputs.push(...batch);
-    const runProcess = async () => add(process, await runPhase(size, o.concurrency, (i) => o.run(batch[i]!)));
-    const runTwin = async () => add(twin, await runPhase(size, o.concurrency, (i) => o.twin(r, i)));
+    const runProcess = async () => add(process, await metered(cpu.process, () => runPhase(size, o.concurrency, (i) => o.run(batch[i]!))));
+    const runTwin = async () => add(twin, await metered(cpu.twin, () => runPhase(size, o.concurrency, (i) => o.twin(r, i))));
     if (r % 2 === 0) {
       await runProcess();
       await runTwin();
@@ -42,5 +52,5 @@ export async function alternatePhases<I, R>(o: {
       await runProcess();
     }
   }
-  return { inputs, process, twin };
+  return { inputs, process, twin, cpu };
 }

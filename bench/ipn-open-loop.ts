@@ -16,6 +16,7 @@ import { temporalSdkLogger } from '../common/temporal-logger';
 import { parseIntFlags } from './args';
 import { ipnBreakdown, type MeasuredIpn } from './ipn-breakdown';
 import { startIpnRig, WARMUP, type IpnRig } from './ipn-rig';
+import { cpuPer, cpuSince, readCpu, type CpuReading } from './cpu-meter';
 import { startIpnTwin } from './ipn-twin';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { holdBackChildLines, holdBackIpnInfoLines } from './quiet-logs';
@@ -42,6 +43,8 @@ interface StepFigures {
   achieved: number;
   maxSendLagMs: number;
   measured: MeasuredIpn[];
+  /** CPU used over the step, by process */
+  cpu: CpuReading;
 }
 
 async function main(): Promise<number> {
@@ -122,6 +125,9 @@ async function main(): Promise<number> {
     console.log(`\nthe twin, signal due → workflow completed (${args.seconds} s at ${BREAKDOWN_RATE}/s, then the ramp's ${args['ramp-seconds']} s steps); ratio = IPN row written ÷ twin at the same rate and step`);
     console.log(twinTable(twinSteps, [...steady, ...ramp]));
     console.log(`the twin's p99 passes ${P99_LIMIT_MS} ms at: ${twinPassedAt === undefined ? `not reached by ${RAMP_RATES.at(-1)}/s` : `${twinPassedAt}/s`}`);
+    console.log('\nCPU per IPN (or twin run) over each step, ms, by process: the box has 2 × 1000 ms of CPU per second');
+    for (const st of [...steady, ...ramp]) console.log(`  IPN ${st.rate}/s: ${cpuPer(st.cpu, st.ipns)}`);
+    for (const t of twinSteps) console.log(`  twin ${t.rate}/s: ${cpuPer(t.cpu, t.runs)}`);
     console.log(`\nwhere the time goes at ${BREAKDOWN_RATE}/s:`);
     console.log(breakdown.join('\n'));
     console.log('\nseen = the first poll of order_outbox that has the row (one query for the in-flight set, '
@@ -141,6 +147,7 @@ async function main(): Promise<number> {
 /** One rate: its orders prepared (untimed), then IPNs and /health calls at that rate, interleaved. */
 async function runStep(rig: IpnRig, tag: string, rate: number, seconds: number): Promise<StepFigures> {
   const orders = await rig.prepare(tag, Math.round(rate * seconds), PREPARE_CONCURRENCY);
+  const cpuBefore = readCpu();
   const [ipn, health] = await Promise.all([
     openLoop(rate, seconds, (i) => rig.resolveAndSee(orders[i]!, OUTBOX_TIMEOUT_MS)),
     openLoop(rate, seconds, () => rig.get(`${rig.apiUrl}/health`), 500 / rate),
@@ -156,21 +163,23 @@ async function runStep(rig: IpnRig, tag: string, rate: number, seconds: number):
     achieved: ok.length ? ok.length / ((lastSeen - ipn.dueAt[0]!) / 1000) : 0,
     maxSendLagMs: Math.max(ipn.maxSendLagMs, health.maxSendLagMs),
     measured,
+    cpu: cpuSince(cpuBefore),
   };
 }
 
 interface TwinFigures {
   rate: number;
   runs: number;
+  cpu: CpuReading;
   errors: number;
   latencies: number[];
   achieved: number;
 }
 
-function twinFigures(rate: number, r: OpenLoopResult<number>): TwinFigures {
+function twinFigures(rate: number, r: OpenLoopResult<number> & { cpu: CpuReading }): TwinFigures {
   const done = r.dueAt.map((due, i) => due + r.latencies[i]!);
   return {
-    rate, runs: r.latencies.length, errors: r.errors, latencies: r.latencies.filter((_, i) => r.results[i] !== undefined),
+    rate, runs: r.latencies.length, cpu: r.cpu, errors: r.errors, latencies: r.latencies.filter((_, i) => r.results[i] !== undefined),
     achieved: r.latencies.length / ((Math.max(...done) - r.dueAt[0]!) / 1000),
   };
 }

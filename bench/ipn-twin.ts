@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startTsChild, stopChild, waitFor } from '../scripts/child-processes';
 import { buildWorkflowBundle } from '../workers/workflow-bundle';
+import { cpuSince, readCpu, type CpuReading } from './cpu-meter';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { runPhase } from './run-phase';
 import { signalTwinWorkflow, wakeSignal } from './signal-twin-workflow';
@@ -20,8 +21,8 @@ const TASK_QUEUE = 'bench-ipn-twin';
 const LOCAL_STEPS = 2;
 
 export interface IpnTwin {
-  /** `rate × seconds` twins started and left waiting (untimed), then each signalled at its due time */
-  step(tag: string, rate: number, seconds: number): Promise<OpenLoopResult<number>>;
+  /** `rate × seconds` twins started and left waiting (untimed), then each signalled at its due time; the CPU used meanwhile */
+  step(tag: string, rate: number, seconds: number): Promise<OpenLoopResult<number> & { cpu: CpuReading }>;
   stop(): Promise<void>;
 }
 
@@ -41,11 +42,13 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
         workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
       }));
       await new Promise((r) => setTimeout(r, 1000)); // their first workflow tasks done: only the signals are measured
-      return openLoop(rate, seconds, async (i) => {
+      const before = readCpu();
+      const run = await openLoop(rate, seconds, async (i) => {
         const handle = started.results[i]!;
         await handle.signal(wakeSignal);
         return handle.result();
       });
+      return { ...run, cpu: cpuSince(before) };
     },
     stop: () => stopChild(worker),
   };

@@ -1,3 +1,4 @@
+import type { CpuReading } from './cpu-meter';
 import { ACTION_KINDS, type OrderCost } from './order-cost';
 import { percentile, type PhaseResult } from './run-phase';
 
@@ -10,6 +11,8 @@ export interface ProcessRow {
   cost: OrderCost;
   twinCost: OrderCost;
   why: string;
+  /** CPU used while each side ran, by process */
+  cpu: { process: CpuReading; twin: CpuReading };
 }
 
 const rate = (p: PhaseResult<unknown>) => p.results.length / (p.wallMs / 1000);
@@ -38,4 +41,32 @@ export function textTable(rows: ProcessRow[]): string {
 export function markdownTable(rows: ProcessRow[]): string {
   const line = (r: string[]) => `| ${r.join(' | ')} |`;
   return [line(HEAD), line(HEAD.map((_, c) => (c === 0 ? '---' : '---:'))), ...rows.map((r) => line(cells(r)))].join('\n');
+}
+
+const CPU_PARTS = ['bench process', 'dev server', 'database'];
+const total = (c: CpuReading) => [...c.values()].reduce((a, b) => a + b, 0);
+const CPU_HEAD = ['process', 'CPU ms/order (twin)', ...CPU_PARTS.map((k) => `${k} (twin)`), 'twin ÷ process CPU', 'cores busy (twin)'];
+
+function cpuCells(r: ProcessRow): string[] {
+  const per = (c: CpuReading, p: PhaseResult<unknown>, k?: string) => ((k === undefined ? total(c) : c.get(k) ?? 0) / p.results.length).toFixed(1);
+  const both = (k?: string) => `${per(r.cpu.process, r.process, k)} (${per(r.cpu.twin, r.twin, k)})`;
+  const busy = (c: CpuReading, p: PhaseResult<unknown>) => (total(c) / p.wallMs).toFixed(2);
+  const ratio = (total(r.cpu.twin) / r.twin.results.length) / (total(r.cpu.process) / r.process.results.length);
+  return [r.name, both(), ...CPU_PARTS.map((k) => both(k)), ratio.toFixed(2), `${busy(r.cpu.process, r.process)} (${busy(r.cpu.twin, r.twin)})`];
+}
+
+/**
+ * Where each order's CPU went, the process against its twin: the bench process holds the worker, the sandbox and the
+ * bench's own polling; the dev server and the database are their own processes. On a machine the rounds saturate,
+ * "twin ÷ process CPU" is about what the ratio of rates can reach.
+ */
+export function cpuTextTable(rows: ProcessRow[]): string {
+  const all = [CPU_HEAD, ...rows.map(cpuCells)];
+  const widths = CPU_HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+export function cpuMarkdownTable(rows: ProcessRow[]): string {
+  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+  return [line(CPU_HEAD), line(CPU_HEAD.map((_, c) => (c === 0 ? '---' : '---:'))), ...rows.map((r) => line(cpuCells(r)))].join('\n');
 }

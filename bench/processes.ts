@@ -27,7 +27,7 @@ import { runBench, type Cleanups } from './bench-main';
 import { spread } from './history-stats';
 import { historyOutline, meanCost, type OrderCost } from './order-cost';
 import { unreplayable } from './replay-check';
-import { markdownTable, textTable, type ProcessRow } from './process-table';
+import { cpuMarkdownTable, cpuTextTable, markdownTable, textTable, type ProcessRow } from './process-table';
 import type { BenchContext, ProcessRunner } from './process-runner';
 import { writeResultsSection } from './results-section';
 import { processRunners, type RunnerDeps } from './runners';
@@ -137,12 +137,13 @@ async function main(cleanups: Cleanups): Promise<number> {
     const twinCost = await meanCost(spread(paired.twin.results, HISTORY_SAMPLE).map((x) => x.handles));
     if (args.showHistory) console.log(await historyOutline(paired.process.results[0]!.handles));
     if (r.sizes) notes.push(`${r.name}: ${sizes.orders} orders, ${sizes.rounds} round(s), ${sizes.concurrency} in flight, ${sizes.warmup} warm-up`);
-    rows.push({ name: r.name, twinSteps: r.twinSteps, process: paired.process, twin: paired.twin, cost, twinCost, why: whyWithUnits(r, cost, twinCost) });
+    rows.push({ name: r.name, twinSteps: r.twinSteps, process: paired.process, twin: paired.twin, cost, twinCost, why: whyWithUnits(r, cost, twinCost), cpu: paired.cpu });
     console.log(`${r.name}: ${own.length ? 'VERIFICATION FAILED' : 'verified'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 
   console.log(`\n${textTable(rows)}`);
   for (const n of notes) console.log(`at its own sizes: ${n}`);
+  console.log(`\nCPU per order, while each side ran (ms; bench process = the worker, the sandbox and the bench's polling):\n${cpuTextTable(rows)}`);
   console.log('\n* below 0.85 of the twin. actions: as Temporal Cloud bills them (bench/order-cost.ts); events and bytes: all the order\'s histories');
   if (problems.length) {
     console.error(`\nVERIFICATION FAILED: RESULTS.md left as it was\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -172,6 +173,12 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     markdownTable(rows),
     '',
     ...(o.notes.length ? [`At their own sizes: ${o.notes.join('; ')}.`, ''] : []),
+    'CPU per order while each side\'s rounds ran (bench/cpu-meter.ts, from /proc; ms): the bench process holds the worker, the sandbox and the '
+      + 'bench\'s own polling; the dev server and the database (PGlite) are their own processes. Where the rounds saturate the machine, the rate is bounded by '
+      + 'the CPU each order costs, so "twin ÷ process CPU" is about what the ratio can reach on this machine.',
+    '',
+    cpuMarkdownTable(rows),
+    '',
     'Why each action beyond the twin\'s is there:',
     '',
     ...rows.map((r) => `- **${r.name}** (twin: start + ${r.twinSteps} activities): ${r.why}`),
