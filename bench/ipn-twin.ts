@@ -8,11 +8,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { startTsChild, stopChild, waitFor } from '../scripts/child-processes';
 import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { cpuSince, readCpu, type CpuReading } from './cpu-meter';
 import { openLoop, type OpenLoopResult } from './open-loop';
+import { WARMUP } from './ipn-rig';
 import { runPhase } from './run-phase';
 import { signalTwinWorkflow, wakeSignal } from './signal-twin-workflow';
 
@@ -35,19 +36,22 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
       if (line.includes('worker polling')) polling = true;
     });
   await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
+  const signalled = async (handle: WorkflowHandle<typeof signalTwinWorkflow>) => {
+    await handle.signal(wakeSignal);
+    return handle.result();
+  };
+  const startTwins = async (tag: string, n: number) => (await runPhase(n, 20, (i) => client.workflow.start(signalTwinWorkflow, {
+    workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
+  }))).results;
+  // untimed first, as the IPNs' warm-up: the worker's first runs (JIT, connections, its cache) are not the engine's cost
+  const warm = await startTwins('W', WARMUP);
+  for (const handle of warm) await signalled(handle);
   return {
     async step(tag, rate, seconds) {
-      const n = Math.round(rate * seconds);
-      const started = await runPhase(n, 20, (i) => client.workflow.start(signalTwinWorkflow, {
-        workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
-      }));
+      const started = await startTwins(tag, Math.round(rate * seconds));
       await new Promise((r) => setTimeout(r, 1000)); // their first workflow tasks done: only the signals are measured
       const before = readCpu();
-      const run = await openLoop(rate, seconds, async (i) => {
-        const handle = started.results[i]!;
-        await handle.signal(wakeSignal);
-        return handle.result();
-      });
+      const run = await openLoop(rate, seconds, (i) => signalled(started[i]!));
       return { ...run, cpu: cpuSince(before) };
     },
     stop: () => stopChild(worker),

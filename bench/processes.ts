@@ -98,11 +98,14 @@ async function main(cleanups: Cleanups): Promise<number> {
   });
 
   const cliVersion = firstLine(() => execFileSync(cli, ['--version'], { encoding: 'utf8' }));
+  const database = process.env.DATABASE_URL
+    ? `PostgreSQL ${await serverVersion(db.pool)} (DATABASE_URL, a server on this machine)`
+    : 'PGlite in its own process (as npm start runs it)';
   const cpu = os.cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}`;
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}`;
   console.log(`every process against its twin: ${args.orders} orders each in ${args.rounds} alternating rounds, ${args.concurrency} in flight, ${WARMUP} warm-up of each`);
-  console.log(`machine: ${machine}; Node ${process.version}; ${cliVersion} (dev server, in-memory); one worker (SDK defaults) and the sandbox in this process, PGlite in its own (as npm start runs it)\n`);
+  console.log(`machine: ${machine}; Node ${process.version}; ${cliVersion} (dev server, in-memory); one worker (SDK defaults) and the sandbox in this process; ${database}\n`);
 
   const twinRun = (r: ProcessRunner, tag: string) => async (i: number) => {
     const handle = await env.client.workflow.start(baselineWorkflow, { workflowId: `bench-twin:${slug(r.name)}:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [r.twinSteps] });
@@ -150,19 +153,21 @@ async function main(cleanups: Cleanups): Promise<number> {
     return 1;
   }
   if (!args.only) {
-    writeResultsSection(RESULTS_FILE, 'processes', resultsSection(rows, { machine, cliVersion, command, args, notes }));
-    console.log(`\nwritten: ${path.relative(process.cwd(), RESULTS_FILE)} (section bench:processes)`);
+    // one section per database: the embedded default and a PostgreSQL server (DATABASE_URL) are both worth keeping
+    const section = process.env.DATABASE_URL ? 'processes-postgresql' : 'processes';
+    writeResultsSection(RESULTS_FILE, section, resultsSection(rows, { machine, cliVersion, command, args, notes, database }));
+    console.log(`\nwritten: ${path.relative(process.cwd(), RESULTS_FILE)} (section bench:${section})`);
   }
   return 0;
 }
 
-function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args; notes: string[] }): string {
+function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args; notes: string[]; database: string }): string {
   return [
-    '## Every process against its twin (`npm run bench`)',
+    `## Every process against its twin (\`npm run bench\`${process.env.DATABASE_URL ? ', on a PostgreSQL server' : ''})`,
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${o.command}\` · ${o.args.orders} orders per process and as many twin runs, `
       + `${o.args.rounds} alternating rounds, ${o.args.concurrency} in flight · ${o.machine} · Node ${process.version} · ${o.cliVersion} `
-      + '(dev server, in-memory) · one worker with the SDK defaults and the sandbox in the bench process, PGlite in its own (as npm start runs it) · load average at the end '
+      + `(dev server, in-memory) · one worker with the SDK defaults and the sandbox in the bench process, ${o.database} · load average at the end `
       + `${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (the run's own load included): machines are noisy, read the ratios.`,
     '',
     'The twin of a process is a workflow with as many activities that do nothing (bench/baseline-workflow.ts), run in the same rounds. '
@@ -174,7 +179,7 @@ function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: st
     '',
     ...(o.notes.length ? [`At their own sizes: ${o.notes.join('; ')}.`, ''] : []),
     'CPU per order while each side\'s rounds ran (bench/cpu-meter.ts, from /proc; ms): the bench process holds the worker, the sandbox and the '
-      + 'bench\'s own polling; the dev server and the database (PGlite) are their own processes. Where the rounds saturate the machine, the rate is bounded by '
+      + 'bench\'s own polling; the dev server and the database are their own processes. Where the rounds saturate the machine, the rate is bounded by '
       + 'the CPU each order costs, so "twin ÷ process CPU" is about what the ratio can reach on this machine.',
     '',
     cpuMarkdownTable(rows),
@@ -192,6 +197,10 @@ function whyWithUnits(r: ProcessRunner, cost: OrderCost, twin: OrderCost): strin
   const per = (x: number) => (x / count).toFixed(2);
   return `per ${name}: ${per(cost.total)} actions (twin ${per(twin.total)}), ${per(cost.events)} history events (twin ${per(twin.events)}), `
     + `${(cost.bytes / count).toFixed(0)} bytes; ${r.why}`;
+}
+
+async function serverVersion(pool: { query(sql: string): Promise<{ rows: Array<{ server_version: string }> }> }): Promise<string> {
+  return (await pool.query('SHOW server_version')).rows[0]?.server_version ?? '?';
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
