@@ -21,6 +21,7 @@ import { startIpnTwin } from './ipn-twin';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { holdBackChildLines, holdBackIpnInfoLines } from './quiet-logs';
 import { percentile, runPhase } from './run-phase';
+import { alignedText } from './text-table';
 
 const USAGE = 'usage: npm run bench:ipn-open-loop -- [--quick] [--worker-in-process] [--seconds S] [--ramp-seconds R] [--poll-ms P]   (positive integers; defaults 60, 10, 5; --quick: 15, 5)';
 const STEADY_RATES = [5, 10, 20];
@@ -193,8 +194,7 @@ function twinTable(twin: TwinFigures[], ipn: StepFigures[]): string {
     return [String(t.rate), String(t.runs), p(t.latencies, 50), p(t.latencies, 99), t.achieved.toFixed(1),
       same ? p(same.written, 50) : 'n/a', same ? p(same.written, 99) : 'n/a', ratio(50), ratio(99)];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+  return alignedText(head, rows);
 }
 
 const p = (v: number[], q: number) => (v.length ? percentile(v, q).toFixed(1) : 'n/a');
@@ -210,8 +210,7 @@ function table(steps: StepFigures[]): string {
     return [String(s.rate), String(s.ipns), p(s.seen, 50), p(s.seen, 99), p(s.written, 50), p(s.written, 99), p(s.health, 50), p(s.health, 99),
       ratio(50), ratio(99), s.achieved.toFixed(1), String(s.missed), String(s.healthErrors), s.maxSendLagMs.toFixed(0)];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+  return alignedText(head, rows);
 }
 
 void main().then(

@@ -1,6 +1,7 @@
 import type { CpuReading } from './cpu-meter';
 import { ACTION_KINDS, type OrderCost } from './order-cost';
 import { percentile, type PhaseResult } from './run-phase';
+import { alignedText, markdown } from './text-table';
 
 /** One process's row: its figures against its twin's from the same run. */
 export interface ProcessRow {
@@ -31,17 +32,10 @@ function cells(r: ProcessRow): string[] {
 }
 
 /** The table as aligned text, for the terminal. */
-export function textTable(rows: ProcessRow[]): string {
-  const all = [HEAD, ...rows.map(cells)];
-  const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
+export const textTable = (rows: ProcessRow[]) => alignedText(HEAD, rows.map(cells));
 
 /** The same table in Markdown, for bench/RESULTS.md. */
-export function markdownTable(rows: ProcessRow[]): string {
-  const line = (r: string[]) => `| ${r.join(' | ')} |`;
-  return [line(HEAD), line(HEAD.map((_, c) => (c === 0 ? '---' : '---:'))), ...rows.map((r) => line(cells(r)))].join('\n');
-}
+export const markdownTable = (rows: ProcessRow[]) => markdown(HEAD, rows.map(cells));
 
 const CPU_PARTS = ['bench process', 'dev server', 'database'];
 const total = (c: CpuReading) => [...c.values()].reduce((a, b) => a + b, 0);
@@ -60,13 +54,6 @@ function cpuCells(r: ProcessRow): string[] {
  * bench's own polling; the dev server and the database are their own processes. On a machine the rounds saturate,
  * "twin ÷ process CPU" is about what the ratio of rates can reach.
  */
-export function cpuTextTable(rows: ProcessRow[]): string {
-  const all = [CPU_HEAD, ...rows.map(cpuCells)];
-  const widths = CPU_HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
+export const cpuTextTable = (rows: ProcessRow[]) => alignedText(CPU_HEAD, rows.map(cpuCells));
 
-export function cpuMarkdownTable(rows: ProcessRow[]): string {
-  const line = (r: string[]) => `| ${r.join(' | ')} |`;
-  return [line(CPU_HEAD), line(CPU_HEAD.map((_, c) => (c === 0 ? '---' : '---:'))), ...rows.map((r) => line(cpuCells(r)))].join('\n');
-}
+export const cpuMarkdownTable = (rows: ProcessRow[]) => markdown(CPU_HEAD, rows.map(cpuCells));
