@@ -5,7 +5,7 @@
  * its own process (bench/twin-worker-main.ts), as renkei's does; the bench signals them straight from this process at
  * the same open-loop rates, and a run's latency is from when its signal was due to the workflow's completion.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -28,14 +28,24 @@ export interface IpnTwin {
 }
 
 export async function startIpnTwin(client: Client, temporalAddress: string): Promise<IpnTwin> {
-  const bundle = path.join(mkdtempSync(path.join(os.tmpdir(), 'renkei-ipn-twin-')), 'workflow-bundle.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'renkei-ipn-twin-'));
+  const bundle = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundle, await buildWorkflowBundle(require.resolve('./signal-twin-workflow')));
   let polling = false;
   const worker = startTsChild('twin-worker', path.resolve(__dirname, 'twin-worker-main.ts'),
     { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, TWIN_WORKFLOW_BUNDLE: bundle }, (line) => {
       if (line.includes('worker polling')) polling = true;
     });
-  await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
+  const stop = async () => {
+    await stopChild(worker);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   const signalled = async (handle: WorkflowHandle<typeof signalTwinWorkflow>) => {
     await handle.signal(wakeSignal);
     return handle.result();
@@ -54,6 +64,6 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
       const run = await openLoop(rate, seconds, (i) => signalled(started[i]!));
       return { ...run, cpu: cpuSince(before) };
     },
-    stop: () => stopChild(worker),
+    stop,
   };
 }
