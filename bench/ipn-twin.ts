@@ -36,16 +36,10 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
     { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, TWIN_WORKFLOW_BUNDLE: bundle }, (line) => {
       if (line.includes('worker polling')) polling = true;
     });
-  const stop = async () => {
+  const stop = async (): Promise<void> => {
     await stopChild(worker);
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   const signalled = async (handle: WorkflowHandle<typeof signalTwinWorkflow>) => {
     await handle.signal(wakeSignal);
     return handle.result();
@@ -53,9 +47,15 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
   const startTwins = async (tag: string, n: number) => (await runPhase(n, 20, (i) => client.workflow.start(signalTwinWorkflow, {
     workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
   }))).results;
-  // untimed first, as the IPNs' warm-up: the worker's first runs (JIT, connections, its cache) are not the engine's cost
-  const warm = await startTwins('W', WARMUP);
-  for (const handle of warm) await signalled(handle);
+  try {
+    await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
+    // untimed first, as the IPNs' warm-up: the worker's first runs (JIT, connections, its cache) are not the engine's cost
+    const warm = await startTwins('W', WARMUP);
+    for (const handle of warm) await signalled(handle);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     async step(tag, rate, seconds) {
       const started = await startTwins(tag, Math.round(rate * seconds));
