@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   const code = await buildWorkflowBundle();
   const workflowBundle = { code };
 
-  const latencyProblems = await ipnLatencyBench({ ipns: args.ipns, concurrency: args.concurrency, workflowBundle });
+  const latencyProblems = await ipnLatencyBench({ ipns: args.ipns, concurrency: args.concurrency });
   if (latencyProblems.length) return fail('IPN-to-outbox latency', latencyProblems);
   const historyProblems = await recurringHistoryBench({ years: args.years, workflowBundle });
   if (historyProblems.length) return fail('recurring history', historyProblems);

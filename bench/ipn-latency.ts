@@ -18,7 +18,6 @@ import { percentile, runPhase, type PhaseResult } from './run-phase';
 export interface IpnLatencyOptions {
   ipns: number;
   concurrency: number;
-  workflowBundle: { code: string };
 }
 
 /** One query for the whole in-flight set, this often. */
@@ -35,7 +34,7 @@ interface Latency {
 
 export async function ipnLatencyBench(o: IpnLatencyOptions): Promise<string[]> {
   // The API as is (nothing timed around it); a longer quiet wait after each preparation.
-  const rig = await startIpnRig({ workflowBundle: o.workflowBundle, pollMs: POLL_MS, timeApi: false, settleMs: 2000 });
+  const rig = await startIpnRig({ pollMs: POLL_MS, timeApi: false, settleMs: 2000 });
   try {
     const { sandbox, outbox, get, apiUrl: api, plainUrl } = rig;
     const prepare = (tag: string, n: number) => rig.prepare(tag, n, o.concurrency, (done) => {

@@ -70,8 +70,8 @@ async function main(): Promise<number> {
     ? 'the dev server (in memory), PGlite (or DATABASE_URL) and the worker (workers/main.ts) each in their own process, as npm start runs them; the API and the sandbox in this process; /health in the same run\n'
     : 'the dev server (in memory) and PGlite (or DATABASE_URL) each in their own process; one worker (its activities timed), the API and the sandbox in this process; /health in the same run\n');
 
-  const code = await buildWorkflowBundle();
-  const rig = await startIpnRig({ workflowBundle: { code }, pollMs: args['poll-ms'], worker });
+  const workflowBundle = worker === 'in-process' ? { code: await buildWorkflowBundle() } : undefined;
+  const rig = await startIpnRig({ workflowBundle, pollMs: args['poll-ms'], worker });
   try {
     const warm = await rig.prepare('W', WARMUP, PREPARE_CONCURRENCY);
     await runPhase(WARMUP, 1, (i) => rig.resolveAndSee(warm[i]!, OUTBOX_TIMEOUT_MS));

@@ -90,8 +90,8 @@ export interface IpnRig {
 }
 
 export interface IpnRigOptions {
-  /** the in-process worker's bundle */
-  workflowBundle: { code: string };
+  /** the in-process worker's bundle (the worker process loads BENCH_BUNDLE_PATH) */
+  workflowBundle?: { code: string };
   /**
    * 'process' (the default): the worker is workers/main.ts in its own process, as npm start runs it (its bundle:
    * BENCH_BUNDLE_PATH); its activities are not timed. 'in-process': a worker in this process, beside the API and the
@@ -170,6 +170,7 @@ export async function startIpnRig(o: IpnRigOptions): Promise<IpnRig> {
       });
       later(() => worker.stop());
     } else {
+      if (!o.workflowBundle) throw new Error('an in-process worker needs workflowBundle');
       const worker = await createRenkeiWorker({
         connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: o.workflowBundle,
         deps: { ...activityDeps(db.pool, sandbox), amazonPayShop: (s) => (s === SHOP_ID ? { client: amazonPayTestClient(sandbox), notifyEmail: NOTIFY_EMAIL } : undefined) },

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { startTsChild, stopChild, waitFor } from '../scripts/child-processes';
+import { startWorkerProcess } from '../tests/support/worker-process';
 import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import { cpuSince, readCpu, type CpuReading } from './cpu-meter';
 import { openLoop, type OpenLoopResult } from './open-loop';
@@ -31,13 +31,13 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
   const dir = mkdtempSync(path.join(os.tmpdir(), 'renkei-ipn-twin-'));
   const bundle = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundle, await buildWorkflowBundle(require.resolve('./signal-twin-workflow')));
-  let polling = false;
-  const worker = startTsChild('twin-worker', path.resolve(__dirname, 'twin-worker-main.ts'),
-    { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, TWIN_WORKFLOW_BUNDLE: bundle }, (line) => {
-      if (line.includes('worker polling')) polling = true;
-    });
+  const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, TWIN_WORKFLOW_BUNDLE: bundle },
+    undefined, path.resolve(__dirname, 'twin-worker-main.ts')).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   const stop = async (): Promise<void> => {
-    await stopChild(worker);
+    await worker.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   const signalled = async (handle: WorkflowHandle<typeof signalTwinWorkflow>) => {
@@ -48,7 +48,6 @@ export async function startIpnTwin(client: Client, temporalAddress: string): Pro
     workflowId: `bench-ipn-twin:${tag}:${i}`, taskQueue: TASK_QUEUE, args: [LOCAL_STEPS],
   }))).results;
   try {
-    await waitFor('the twin worker to poll', async () => polling, 90_000, worker);
     // untimed first, as the IPNs' warm-up: the worker's first runs (JIT, connections, its cache) are not the engine's cost
     const warm = await startTwins('W', WARMUP);
     for (const handle of warm) await signalled(handle);

@@ -98,8 +98,9 @@ async function main(cleanups: Cleanups): Promise<number> {
   });
 
   const cliVersion = firstLine(() => execFileSync(cli, ['--version'], { encoding: 'utf8' }));
-  const database = process.env.DATABASE_URL
-    ? `PostgreSQL ${await serverVersion(db.pool)} (DATABASE_URL, a server on this machine)`
+  const onServer = Boolean(process.env.DATABASE_URL); // as bench-database.ts decides
+  const database = onServer
+    ? `PostgreSQL ${(await db.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'} (DATABASE_URL, a server on this machine)`
     : 'PGlite in its own process (as npm start runs it)';
   const cpu = os.cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}`;
@@ -154,16 +155,16 @@ async function main(cleanups: Cleanups): Promise<number> {
   }
   if (!args.only) {
     // one section per database: the embedded default and a PostgreSQL server (DATABASE_URL) are both worth keeping
-    const section = process.env.DATABASE_URL ? 'processes-postgresql' : 'processes';
-    writeResultsSection(RESULTS_FILE, section, resultsSection(rows, { machine, cliVersion, command, args, notes, database }));
+    const section = onServer ? 'processes-postgresql' : 'processes';
+    writeResultsSection(RESULTS_FILE, section, resultsSection(rows, { machine, cliVersion, command, args, notes, database, onServer }));
     console.log(`\nwritten: ${path.relative(process.cwd(), RESULTS_FILE)} (section bench:${section})`);
   }
   return 0;
 }
 
-function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args; notes: string[]; database: string }): string {
+function resultsSection(rows: ProcessRow[], o: { machine: string; cliVersion: string; command: string; args: Args; notes: string[]; database: string; onServer: boolean }): string {
   return [
-    `## Every process against its twin (\`npm run bench\`${process.env.DATABASE_URL ? ', on a PostgreSQL server' : ''})`,
+    `## Every process against its twin (\`npm run bench\`${o.onServer ? ', on a PostgreSQL server' : ''})`,
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${o.command}\` · ${o.args.orders} orders per process and as many twin runs, `
       + `${o.args.rounds} alternating rounds, ${o.args.concurrency} in flight · ${o.machine} · Node ${process.version} · ${o.cliVersion} `
@@ -197,10 +198,6 @@ function whyWithUnits(r: ProcessRunner, cost: OrderCost, twin: OrderCost): strin
   const per = (x: number) => (x / count).toFixed(2);
   return `per ${name}: ${per(cost.total)} actions (twin ${per(twin.total)}), ${per(cost.events)} history events (twin ${per(twin.events)}), `
     + `${(cost.bytes / count).toFixed(0)} bytes; ${r.why}`;
-}
-
-async function serverVersion(pool: { query(sql: string): Promise<{ rows: Array<{ server_version: string }> }> }): Promise<string> {
-  return (await pool.query('SHOW server_version')).rows[0]?.server_version ?? '?';
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
