@@ -1,6 +1,6 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler,
-  TimeoutFailure, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities,
+  proxyLocalActivities, setHandler, TimeoutFailure, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
 import {
@@ -9,12 +9,13 @@ import {
 } from './au-pay-link-status';
 import { actedBy, type ActedBy } from './acted-by';
 import { completionReportedSignal, linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
-import { localIo, marketplaceApi } from './retry-policies';
+import { localIo, localStep, marketplaceApi } from './retry-policies';
 import { AU_PAY_LINK_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const market = proxyActivities<AuPayActivities>(marketplaceApi);
 const local = proxyActivities<AuPayActivities>(localIo);
+const here = proxyLocalActivities<AuPayActivities>(localStep);
 
 export interface AuPayShipmentResult {
   status: LinkStatus;
@@ -42,6 +43,14 @@ const STATUS_CHECK_PATCH = 'au-pay-status-check';
 const LINK_OUT_PATCH = 'au-pay-link-out';
 /** The wake-up flag is cleared before the settings read, not after it, so a report during the read is not missed. */
 const WAKE_DURING_READ_PATCH = 'au-pay-wake-during-read';
+/**
+ * Decided once, at a run's start. A run that has it reads the settings as a local activity (in the workflow task: no
+ * round trip through the server) and takes every patch above as applied without calling it: one marker per run instead
+ * of one per patch, and no patch first met right after a local activity (a query answered while one ran can put that
+ * marker in the next workflow task, and the replay then meets it where the code did not ask). Runs started before
+ * keep calling each patch where they did.
+ */
+const CURRENT_PATCH = 'au-pay-local-settings';
 /** How often a held chain reads the trade's status at the market. */
 const STATUS_CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -74,6 +83,8 @@ export interface AuPayShipmentResume {
  */
 export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuPayShipmentResume): Promise<AuPayShipmentResult> {
   const { workflowId } = workflowInfo();
+  const current = patched(CURRENT_PATCH);
+  const since = (patchId: string) => current || patched(patchId);
   let shipment = report;
   let status: LinkStatus = resume?.status ?? LINK_STATUS.blank;
   let lastError: string | null = resume?.lastError ?? null;
@@ -121,7 +132,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
    * already stored. The change key names this change (run, cycle, status), so a retried save writes one OUT row.
    */
   async function enter(next: LinkStatus, error: string | null, precheck?: { operation: string }, extra?: { manual?: boolean; note?: string }) {
-    const keyed = patched(LINK_OUT_PATCH) ? { changeKey: stepKey(keyBase, `status-${next}`, cycle), ...extra } : {};
+    const keyed = since(LINK_OUT_PATCH) ? { changeKey: stepKey(keyBase, `status-${next}`, cycle), ...extra } : {};
     await local.saveLinkStatus({ ...order(), status: next, error, precheck, ...keyed });
     status = next;
     lastError = error;
@@ -138,7 +149,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
    * 注文情報ステータス取得エラー until an operator resets it to 空欄. True when it stopped.
    */
   async function tradeUnusable(): Promise<boolean> {
-    if (!patched(STATUS_CHECK_PATCH)) return false; // a chain from before the check runs as it did
+    if (!since(STATUS_CHECK_PATCH)) return false; // a chain from before the check runs as it did
     checkedAt = Date.now();
     let check;
     try {
@@ -158,7 +169,7 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
   }
 
   /** A report changed the shipping data after it was pushed: push it again (the seed's reset to 空欄 does the same). */
-  const correctionDue = () => pushed !== null && !sameShipFields(pushed, shipment) && patched(CORRECTIONS_PATCH);
+  const correctionDue = () => pushed !== null && !sameShipFields(pushed, shipment) && since(CORRECTIONS_PATCH);
 
   /**
    * Seed 004 section 4: a push runs only while the shop has it at 開始 (and 完了 with 'oms-report' only once the OMS
@@ -166,11 +177,11 @@ export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuP
    * wake-up or the re-check. True when it waited: the caller decides again from the start.
    */
   async function held(step: 'shipping' | 'completion'): Promise<boolean> {
-    if (!patched(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
+    if (!since(SHOP_SETTINGS_PATCH)) return false; // a chain from before the settings runs as it did
     // a report arriving during the read below wakes the wait after it (a correction is not left for the re-check)
-    const wakeDuringRead = patched(WAKE_DURING_READ_PATCH);
+    const wakeDuringRead = since(WAKE_DURING_READ_PATCH);
     if (wakeDuringRead) woken = false;
-    const settings = await local.auPayShopSettings({ shopId: shipment.shopId });
+    const settings = await (current ? here : local).auPayShopSettings({ shopId: shipment.shopId });
     if (requested !== undefined) return true; // an operator's reset accepted during the read comes before any push
     // still held while it re-reads, so an operator's reset is accepted then too (and applied before a push)
     waiting = holdReason(step, settings, completionReported) ?? null;

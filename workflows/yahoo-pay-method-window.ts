@@ -1,6 +1,6 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, sleep, TimeoutFailure,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  TimeoutFailure, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
@@ -12,12 +12,13 @@ import {
   DEADLINE_DECISIONS, decisionRefusal, LINK_ERROR_DECISIONS, releaseAfterChange, WINDOW_STATUS, windowOutcome,
   type PendingDecision, type WindowDecision, type WindowOrderView, type WindowStatus,
 } from './yahoo-window-status';
-import { localIo, marketplaceApi } from './retry-policies';
+import { localIo, localStep, marketplaceApi } from './retry-policies';
 import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID, YAHOO_WINDOW_STATUS } from './search-attributes';
 import { stepKey } from './workflow-ids';
 
 const market = proxyActivities<YahooWindowActivities>(marketplaceApi);
 const local = proxyActivities<YahooWindowActivities>(localIo);
+const here = proxyLocalActivities<YahooWindowActivities>(localStep);
 
 export interface WindowInput {
   shopId: string;
@@ -69,6 +70,13 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   let wake = false;
   let checks = 0;
   let sightings = 0;
+  // Decided once, at the start. Since 'yahoo-window-lean': the window's records and settings read run as local
+  // activities (in the workflow task: no round trip through the server each); the Web UI's attributes are sent only
+  // when they changed (the sweep's start already set them, and a read's deadline is mostly the sighting's instant); and
+  // the earlier patch is taken as applied without its own marker (none first met right after a local activity: see
+  // au-pay-shipment.ts). Windows opened before keep their commands.
+  const lean = patched('yahoo-window-lean');
+  const db = lean ? here : local;
 
   setHandler(orderSeenSignal, (s) => {
     sightings += 1;
@@ -99,7 +107,7 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
    * next check.
    */
   function keepsWake(): boolean {
-    return patched('yahoo-window-wake-kept');
+    return lean || patched('yahoo-window-wake-kept');
   }
 
   /** Whether the deadline changed. A read's adoption needs no wake: every wait recomputes its timer from `deadline`. */
@@ -113,15 +121,23 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
 
   /** The Web UI lists windows by status and deadline. */
   function show() {
+    if (lean && shown()) return;
     upsertSearchAttributes([
       { key: SHOP_ID, value: order.shopId }, { key: ORDER_ID, value: order.orderId },
       { key: YAHOO_WINDOW_STATUS, value: status }, { key: PAY_METHOD_CHANGE_DEADLINE, value: new Date(deadline) },
     ]);
   }
 
+  /** Whether the Web UI's attributes already say what show() would send. */
+  function shown(): boolean {
+    const sa = workflowInfo().typedSearchAttributes;
+    return sa.get(SHOP_ID) === order.shopId && sa.get(ORDER_ID) === order.orderId && sa.get(YAHOO_WINDOW_STATUS) === status
+      && sa.get(PAY_METHOD_CHANGE_DEADLINE)?.getTime() === Date.parse(deadline);
+  }
+
   /** Persists a status with the order's values (and the order data OUT row when asked), then shows it. */
   async function enter(next: WindowStatus, e: { dedupeKey: string; shipStatus?: string; lastError?: string | null; outboxEvent?: string; decidedBy?: string }) {
-    await local.recordYahooWindow({
+    await db.recordYahooWindow({
       ...order, windowStatus: next, deadline, deadlineSource, orderStatus: view?.orderStatus ?? null, settleStatus: view?.settleStatus ?? input.sighting?.settleStatus ?? null,
       payMethod: view?.payMethod ?? null, shipStatus: e.shipStatus ?? view?.shipStatus ?? null, payMethodChangeDoneAt: view?.doneAt ?? null,
       decision: finalDecision, decidedBy: e.decidedBy ?? null, lastError: e.lastError ?? null, outboxEvent: e.outboxEvent, dedupeKey: e.dedupeKey,
@@ -266,7 +282,7 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
       await canceled();
       break;
     default: {
-      const settings = await local.yahooWindowSettings(order);
+      const settings = await db.yahooWindowSettings(order);
       if (settings.deadlineAction === 'cancel') {
         await cancelAtYahoo();
         break;

@@ -66,9 +66,15 @@ const applied = (entries: Array<{ operation: string; applied: boolean }>, operat
 
 test('success: ship info then 完了, each applied once, no mail', async () => {
   const report = await newShipment(db.pool, sandbox);
-  const result = await (await start(report)).result();
+  const handle = await start(report);
+  const result = await handle.result();
 
   expect(result.status).toBe(LINK_STATUS.completed);
+  // the settings reads ran in their workflow tasks: only the market's calls went through the server as activities, and
+  // the run's one patch marker stands for all the chain's patches
+  const events = (await handle.fetchHistory()).events ?? [];
+  expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['checkTradeStatus', 'pushShippingInfo', 'pushCompletion']);
+  expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toHaveLength(1);
   expect((await orderRow(db.pool, report))?.linkStatus).toBe(LINK_STATUS.completed);
   const trade = sandbox.auPay.market.trade(AU_SHOP_ID, report.auPayOrderId)!;
   expect(trade).toMatchObject({ orderStatus: '完了', shippingDate: '2026/11/20', shippingCarrier: '1', shippingNumber: '4321-0000-1111' });

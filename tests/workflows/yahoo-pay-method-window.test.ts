@@ -197,6 +197,12 @@ describe('the 8-day window', () => {
     await recordHistory(handleOf(order.OrderId), 'yahoo-pay-method-window-changed-released');
 
     expect(result).toMatchObject({ status: WINDOW_STATUS.changedReleased, deadlineReachedAt: null });
+    // the records ran in their workflow tasks (only Yahoo's calls are activities), and the Web UI's attributes went
+    // out once: the sweep's start set 変更待ち and the deadline, and the 20 reads of 5 days found the same instant
+    const events = (await handleOf(order.OrderId).fetchHistory()).events ?? [];
+    expect(new Set(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []))).toEqual(new Set(['yahooReadOrder', 'yahooReleaseForShipping']));
+    const shown = events.flatMap((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.YahooWindowStatus ?? []);
+    expect(shown.map((p) => JSON.parse(Buffer.from(p.data!).toString()))).toEqual([WINDOW_STATUS.changedReleased]);
     const [release] = ourCalls(order.OrderId, 'orderShipStatusChange');
     expect(release!.effect).toContain('ShipStatus=1');
     expect(Date.parse(release!.at) - changedAt.getTime()).toBeLessThan(3_600_000); // released on day 5, not at the deadline
