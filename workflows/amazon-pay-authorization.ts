@@ -67,7 +67,7 @@ export async function amazonPayAuthorizationWorkflow(
   const chargeKey = () => stepKey(`${workflowId}:${workflowInfo().firstExecutionRunId}`, 'charge', 0);
   const order = { shopId: req.shopId, orderId: req.orderId };
   let paymentStatus: PaymentStatus = PAYMENT_STATUS.reviewing;
-  const showAttributes = orderAttributes(SEARCH_ATTRIBUTES_PATCH, order);
+  const showAttributes = orderAttributes(() => patched(SEARCH_ATTRIBUTES_PATCH), order);
   /** Shows the status once it is stored (審査完了, 審査NG): one upsert per review. */
   const show = () => showAttributes([{ key: AMAZON_PAY_REVIEW_STATUS, value: paymentStatus }]);
   let charge: ChargeView | undefined;

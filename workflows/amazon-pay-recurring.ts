@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AmazonPayRecurringActivities } from '../activities/amazon-pay-recurring-activities';
@@ -7,6 +7,7 @@ import {
   expiryAfter, expiryWarningAt, jstMonthKey, nextChargeAt, planRefusal, wouldExceedCap, type Plan,
 } from './amazon-pay-recurring-plan';
 import { actedBy, type ActedBy } from './acted-by';
+import { patchGate } from './patch-gate';
 import {
   cancelChildUpdate, changePlanUpdate, chargePermissionNotifiedSignal, childShippedUpdate, closeParentUpdate, recurringStateQuery,
   skipNextChildUpdate, type RecurringStatus, type RecurringView,
@@ -59,6 +60,7 @@ const ended = (s: RecurringStatus) => s === 'closed' || s === 'expired' || s ===
  */
 export async function amazonPayRecurringWorkflow(input: RecurringParentInput): Promise<RecurringView> {
   const { workflowId } = workflowInfo();
+  const { since } = patchGate('recurring-patches-folded');
   const nowIso = () => new Date(Date.now()).toISOString();
   const refusal = input.state ? undefined : planRefusal(input.plan);
   if (refusal) throw ApplicationFailure.nonRetryable(`plan refused: ${refusal}`, 'PlanRefused'); // fails the parent at creation
@@ -70,7 +72,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
   const runStartCycle = s.cycle;
   // the parent's and its children's rows are saved by local activities (in the workflow task: no round trip through the
   // server each); runs started before saved them with activities
-  const db = patched('recurring-local-save') ? here : local;
+  const db = since('recurring-local-save') ? here : local;
   const ref = { shopId: input.shopId, parentOrderId: input.parentOrderId, chargePermissionId: input.chargePermissionId };
   let pokes = 0;
   let permissionChanged = false;
@@ -81,7 +83,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
     expiresAt: s.expiresAt, amountJpy: s.plan.amountJpy, interval: s.plan.interval,
   });
   const refuseIfEnded = () => { if (ended(s.status)) throw new Error(`the parent has ended (${s.status})`); };
-  const showAttributes = orderAttributes('amazon-pay-recurring-search-attributes', { shopId: input.shopId, orderId: input.parentOrderId });
+  const showAttributes = orderAttributes(() => since('amazon-pay-recurring-search-attributes'), { shopId: input.shopId, orderId: input.parentOrderId });
   /** The Web UI's RecurringStatus, RecurringExpiresAt and RecurringNextChargeAt, once stored: one upsert when any changed. */
   const show = () => showAttributes([
     { key: RECURRING_STATUS, value: s.status }, { key: RECURRING_EXPIRES_AT, value: new Date(s.expiresAt) },
@@ -142,7 +144,7 @@ export async function amazonPayRecurringWorkflow(input: RecurringParentInput): P
   // A close or a permission IPN that arrives while a pass runs (a charge's activities) wakes the next wait, and a run
   // does not continue as new with one unheard (the close's update would wait on a run that has gone). Runs started
   // before took the poke count at the wait, so such a poke waited for the next timer: a month.
-  const keepsPokes = patched('recurring-pokes-kept');
+  const keepsPokes = since('recurring-pokes-kept');
   let heard = 0;
   while (!ended(s.status)) {
     show(); // the last pass's changes (a child charged, the permission followed) are stored by now

@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities,
   proxyLocalActivities, setHandler, TimeoutFailure, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { AuPayActivities } from '../activities/au-pay-activities';
@@ -8,6 +8,7 @@ import {
   type LinkStatus, type ManualStatus, type ResetOptions, type ShipFields, type ShipmentReport,
 } from './au-pay-link-status';
 import { actedBy, type ActedBy } from './acted-by';
+import { patchGate } from './patch-gate';
 import { completionReportedSignal, linkStateQuery, resetLinkStatusUpdate, shipmentReportedSignal } from './au-pay-shipment-messages';
 import { localIo, localStep, marketplaceApi } from './retry-policies';
 import { AU_PAY_LINK_STATUS } from './search-attributes';
@@ -43,13 +44,7 @@ const STATUS_CHECK_PATCH = 'au-pay-status-check';
 const LINK_OUT_PATCH = 'au-pay-link-out';
 /** The wake-up flag is cleared before the settings read, not after it, so a report during the read is not missed. */
 const WAKE_DURING_READ_PATCH = 'au-pay-wake-during-read';
-/**
- * Decided once, at a run's start. A run that has it reads the settings as a local activity (in the workflow task: no
- * round trip through the server) and takes every patch above as applied without calling it: one marker per run instead
- * of one per patch, and no patch first met right after a local activity (a query answered while one ran can put that
- * marker in the next workflow task, and the replay then meets it where the code did not ask). Runs started before
- * keep calling each patch where they did.
- */
+/** The current patch (patch-gate.ts): the settings read runs as a local activity (in the workflow task: no round trip). */
 const CURRENT_PATCH = 'au-pay-local-settings';
 /** How often a held chain reads the trade's status at the market. */
 const STATUS_CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -83,8 +78,7 @@ export interface AuPayShipmentResume {
  */
 export async function auPayShipmentWorkflow(report: ShipmentReport, resume?: AuPayShipmentResume): Promise<AuPayShipmentResult> {
   const { workflowId } = workflowInfo();
-  const current = patched(CURRENT_PATCH);
-  const since = (patchId: string) => current || patched(patchId);
+  const { current, since } = patchGate(CURRENT_PATCH);
   let shipment = report;
   let status: LinkStatus = resume?.status ?? LINK_STATUS.blank;
   let lastError: string | null = resume?.lastError ?? null;

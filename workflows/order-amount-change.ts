@@ -42,7 +42,7 @@ export async function orderAmountChangeWorkflow(req: AmountChangeRequest): Promi
   }
   await local.amountChangeRecord({ ...order, amountJpy: req.amountJpy, ...result });
   // the Web UI's AmountChangeStatus: changing (set at start) → the outcome, once stored; one upsert
-  orderAttributes('order-amount-change-search-attributes', order)([{ key: AMOUNT_CHANGE_STATUS, value: result.outcome }]);
+  orderAttributes(() => patched('order-amount-change-search-attributes'), order)([{ key: AMOUNT_CHANGE_STATUS, value: result.outcome }]);
   return result;
 }
 

@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, sleep,
   TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderCancelActivities, ProviderPlan, ProviderResult } from '../activities/order-cancel-activities';
@@ -9,6 +9,7 @@ import {
   type CancelStatus, type OrderCancelInput, type OrderCancelState, type OutboxProgress,
 } from './order-cancel-messages';
 import { actedBy, type ActedBy } from './acted-by';
+import { patchGate } from './patch-gate';
 import { orderAttributes } from './order-status-attributes';
 import { localIo, localStep, paymentApi } from './retry-policies';
 import { ORDER_CANCEL_STATUS } from './search-attributes';
@@ -34,13 +35,14 @@ const FOLLOW_REFUND_MS = 3 * DAY_MS;
  */
 export async function orderCancelWorkflow(input: OrderCancelInput): Promise<OrderCancelState> {
   const { workflowId, runId } = workflowInfo();
+  const { since } = patchGate('order-cancel-patches-folded');
   const order = { shopId: input.shopId, orderId: input.orderId };
   const state: OrderCancelState = {
     status: 'canceling', orderStatus: 'キャンセル中', providerOutcome: null, providerDetail: null, providerFlagged: false,
     reminders: 0, external: 'not-sent', externalError: null,
   };
   let decision: CancelDecision | undefined;
-  const showAttributes = orderAttributes('order-cancel-search-attributes', order);
+  const showAttributes = orderAttributes(() => since('order-cancel-search-attributes'), order);
   /** The Web UI's OrderCancelStatus, once stored (canceling is set at start): one upsert per status change. */
   const show = (status: CancelStatus) => showAttributes([{ key: ORDER_CANCEL_STATUS, value: status }]);
 
@@ -66,7 +68,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
 
   // the database steps (begin, record the provider's answer, complete, record the delivery) run as local activities;
   // runs started before ran them as activities
-  const db = patched('cancel-local-steps') ? here : local;
+  const db = since('cancel-local-steps') ? here : local;
 
   // 1. キャンセル中, and what the provider step must do (from the payment method's settings)
   const begun = await db.cancelBeginOrder({ ...order, source: input.source, payment: input.payment, runId });
@@ -84,7 +86,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   else if (plan.kind === 'manual-cancel-needed') {
     awaiting = 'manual-cancel-needed';
     failure = plan.detail;
-  } else if (patched('payment-provider-interface')) {
+  } else if (since('payment-provider-interface')) {
     const done = await cancelAtProvider(input.shopId, plan, stepKey(workflowId, 'refund', begun.cycle), state);
     if ('failure' in done) failure = done.failure;
     else result = done.result;
@@ -132,7 +134,7 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
   });
   Object.assign(state, { status: 'canceled', orderStatus: 'キャンセル', external: 'pending' });
   show(state.status);
-  await watchDelivery(outboxId, state, order, () => told.get(outboxId), db);
+  await watchDelivery(outboxId, state, order, () => told.get(outboxId), db, since('cancel-delivery-told'));
   await condition(allHandlersFinished);
   return { ...state };
 }
@@ -145,9 +147,8 @@ export async function orderCancelWorkflow(input: OrderCancelInput): Promise<Orde
  */
 async function watchDelivery(
   outboxId: string, state: OrderCancelState, order: { shopId: string; orderId: string }, told: () => OutboxProgress | undefined,
-  db: typeof local,
+  db: typeof local, listens: boolean, // before 'cancel-delivery-told', the watch only polled, every 30 s
 ): Promise<void> {
-  const listens = patched('cancel-delivery-told'); // before it, the watch only polled, every 30 s
   const started = Date.now();
   let shown: string | null = null;
   for (;;) {

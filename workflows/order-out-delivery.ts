@@ -24,7 +24,7 @@ export async function orderOutDeliveryWorkflow(ref: { shopId: string; orderId: s
   let heldBy: string | null = null;
   setHandler(outboxWrittenSignal, () => void (wakeUps += 1));
   setHandler(orderOutStateQuery, () => ({ delivered, heldBy }));
-  const showAttributes = orderAttributes('order-out-search-attributes', ref);
+  const showAttributes = orderAttributes(() => patched('order-out-search-attributes'), ref);
   /** The Web UI's OrderOutStatus in the rows' words (pending is set at start): one upsert when it changes. */
   const show = (status: 'pending' | 'failed' | 'delivered') => showAttributes([{ key: ORDER_OUT_STATUS, value: status }]);
   const looks = patched('order-out-local-look') ? here : local; // runs started before looked with a (remote) activity

@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, sleep,
   TimeoutFailure, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
@@ -8,6 +8,7 @@ import type { YahooWindowActivities } from '../activities/yahoo-window-activitie
 import { payMethodChangeDeadline } from '../yahoo/pay-method-change';
 import { orderSeenSignal, windowDecisionUpdate, windowStateQuery, type DecisionInput, type OrderSighting } from './yahoo-pay-method-window-messages';
 import { actedBy, type ActedBy } from './acted-by';
+import { patchGate } from './patch-gate';
 import {
   DEADLINE_DECISIONS, decisionRefusal, LINK_ERROR_DECISIONS, releaseAfterChange, WINDOW_STATUS, windowOutcome,
   type PendingDecision, type WindowDecision, type WindowOrderView, type WindowStatus,
@@ -70,12 +71,10 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   let wake = false;
   let checks = 0;
   let sightings = 0;
-  // Decided once, at the start. Since 'yahoo-window-lean': the window's records and settings read run as local
-  // activities (in the workflow task: no round trip through the server each); the Web UI's attributes are sent only
-  // when they changed (the sweep's start already set them, and a read's deadline is mostly the sighting's instant); and
-  // the earlier patch is taken as applied without its own marker (none first met right after a local activity: see
-  // au-pay-shipment.ts). Windows opened before keep their commands.
-  const lean = patched('yahoo-window-lean');
+  // The current patch (patch-gate.ts): the window's records and settings read run as local activities (in the workflow
+  // task: no round trip through the server each), and the Web UI's attributes are sent only when they changed (the
+  // sweep's start already set them, and a read's deadline is mostly the sighting's instant).
+  const { current: lean, since } = patchGate('yahoo-window-lean');
   const db = lean ? here : local;
 
   setHandler(orderSeenSignal, (s) => {
@@ -107,7 +106,7 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
    * next check.
    */
   function keepsWake(): boolean {
-    return lean || patched('yahoo-window-wake-kept');
+    return since('yahoo-window-wake-kept');
   }
 
   /** Whether the deadline changed. A read's adoption needs no wake: every wait recomputes its timer from `deadline`. */

@@ -79,10 +79,10 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
     why: 'its 4 activities are the twin\'s, the two saves of the parent\'s row local activities (recurring-local-save: in the workflow '
       + 'task, no round trip through the server); the closeParent update (the merchant\'s close: the parent lives for years in production, so the bench ends it, as soon as Amazon '
       + 'Pay took the charge); up to 1 timer: the wait for the next child (a month), which the close ends; none when the close came while the '
-      + 'charge\'s activities ran (the first charge is due at start, so no timer before it); 4 upserts: RecurringStatus/ExpiresAt/NextChargeAt '
-      + 'at each pass of the loop where they changed (first pass, after the charge, closed) and the TemporalChangeVersion upserts of the '
-      + 'amazon-pay-recurring-search-attributes, recurring-pokes-kept and recurring-local-save patches (see au PAY). Until this run the bench polled the parent\'s '
-      + 'query and history every 20 ms to close it only once it waited (a close during the charge was lost until recurring-pokes-kept): '
-      + 'that load on the server was in its figures (0.55)',
+      + 'charge\'s activities ran (the first charge is due at start, so no timer before it); upserts: RecurringStatus/ExpiresAt/NextChargeAt '
+      + 'at each pass of the loop where they changed (first pass, after the charge, closed) and 1 TemporalChangeVersion for the run\'s one '
+      + 'patch marker (workflows/patch-gate.ts: recurring-patches-folded stands for the 3 earlier patches, 3 markers and 3 upserts until this '
+      + 'run). Until session 24 the bench polled the parent\'s query and history every 20 ms to close it only once it waited: that load on '
+      + 'the server was in its figures (0.55)',
   };
 }

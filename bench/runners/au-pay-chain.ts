@@ -80,11 +80,11 @@ export function auPayChainProcess(c: BenchContext): ProcessRunner<ShipmentReport
       return { handles: [handle], result };
     },
     verify: (reports, runs) => verifyChain(runs.map((r) => r.result), reports, c.db, c.sandbox),
-    why: 'its 5 activities are the twin\'s (until this run the twin had only the 2 pushes): checkTradeStatus (自動注文情報ステータス取得: a trade canceled at the market stops before the push) and '
-      + 'auPayShopSettings before each push (seed 004 §4: the shop\'s 開始/停止 applies to the very next push; one read for both would miss a change '
-      + 'between them); 2 AuPayLinkStatus upserts (出荷情報反映済み, 完了: the Web UI lists orders by it; 空欄 is set free at start); '
-      + '3 TemporalChangeVersion upserts the SDK adds at the first call of each patched() id (au-pay-shop-settings, au-pay-wake-during-read, '
-      + 'au-pay-status-check): no use to the order, but they go only when those patches are retired, i.e. when no chain started before them '
-      + 'can still be open and the recorded histories are re-recorded: not safe now, reported',
+    why: 'its 5 activities are the twin\'s: checkTradeStatus (自動注文情報ステータス取得: a trade canceled at the market stops before the push) '
+      + 'and the 2 pushes through the server, and auPayShopSettings before each push (seed 004 §4: the shop\'s 開始/停止 applies to the very next '
+      + 'push; one read for both would miss a change between them) as local activities since au-pay-local-settings (in the workflow task, '
+      + '1 action each as they fall in separate tasks); 2 AuPayLinkStatus upserts (出荷情報反映済み, 完了: the Web UI lists orders by it; 空欄 is '
+      + 'set free at start); 1 TemporalChangeVersion upsert the SDK adds for the run\'s one patch marker (workflows/patch-gate.ts: the current '
+      + 'patch stands for the chain\'s 5 earlier ones, which cost 3 markers and 3 upserts per chain until this run)',
   };
 }

@@ -69,7 +69,8 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
       + 'workflow (not counted; its time is in the cancel\'s latency, since the cancel waits for its row); 1 signal: the '
       + 'delivery tells the cancel its OUT row\'s outcome (outboxSettled), which the saga records on the cancel for the Web UI; 1 timer: '
       + 'the fallback poll of that row (30 s, a condition the signal ends: the held-back display, and a cancel whose delivery could not '
-      + 'tell it); OrderCancelStatus upserts (canceled) and the TemporalChangeVersion upserts of its patches (order-cancel-search-attributes, '
-      + 'payment-provider-interface, cancel-delivery-told, cancel-local-steps). Before the signal the saga slept 30 s between two polls: every cancel took ≥ 30 s',
+      + 'tell it); OrderCancelStatus upserts (canceled) and 1 TemporalChangeVersion for the run\'s one patch marker (workflows/patch-gate.ts: '
+      + 'order-cancel-patches-folded stands for the 4 earlier patches, 4 markers and 4 upserts until this run). Before the signal the saga '
+      + 'slept 30 s between two polls: every cancel took ≥ 30 s',
   };
 }

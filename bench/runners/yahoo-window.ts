@@ -74,11 +74,11 @@ export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): P
       if (Number(rows[0]!.count) !== n) problems.push(`outbox: ${rows[0]!.count} yahoo.pay-method-changed rows, expected ${n}`);
       return problems;
     },
-    why: 'the sweep\'s sighting is the start\'s argument (no signal), the buyer\'s change comes as its signal (1); 1 timer when the window\'s wait '
-      + '(its next check, hours away) began before the sighting came, 0 when the sighting came while an activity ran (kept since '
-      + 'yahoo-window-wake-kept; the average says how often each); 4 upserts: the TemporalChangeVersion of that patch, the status after the '
-      + 'settling record (変更完了・出荷可, for the Web UI), and two that re-send what the start already set: show() after the opening record '
-      + '(変更待ち, set at start by the sweep) and after the settling read (adoptDeadline: the API\'s deadline replaces the sighting\'s same '
-      + 'instant). Those two are not needed: skipping them is a change of commands (a patched()), not done here',
+    why: 'the sweep\'s sighting is the start\'s argument (no signal), the buyer\'s change comes as its signal (1); its 4 activities are the '
+      + 'twin\'s, the 2 records of the window local activities since yahoo-window-lean (in the workflow task: 1 action each); 1 timer: the '
+      + 'window\'s wait (its next check, hours away) began before the sighting came, as in production (before the local records, a sighting '
+      + 'often came while the opening record ran); 2 upserts: the status after the settling record (変更完了・出荷可, for the Web UI) and the '
+      + 'SDK\'s TemporalChangeVersion for the run\'s one patch marker (workflows/patch-gate.ts). Until this run it sent 2 more that re-sent '
+      + 'what the start had set (変更待ち, and the read\'s deadline, the sighting\'s same instant), now sent only when they differ',
   };
 }
