@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, proxyLocalActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber as msOf } from '@temporalio/common/lib/time';
@@ -9,6 +9,7 @@ import { localIo, localStep, paymentApi } from './retry-policies';
 import { orderCancelWorkflowId, stepKey } from './workflow-ids';
 import { orderCancelWorkflow } from './order-cancel';
 import { orderAttributes } from './order-status-attributes';
+import { patchGate, type PatchGate } from './patch-gate';
 import { AMAZON_PAY_REVIEW_STATUS, ORDER_CANCEL_STATUS, ORDER_ID, SHOP_ID } from './search-attributes';
 import type { createOrderCancelActivities } from '../activities/order-cancel-activities';
 
@@ -61,13 +62,14 @@ export async function amazonPayAuthorizationWorkflow(
   req: AuthorizationRequest, options: AuthorizationOptions = {}, carried?: AuthorizationCarried,
 ): Promise<AuthorizationResult> {
   const { workflowId } = workflowInfo();
+  const { since } = patchGate('amazon-pay-authorization-patches-folded');
   // One key per started run chain: a retried activity (and a continued run) keeps it, a new start after a failure gets
   // a new one, so Amazon does not replay the first run's refusal forever. (Replay does not compare activity inputs,
   // so open workflows replay unchanged; an attempt already scheduled keeps the key it was scheduled with.)
   const chargeKey = () => stepKey(`${workflowId}:${workflowInfo().firstExecutionRunId}`, 'charge', 0);
   const order = { shopId: req.shopId, orderId: req.orderId };
   let paymentStatus: PaymentStatus = PAYMENT_STATUS.reviewing;
-  const showAttributes = orderAttributes(() => patched(SEARCH_ATTRIBUTES_PATCH), order);
+  const showAttributes = orderAttributes(() => since(SEARCH_ATTRIBUTES_PATCH), order);
   /** Shows the status once it is stored (審査完了, 審査NG): one upsert per review. */
   const show = () => showAttributes([{ key: AMAZON_PAY_REVIEW_STATUS, value: paymentStatus }]);
   let charge: ChargeView | undefined;
@@ -95,7 +97,7 @@ export async function amazonPayAuthorizationWorkflow(
     await condition(() => lookAgain, Math.min(msOf(options.checkEvery ?? '1 hour'), giveUpAt - Date.now()));
     lookAgain = false;
     checks += 1;
-    charge = await (patched(LOCAL_LOOK_PATCH) ? amazonHere : amazon).readCharge({ shopId: req.shopId, chargeId: charge.chargeId });
+    charge = await (since(LOCAL_LOOK_PATCH) ? amazonHere : amazon).readCharge({ shopId: req.shopId, chargeId: charge.chargeId });
     // Bounded history: IPNs and hourly looks add events for up to a day; a long wait goes on in a new run.
     const info = workflowInfo();
     if (reviewOutcome(charge.state, charge.reasonCode).kind === 'pending' && Date.now() < giveUpAt
@@ -110,7 +112,7 @@ export async function amazonPayAuthorizationWorkflow(
   switch (outcome.kind) {
     case 'authorized': {
       paymentStatus = PAYMENT_STATUS.reviewed;
-      await (patched(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
+      await (since(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
         ...order, paymentStatus, creditStatus: charge.state, authorizationDate: charge.changedAt,
         outboxEvent: 'amazon-pay.authorized', review: { outcome: 'OK', message: null }, dedupeKey: step('authorized'),
       });
@@ -127,19 +129,19 @@ export async function amazonPayAuthorizationWorkflow(
     }
     case 'declined': {
       paymentStatus = PAYMENT_STATUS.declined;
-      await (patched(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
+      await (since(LOCAL_LOOK_PATCH) ? localHere : local).recordPayment({
         ...order, paymentStatus, creditStatus: charge.state, cancelRequested: req.cancelOnDecline, lastError: charge.reasonCode,
         outboxEvent: 'amazon-pay.declined', review: { outcome: 'OK', message: null }, dedupeKey: step('declined'),
       });
       show();
       await local.sendAuthorizationFailureMail({ ...order, reasonCode: charge.reasonCode, cancelRequested: req.cancelOnDecline });
-      await cancelIfNgSaysSo(req, charge.chargeId);
+      await cancelIfNgSaysSo(req, charge.chargeId, since);
       break;
     }
     case 'unexpected':
     case 'pending': {
       // renkei's own cancellation of an order under review: the review ends quietly, the cancellation reports the order.
-      if (charge.state === 'Canceled' && patched('amazon-pay-own-cancel') && await local.amazonPayCanceledByRenkei(order)) {
+      if (charge.state === 'Canceled' && since('amazon-pay-own-cancel') && await local.amazonPayCanceledByRenkei(order)) {
         paymentStatus = PAYMENT_STATUS.reviewed;
         await local.recordPayment({ ...order, paymentStatus, creditStatus: charge.state, dedupeKey: step('canceled-by-renkei') });
         show();
@@ -166,7 +168,7 @@ export async function amazonPayAuthorizationWorkflow(
  * 与信NG時自動受注取消 (#187): the order's cancellation saga starts as an abandoned child (it outlives this
  * workflow), under the order's own cancel id, so a cancel the shop asks for later finds it instead of a twin.
  */
-async function cancelIfNgSaysSo(req: AuthorizationRequest, chargeId: string | null): Promise<void> {
+async function cancelIfNgSaysSo(req: AuthorizationRequest, chargeId: string | null, since: PatchGate['since']): Promise<void> {
   const paymentMethod = req.paymentMethod ?? 'amazon-pay';
   if (!req.cancelOnDecline && !(await cancelSettings.cancelAutoOnNgSetting({ shopId: req.shopId, paymentMethod }))) return;
   try {
@@ -174,7 +176,7 @@ async function cancelIfNgSaysSo(req: AuthorizationRequest, chargeId: string | nu
       workflowId: orderCancelWorkflowId(req.shopId, req.orderId),
       args: [{ shopId: req.shopId, orderId: req.orderId, source: 'authorization-ng', payment: { method: paymentMethod, amazonPayChargeId: chargeId ?? undefined } }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      ...(patched(SEARCH_ATTRIBUTES_PATCH) ? {
+      ...(since(SEARCH_ATTRIBUTES_PATCH) ? {
         typedSearchAttributes: [{ key: SHOP_ID, value: req.shopId }, { key: ORDER_ID, value: req.orderId }, { key: ORDER_CANCEL_STATUS, value: 'canceling' }],
       } : {}),
     });

@@ -1,8 +1,9 @@
-import { ActivityFailure, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { msToNumber as msOf, type Duration } from '@temporalio/common/lib/time';
 import type { createOrderOutActivities } from '../activities/order-out-activities';
 import { orderOutStateQuery, outboxWrittenSignal } from './order-out-messages';
 import { orderAttributes } from './order-status-attributes';
+import { patchGate } from './patch-gate';
 import { externalSystem, localIo, localStep } from './retry-policies';
 import { ORDER_OUT_STATUS } from './search-attributes';
 
@@ -19,15 +20,16 @@ const here = proxyLocalActivities<OrderOutActivities>(localStep);
  * waits a while for more (`idleFor`, 0: none) and then ends; the dispatcher starts it again when new rows come.
  */
 export async function orderOutDeliveryWorkflow(ref: { shopId: string; orderId: string }, o: { idleFor?: Duration } = {}): Promise<number> {
+  const { since } = patchGate('order-out-patches-folded');
   let wakeUps = 0;
   let delivered = 0;
   let heldBy: string | null = null;
   setHandler(outboxWrittenSignal, () => void (wakeUps += 1));
   setHandler(orderOutStateQuery, () => ({ delivered, heldBy }));
-  const showAttributes = orderAttributes(() => patched('order-out-search-attributes'), ref);
+  const showAttributes = orderAttributes(() => since('order-out-search-attributes'), ref);
   /** The Web UI's OrderOutStatus in the rows' words (pending is set at start): one upsert when it changes. */
   const show = (status: 'pending' | 'failed' | 'delivered') => showAttributes([{ key: ORDER_OUT_STATUS, value: status }]);
-  const looks = patched('order-out-local-look') ? here : local; // runs started before looked with a (remote) activity
+  const looks = since('order-out-local-look') ? here : local; // runs started before looked with a (remote) activity
   const idleFor = o.idleFor ?? '10 minutes';
 
   for (;;) {

@@ -7,7 +7,11 @@ import { patched } from '@temporalio/workflow';
  * local activity. That matters: a query answered while a local activity ran can close the workflow task with the
  * activity's marker before the code after it runs, and a patch marker that code then records lands in the next task,
  * where a replay does not look for it (a nondeterminism error, seen in tests/workflows/yahoo-pay-method-window.test.ts).
- * Runs started before `currentPatch` call each patch where they always did. Workflow code only.
+ * Runs started before `currentPatch` call each patch where they always did.
+ *
+ * `since` is for the patches older than the gate only. A change made after it is a plain `patched('<new id>')`: a run
+ * that started with the gate under the code before that change must replay its earlier part without it. Workflow code
+ * only.
  */
 export interface PatchGate {
   /** this run started with the current patch */
