@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../tests/support/database';
 import type { TestSandbox } from '../tests/support/sandbox';
+import type { ActivityObservers } from './activity-observers';
 
 /** What every process runner is given: the one dev server, database and sandbox of the run, and the worker's queue. */
 export interface BenchContext {
@@ -9,6 +10,8 @@ export interface BenchContext {
   db: TestDatabase;
   sandbox: TestSandbox;
   taskQueue: string;
+  /** the worker's activities, heard as they complete (bench/activity-observers.ts) */
+  activities: ActivityObservers;
 }
 
 /** One order run through a process: the handles of every workflow it ran (for its cost), and what it returned. */

@@ -27,6 +27,7 @@ import { runBench, type Cleanups } from './bench-main';
 import { spread } from './history-stats';
 import { historyOutline, meanCost, type OrderCost } from './order-cost';
 import { unreplayable } from './replay-check';
+import { ActivityObservers } from './activity-observers';
 import { cpuMarkdownTable, cpuTextTable, markdownTable, textTable, type ProcessRow } from './process-table';
 import type { BenchContext, ProcessRunner } from './process-runner';
 import { writeResultsSection } from './results-section';
@@ -72,7 +73,8 @@ async function main(cleanups: Cleanups): Promise<number> {
   const cli = temporalCliPath();
   const { env, db, sandbox } = await startBenchWorld(cleanups);
 
-  const ctx: BenchContext = { env, db, sandbox, taskQueue: TASK_QUEUE };
+  const observers = new ActivityObservers();
+  const ctx: BenchContext = { env, db, sandbox, taskQueue: TASK_QUEUE, activities: observers };
   const accounts = testAccounts(db.pool);
   // the production client timeouts (AUPAY_TIMEOUT_MS 10 s): a loaded moment is latency, not a retry
   const deps: RunnerDeps = { ...activityDeps(db.pool, sandbox, 10_000), accounts };
@@ -89,7 +91,7 @@ async function main(cleanups: Cleanups): Promise<number> {
   // As workers/create-worker.ts assembles the production worker (its activities, its interceptors), plus the twin's no-op.
   const worker = await Worker.create({
     connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle: { code },
-    activities: { ...createActivities({ ...deps, externalSystem: deps.externalSystem ?? externalSystemClients(accounts) }), noop },
+    activities: { ...observers.wrap(createActivities({ ...deps, externalSystem: deps.externalSystem ?? externalSystemClients(accounts) })), noop },
   });
   const running = worker.run();
   cleanups.push(async () => {

@@ -7,8 +7,8 @@
  */
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ActivityDeps } from '../../activities';
+import type { WindowUpdate } from '../../db/yahoo-orders';
 import { yahooPayMethodWindowWorkflow } from '../../workflows/yahoo-pay-method-window';
-import { windowStatuses } from '../../db/yahoo-orders';
 import { orderSeenSignal } from '../../workflows/yahoo-pay-method-window-messages';
 import { WINDOW_STATUS } from '../../workflows/yahoo-window-status';
 import { yahooPayMethodWindowWorkflowId } from '../../workflows/workflow-ids';
@@ -16,22 +16,32 @@ import { ORDER_ID, PAY_METHOD_CHANGE_DEADLINE, SHOP_ID as SHOP_ID_ATTRIBUTE, YAH
 import { SHOP_ID } from '../../tests/support/au-pay-fixtures';
 import { authErrorOrder, yahooDeps, yahooOrder, yahooTestShop, type EmulatedOrder } from '../../tests/support/yahoo-fixtures';
 import { runPhase } from '../run-phase';
-import { SetPoller } from '../set-poller';
 import type { BenchContext, ProcessRunner } from '../process-runner';
 
-/** How often the bench reads which windows' rows are stored (one query for all the orders in flight; no action). */
-const POLL_MS = 20;
 const OPEN_TIMEOUT_MS = 60_000;
 
 export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): Promise<ProcessRunner<EmulatedOrder, { status: string }>> {
   Object.assign(deps, yahooDeps(yahooTestShop(c.sandbox).shop));
   // no rate limit: the sweep paces its own calls, and the windows' reads are not what is measured against Yahoo's limit
   await c.sandbox.control('POST', '/yahoo/_sandbox/settings', { rateLimitPerSecond: 0, emitPayMethodChangeDeadline: true });
-  // Until this poller, each order polled its own row every 20 ms: with 20 in flight, a thousand queries a second on the
-  // database the windows write to, a load its twin never had.
-  const open = new SetPoller<string>(async (orderIds) => new Map(
-    [...await windowStatuses(c.db.pool, SHOP_ID, orderIds)].filter(([, status]) => status === WINDOW_STATUS.waiting),
-  ), POLL_MS);
+  // Open: the window stored its row, 変更待ち, heard from its record activity as it returns (in this process). Until
+  // session 26 the bench polled the rows (one query per 20 ms for all the orders in flight, a thousand queries a second
+  // before that): a load on the database the windows write to, which the twin never had.
+  const opening = new Map<string, () => void>();
+  c.activities.on<WindowUpdate>('recordYahooWindow', (u) => {
+    if (u.windowStatus === WINDOW_STATUS.waiting) opening.get(u.orderId)?.();
+  });
+  const opened = (orderId: string): Promise<void> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      opening.delete(orderId);
+      reject(new Error(`window ${orderId}: not open (変更待ち) within ${OPEN_TIMEOUT_MS} ms`));
+    }, OPEN_TIMEOUT_MS);
+    opening.set(orderId, () => {
+      clearTimeout(timer);
+      opening.delete(orderId);
+      resolve();
+    });
+  });
   return {
     name: 'Yahoo window open and settle',
     twinSteps: 4, // openWindow read + store (the sighting is the first read), the settling read, the ShipStatus change with its OUT row
@@ -43,6 +53,8 @@ export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): P
     async run(order) {
       const orderId = order.OrderId;
       const deadline = order.PayMethodChangeDeadline;
+      const open = opened(orderId); // listening before the start: the record can come before start() returns
+      open.catch(() => undefined); // a failed start is reported by start(); the open's own timeout then goes unheard
       const handle = await c.env.client.workflow.start(yahooPayMethodWindowWorkflow, {
         workflowId: yahooPayMethodWindowWorkflowId(SHOP_ID, orderId), taskQueue: c.taskQueue,
         args: [{ shopId: SHOP_ID, orderId, deadline, sighting: { settleStatus: '10', changePossible: true, deadline, recipe: 1 } }],
@@ -53,7 +65,7 @@ export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): P
         ],
       });
       // open: the window stored its row, 変更待ち (its query says 変更待ち from the start: the row is what the shop sees)
-      if (!(await open.waitFor(orderId, OPEN_TIMEOUT_MS))) throw new Error(`window ${orderId}: not open (変更待ち) within ${OPEN_TIMEOUT_MS} ms`);
+      await open;
       await c.sandbox.control('POST', `/yahoo/_sandbox/orders/${orderId}/pay-method-change`, { payMethod: 'payment_a19' });
       await handle.signal(orderSeenSignal, { settleStatus: '3', changePossible: false, deadline: null, recipe: 2 });
       return { handles: [handle], result: await handle.result() };
