@@ -7,7 +7,7 @@ import { getCancelRecord } from '../../db/order-cancel';
 import type { ActivityDeps } from '../../activities';
 import { orderCancelWorkflow } from '../../workflows/order-cancel';
 import type { OrderCancelInput, OrderCancelState } from '../../workflows/order-cancel-messages';
-import { orderCancelWorkflowId } from '../../workflows/workflow-ids';
+import { orderCancelWorkflowId, orderOutDeliveryWorkflowId } from '../../workflows/workflow-ids';
 import { cancelGmoPgDeps, gmoAuthorize, METHODS, newGmoOrderId, appliedCancels, setUpCancelShop } from '../../tests/support/order-cancel-fixtures';
 import { connectExternalSystem } from '../../tests/support/order-out-fixtures';
 import { runPhase } from '../run-phase';
@@ -25,9 +25,11 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
   deps.orderOutTimeoutMs ??= 10_000;
   return {
     name: 'cancellation',
-    // cancelBeginOrder, paymentCancel, cancelRecordProvider, cancelCompleteOrder, cancelOutboxProgress, cancelRecordExternal (all
-    // but paymentCancel local)
-    twinSteps: 6,
+    // the cancel's cancelBeginOrder, paymentCancel, cancelRecordProvider, cancelCompleteOrder, cancelOutboxProgress,
+    // cancelRecordExternal (all but paymentCancel local), then the external system's part, its delivery's nextOrderOut
+    // (local), deliverOrderOut, nextOrderOut (local): the process is both (the issue's "payment provider first, then the
+    // external system"), its latency waits for both, so its twin has the activities of both. Until session 26 it had 6.
+    twinSteps: 9,
     async prepare(tag, n) {
       const inputs = new Array<OrderCancelInput>(n);
       const today = new Date();
@@ -42,7 +44,9 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
       const handle = await c.env.client.workflow.start(orderCancelWorkflow, {
         workflowId: orderCancelWorkflowId(input.shopId, input.orderId), taskQueue: c.taskQueue, args: [input],
       });
-      return { handles: [handle], result: await handle.result() };
+      const result = await handle.result();
+      // the order's delivery, started by the cancel's completing step: its actions and events are the process's too
+      return { handles: [handle, c.env.client.workflow.getHandle(orderOutDeliveryWorkflowId(input.shopId, input.orderId))], result };
     },
     async verify(inputs, runs) {
       const problems: string[] = [];
@@ -64,10 +68,12 @@ export async function orderCancelProcess(c: BenchContext, deps: ActivityDeps): P
       if (Number(rows[0]!.count) !== n) problems.push(`outbox: ${rows[0]!.count}/${n} rows delivered`);
       return problems;
     },
-    why: 'the cancel\'s own 6 activities are the twin\'s, 5 of them its database steps run as local activities (patched '
-      + '\'cancel-local-steps\': no round trip through the server each, 1 action per workflow task); the order\'s delivery runs in its own '
-      + 'workflow (not counted; its time is in the cancel\'s latency, since the cancel waits for its row); 1 signal: the '
-      + 'delivery tells the cancel its OUT row\'s outcome (outboxSettled), which the saga records on the cancel for the Web UI; 1 timer: '
+    why: 'its 9 activities are the twin\'s: the cancel\'s own 6, 5 of them its database steps run as local activities (patched '
+      + '\'cancel-local-steps\': no round trip through the server each, 1 action per workflow task), and the 3 of the order\'s delivery, '
+      + 'which runs in its own workflow (1 start more than the twin: the cancel\'s completing step signals-with-start it, and it serves '
+      + 'every OUT row of the order; counted here since session 26, with its events, and its timer: after delivering it waits '
+      + '10 minutes for more rows of the order, still open when its history is read); 1 signal: the '
+      + 'delivery tells the cancel its OUT row\'s outcome (outboxSettled), which the saga records on the cancel for the Web UI; 1 timer of the cancel: '
       + 'the fallback poll of that row (30 s, a condition the signal ends: the held-back display, and a cancel whose delivery could not '
       + 'tell it); OrderCancelStatus upserts (canceled) and 1 TemporalChangeVersion for the run\'s one patch marker (workflows/patch-gate.ts: '
       + 'order-cancel-patches-folded stands for the 4 earlier patches, 4 markers and 4 upserts until this run). Before the signal the saga '
