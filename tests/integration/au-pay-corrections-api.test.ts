@@ -56,6 +56,7 @@ test('対象外, then reported as 通常: pushed by a new run; the same report a
   const first = await report({ ...t.base('CORR-A'), managementClass: '予約' });
   expect(first).toMatchObject({ status: 202, body: { push: false, reason: expect.stringContaining('対象外') } });
   await statusIs('CORR-A', LINK_STATUS.notTarget);
+  await handleOf('CORR-A').result(); // the run has ended, not only stored 対象外: the next report reopens it with a new run
   expect(await report({ ...t.base('CORR-A'), managementClass: '予約' })).toMatchObject({ status: 200, body: { push: false } });
 
   expect(await report(t.base('CORR-A'))).toMatchObject({ status: 202, body: { push: true, linkStatus: LINK_STATUS.notTarget } });
@@ -71,6 +72,8 @@ test('a correction after completion reaches the market and shows in the history;
   const t = trade();
   expect((await report(t.base('CORR-B'))).status).toBe(202);
   await statusIs('CORR-B', LINK_STATUS.completed);
+  // the run has ended, not only stored 完了 (a report in between reaches the running chain, which pushes it itself)
+  await handleOf('CORR-B').result();
   const corrected = { ...t.base('CORR-B'), trackingNumber: 'FIX-1', shipDate: '2026/11/22' };
   expect(await report(corrected)).toMatchObject({ status: 202, body: { push: true, reason: expect.stringContaining('correction') } });
   await until(() => world.sandbox.auPay.market.trade(AU_SHOP_ID, t.auPayOrderId)?.shippingNumber === 'FIX-1', 30_000);
