@@ -9,6 +9,7 @@ import { payMethodChangeDeadline } from '../yahoo/pay-method-change';
 import { orderSeenSignal, windowDecisionUpdate, windowStateQuery, type DecisionInput, type OrderSighting } from './yahoo-pay-method-window-messages';
 import { actedBy, type ActedBy } from './acted-by';
 import { patchGate } from './patch-gate';
+import { orderAttributes } from './order-status-attributes';
 import {
   DEADLINE_DECISIONS, decisionRefusal, LINK_ERROR_DECISIONS, releaseAfterChange, WINDOW_STATUS, windowOutcome,
   type PendingDecision, type WindowDecision, type WindowOrderView, type WindowStatus,
@@ -75,6 +76,7 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
   // task: no round trip through the server each), and the Web UI's attributes are sent only when they changed (the
   // sweep's start already set them, and a read's deadline is mostly the sighting's instant).
   const { current: lean, since } = patchGate('yahoo-window-lean');
+  const showChanged = orderAttributes(() => true, order);
   const db = lean ? here : local;
 
   setHandler(orderSeenSignal, (s) => {
@@ -118,20 +120,14 @@ export async function yahooPayMethodWindowWorkflow(input: WindowInput, options: 
     return true;
   }
 
-  /** The Web UI lists windows by status and deadline. */
+  /**
+   * The Web UI lists windows by status and deadline. Since yahoo-window-lean only what changed is sent (orderAttributes
+   * compares with what the workflow has); windows opened before send every time, as they did.
+   */
   function show() {
-    if (lean && shown()) return;
-    upsertSearchAttributes([
-      { key: SHOP_ID, value: order.shopId }, { key: ORDER_ID, value: order.orderId },
-      { key: YAHOO_WINDOW_STATUS, value: status }, { key: PAY_METHOD_CHANGE_DEADLINE, value: new Date(deadline) },
-    ]);
-  }
-
-  /** Whether the Web UI's attributes already say what show() would send. */
-  function shown(): boolean {
-    const sa = workflowInfo().typedSearchAttributes;
-    return sa.get(SHOP_ID) === order.shopId && sa.get(ORDER_ID) === order.orderId && sa.get(YAHOO_WINDOW_STATUS) === status
-      && sa.get(PAY_METHOD_CHANGE_DEADLINE)?.getTime() === Date.parse(deadline);
+    const pairs = [{ key: YAHOO_WINDOW_STATUS, value: status }, { key: PAY_METHOD_CHANGE_DEADLINE, value: new Date(deadline) }];
+    if (lean) showChanged(pairs);
+    else upsertSearchAttributes([{ key: SHOP_ID, value: order.shopId }, { key: ORDER_ID, value: order.orderId }, ...pairs]);
   }
 
   /** Persists a status with the order's values (and the order data OUT row when asked), then shows it. */
