@@ -5,7 +5,7 @@ import type { FetchedEvent, OpluxClient, OpluxRule } from '../oplux/client';
 import { OpluxApiError } from '../oplux/errors';
 import type { OpluxEventInput, OpluxItem, OpluxParty } from '../oplux/event-form';
 import { bareTel, hashEmail, sha1Upper } from '../oplux/hashing';
-import { SETTLE_STATUSES, type OpluxBlackCustomerType, type OpluxManualCode, type OpluxReview, type OpluxSettleStatus } from '../oplux/schemas';
+import { SETTLE_STATUSES, type OpluxBlackCustomerType, type OpluxManualCode, type OpluxReview, type OpluxSettleStatus } from '../oplux/codes';
 import { applyOpluxUpdate, beginRegistration, insertOpluxOrder, recordEventChange, replaceOpluxOrderData, storeEvent, type OpluxChangeRecord, type OpluxOrderUpdate } from '../db/oplux-orders';
 import { settleOpluxHold } from '../db/order-out';
 import type { Client } from '@temporalio/client';

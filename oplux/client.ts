@@ -2,9 +2,10 @@ import { parseXml } from './xml';
 import { OpluxApiError } from './errors';
 import { eventForm, type OpluxEventInput } from './event-form';
 import {
-  MANUAL_RESULTS, REVIEW_RESULTS, responseSchema,
+  MANUAL_RESULTS, REVIEW_RESULTS,
   type OpluxBlackCustomerType, type OpluxManualCode, type OpluxManualResult, type OpluxReview, type OpluxSettleStatus,
-} from './schemas';
+} from './codes';
+import { responseSchema } from './schemas';
 import { opluxDatetime, sign, type OpluxHashMethod } from './signature';
 
 export interface OpluxClientOptions {

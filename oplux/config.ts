@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nonEmpty } from '../common/env';
 import { DEFAULT_URLS } from '../common/local-urls';
-import { SETTLE_METHODS, type OpluxSettleMethod } from './schemas';
+import { SETTLE_METHODS, type OpluxSettleMethod } from './codes';
 import { ORDER_OUT_CONTROLS, PRODUCT_KEYS, RECURRING_REVIEW_MODES } from '../workflows/oplux-review-rules';
 
 const settleMethod = z.enum(Object.keys(SETTLE_METHODS) as [OpluxSettleMethod, ...OpluxSettleMethod[]]);

@@ -1,4 +1,4 @@
-import { OPLUX_ERROR } from './schemas';
+import { OPLUX_ERROR } from './codes';
 
 export type OpluxErrorKind = 'transient' | 'auth' | 'invalid' | 'not-found' | 'duplicate';
 

@@ -1,4 +1,4 @@
-import type { OpluxSettleMethod, OpluxSettleStatus } from './schemas';
+import type { OpluxSettleMethod, OpluxSettleStatus } from './codes';
 import { opluxDatetime } from './signature';
 
 /** A buyer or a delivery, already hashed where the wire wants hashes (see hashing.ts). */

@@ -12,8 +12,8 @@ import {
 } from '../workflows/oplux-review-rules';
 import { opluxFraudReviewWorkflowId } from '../workflows/workflow-ids';
 import { ORDER_ID, SHOP_ID } from '../workflows/search-attributes';
-import type { OpluxReview } from './schemas';
-import { SETTLE_STATUSES } from './schemas';
+import type { OpluxReview } from './codes';
+import { SETTLE_STATUSES } from './codes';
 
 /**
  * What goes to O-PLUX about an order from outside its review: the operator's changes once the review workflow has

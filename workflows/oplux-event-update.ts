@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { EventChange, OpluxReviewActivities } from '../activities/oplux-review-activities';
-import type { OpluxReview } from '../oplux/schemas';
-import { SETTLE_STATUSES } from '../oplux/schemas';
+import type { OpluxReview } from '../oplux/codes';
+import { SETTLE_STATUSES } from '../oplux/codes';
 import { failureMessage, opluxApi } from './oplux-fraud-review';
 import {
   FRAUD_STATUS, MANUAL_WORD, outHeldBack, PROCESSING_RESULT, statusAfterManual, type OrderOutControl,

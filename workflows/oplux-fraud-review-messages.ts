@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActedBy } from './acted-by';
 import type { Duration } from '@temporalio/common';
-import type { OpluxBlackCustomerType, OpluxManualCode, OpluxReview, OpluxSettleStatus } from '../oplux/schemas';
+import type { OpluxBlackCustomerType, OpluxManualCode, OpluxReview, OpluxSettleStatus } from '../oplux/codes';
 import type { FraudStatus, ProcessingResult, RelinkKind } from './oplux-review-rules';
 
 export interface ReviewParty {

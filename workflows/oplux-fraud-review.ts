@@ -10,7 +10,7 @@ import {
   fraudReviewStateQuery, paymentFeedbackSignal, relinkUpdate, reReportOrderUpdate, setBlackFlagUpdate, submitManualReviewUpdate,
   type FraudReviewOptions, type FraudReviewOrder, type FraudReviewState,
 } from './oplux-fraud-review-messages';
-import { SETTLE_STATUSES } from '../oplux/schemas';
+import { SETTLE_STATUSES } from '../oplux/codes';
 import { actedBy, type ActedBy } from './acted-by';
 import {
   blacklistRefusal, errorMessage, FRAUD_STATUS, manualReviewRefusal, MANUAL_WORD, outHeldBack, PAYMENT_STATUS_REGISTERED,

@@ -9,7 +9,7 @@
  *     └─retries spent─▶ 審査エラー ─手動再連携─▶ 審査中        (an update's retries spent: 更新エラー ─手動再連携─▶ re-sent)
  *   対象外: a payment or a recurring order the shop does not review; released at once.
  */
-import type { OpluxManualCode, OpluxReview, OpluxSettleMethod } from '../oplux/schemas';
+import type { OpluxManualCode, OpluxReview, OpluxSettleMethod } from '../oplux/codes';
 
 export const FRAUD_STATUS = {
   reviewing: '審査中',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BLACK_CUSTOMER_TYPES, MANUAL_RESULTS, type OpluxBlackCustomerType, type OpluxManualCode } from '../../oplux/schemas';
+import { BLACK_CUSTOMER_TYPES, MANUAL_RESULTS, type OpluxBlackCustomerType, type OpluxManualCode } from '../../oplux/codes';
 import { failureRecord } from '../openapi/common';
 
 const orderNumber = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');

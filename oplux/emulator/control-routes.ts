@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { MANUAL_RESULTS, REVIEW_RESULTS, type OpluxManualResult } from '../schemas';
+import { MANUAL_RESULTS, REVIEW_RESULTS, type OpluxManualResult } from '../codes';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
 import type { Detector, DetectorEvent } from './detector';
 import { addSettingsRoutes } from '../../sandbox/toolkit/settings-routes';

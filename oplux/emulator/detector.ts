@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   BLACK_CUSTOMER_TYPES, MANUAL_RESULTS, OPLUX_ERROR, SETTLE_STATUSES,
   type OpluxBlackCustomerType, type OpluxManualResult, type OpluxReview,
-} from '../schemas';
+} from '../codes';
 import { HASH_METHODS, opluxDatetime, parseOpluxDatetime, signatureMatches, type OpluxHashMethod } from '../signature';
 import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { OPLUX_ERROR } from '../schemas';
+import { OPLUX_ERROR } from '../codes';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
 import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';

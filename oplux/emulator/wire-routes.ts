@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import { buildXml } from '../xml';
-import { TRANSPORT_RESULT } from '../schemas';
+import { TRANSPORT_RESULT } from '../codes';
 import { respondWithFaults, type WireResponse } from '../../sandbox/toolkit/respond';
 import type { OpluxOperation } from './operations';
 import type { EmulatorKit } from '../../sandbox/toolkit/emulator-kit';
