@@ -14,21 +14,12 @@ import { runPhase } from '../run-phase';
 import type { BenchContext, ProcessRunner } from '../process-runner';
 
 const AMOUNT_JPY = 3000;
-/** How often the bench looks for the parent's first charge at the sandbox (in memory: no load on Temporal). */
-const POLL_MS = 10;
-
-const pause = () => new Promise((r) => setTimeout(r, POLL_MS));
+const CHARGE_TIMEOUT_MS = 60_000;
 
 export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<RecurringParentInput, RecurringView> {
-  const charged = new Set<string>(); // charge permissions whose child Amazon Pay charged, read from the sandbox's ledger
-  let cursor = 0;
-  const chargedAt = (chargePermissionId: string): boolean => {
-    for (const e of c.sandbox.amazonPay.kit.ledger.since(cursor)) {
-      cursor = e.seq;
-      if (e.operation === 'createCharge' && e.applied) charged.add(e.orderId);
-    }
-    return charged.has(chargePermissionId);
-  };
+  // Charged: the parent's child charge activity returned, heard in this process (bench/activity-observers.ts). Until
+  // session 27 the bench looked at the sandbox's ledger every 10 ms for each parent in flight.
+  const childCharged = c.activities.waiter<{ chargePermissionId: string }>('chargeRecurringChild', (i) => i.chargePermissionId, CHARGE_TIMEOUT_MS);
   return {
     name: 'Amazon Pay recurring charge',
     // chargeRecurringChild, saveRecurringParent; on close: closeChargePermission, saveRecurringParent (the saves local)
@@ -50,12 +41,13 @@ export function amazonPayRecurringChargeProcess(c: BenchContext): ProcessRunner<
       return inputs;
     },
     async run(input) {
+      const charged = childCharged(input.chargePermissionId); // listening before the start
       const handle = await c.env.client.workflow.start(amazonPayRecurringWorkflow, {
         workflowId: amazonPayRecurringWorkflowId(SHOP_ID, input.parentOrderId), taskQueue: c.taskQueue, args: [input],
       });
-      // closed once Amazon Pay took the first charge: the close may arrive while the charge's activities still run, and
-      // is heard after them (recurring-pokes-kept), as a merchant's close would be
-      while (!chargedAt(input.chargePermissionId)) await pause();
+      // closed once Amazon Pay took the first charge: the close may arrive while the parent's save of it still runs, and
+      // is heard after it (recurring-pokes-kept), as a merchant's close would be
+      await charged;
       await handle.executeUpdate(closeParentUpdate, { args: ['bench over'] });
       return { handles: [handle], result: await handle.result() };
     },

@@ -27,21 +27,9 @@ export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): P
   // Open: the window stored its row, 変更待ち, heard from its record activity as it returns (in this process). Until
   // session 26 the bench polled the rows (one query per 20 ms for all the orders in flight, a thousand queries a second
   // before that): a load on the database the windows write to, which the twin never had.
-  const opening = new Map<string, () => void>();
-  c.activities.on<WindowUpdate>('recordYahooWindow', (u) => {
-    if (u.windowStatus === WINDOW_STATUS.waiting) opening.get(u.orderId)?.();
-  });
-  const opened = (orderId: string): Promise<void> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      opening.delete(orderId);
-      reject(new Error(`window ${orderId}: not open (変更待ち) within ${OPEN_TIMEOUT_MS} ms`));
-    }, OPEN_TIMEOUT_MS);
-    opening.set(orderId, () => {
-      clearTimeout(timer);
-      opening.delete(orderId);
-      resolve();
-    });
-  });
+  const opened = c.activities.waiter<WindowUpdate>(
+    'recordYahooWindow', (u) => (u.windowStatus === WINDOW_STATUS.waiting ? u.orderId : undefined), OPEN_TIMEOUT_MS,
+  );
   return {
     name: 'Yahoo window open and settle',
     twinSteps: 4, // openWindow read + store (the sighting is the first read), the settling read, the ShipStatus change with its OUT row
@@ -54,7 +42,6 @@ export async function yahooWindowProcess(c: BenchContext, deps: ActivityDeps): P
       const orderId = order.OrderId;
       const deadline = order.PayMethodChangeDeadline;
       const open = opened(orderId); // listening before the start: the record can come before start() returns
-      open.catch(() => undefined); // a failed start is reported by start(); the open's own timeout then goes unheard
       const handle = await c.env.client.workflow.start(yahooPayMethodWindowWorkflow, {
         workflowId: yahooPayMethodWindowWorkflowId(SHOP_ID, orderId), taskQueue: c.taskQueue,
         args: [{ shopId: SHOP_ID, orderId, deadline, sighting: { settleStatus: '10', changePossible: true, deadline, recipe: 1 } }],
