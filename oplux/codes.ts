@@ -3,7 +3,7 @@
  * stay strings as the wire carries them: settle status "00" and "100" differ only by their leading digits.
  *
  * No zod here: the workflow bundle evaluates the modules a workflow imports once per workflow run, and building the
- * wire's zod schemas (schemas.ts) cost ~13 ms of CPU per run (tests/unit/workflow-bundle-imports.test.ts keeps it out).
+ * wire's zod schemas (schemas.ts) cost ~13 ms of CPU per run (tests/workflows/workflow-bundle-imports.test.ts keeps it out).
  */
 
 /** Auto-review result (aaresult). */
